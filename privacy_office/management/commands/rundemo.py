@@ -1,0 +1,80 @@
+import os
+import secrets
+import sys
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connections
+from honcho.manager import Manager
+
+from privacy_office import localservices
+
+DEMO_STAFF_USERNAME = "officer"
+
+
+def demo_staff_password() -> str:
+    """Return the demo staff password, made once and kept in the local folder."""
+    path = localservices.local_dir() / "demo-staff-password"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(12))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Command(BaseCommand):
+    help = "Run the whole product for a demo: migrate, load demo data, then web, worker and beat."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--users", type=int, default=2000, help="demo users to load")
+
+    def handle(self, *args, port: int, users: int, **options):
+        self.stdout.write(self.style.MIGRATE_HEADING("Preparing the database…"))
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("seed_demo", users=users)
+        password = demo_staff_password()
+        self._ensure_staff(password)
+        connections.close_all()
+
+        address = f"http://127.0.0.1:{port}/admin/"
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"\n  Staff sign-in:  {address}\n"
+                f"  username:       {DEMO_STAFF_USERNAME}\n"
+                f"  password:       {password}\n"
+                "  Stop with Ctrl-C (it also stops the embedded PostgreSQL and Redis).\n"
+            )
+        )
+        python = sys.executable
+        manager = Manager()
+        manager.add_process("web", f"{python} manage.py runserver 127.0.0.1:{port} --noreload")
+        manager.add_process(
+            "worker", f"{python} -m celery -A privacy_office worker --loglevel INFO --concurrency 2"
+        )
+        manager.add_process("beat", f"{python} -m celery -A privacy_office beat --loglevel INFO")
+        try:
+            manager.loop()
+        finally:
+            self._stop_embedded()
+        sys.exit(manager.returncode)
+
+    def _ensure_staff(self, password: str) -> None:
+        user, _ = get_user_model().objects.get_or_create(
+            username=DEMO_STAFF_USERNAME,
+            defaults={
+                "email": "officer@example.com",
+                "first_name": "Privacy",
+                "last_name": "Officer",
+            },
+        )
+        user.is_staff = user.is_superuser = user.is_active = True
+        user.set_password(password)
+        user.save()
+
+    def _stop_embedded(self) -> None:
+        """Stop the embedded servers this demo used; external ones are left alone."""
+        if not os.environ.get("DATABASE_URL") and localservices.postgres_stop():
+            self.stdout.write("Embedded PostgreSQL stopped.")
+        if not os.environ.get("CELERY_BROKER_URL") and localservices.redis_stop():
+            self.stdout.write("Embedded Redis stopped.")

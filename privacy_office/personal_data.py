@@ -1,0 +1,47 @@
+"""Declarations for the models of Django and the libraries this project installs."""
+
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import Group, Permission
+from django_celery_beat.models import PeriodicTask
+from rest_framework.authtoken.models import Token
+
+from privacy_office.registry import Category, Erasure, declare, personal
+
+declare(
+    Permission,
+    subject=None,
+    exempt={
+        "name": "the name of a permission, not of a person",
+        "codename": "the code of a permission, not of a person",
+    },
+)
+declare(Group, subject=None, exempt={"name": "the name of a staff role, not of a person"})
+declare(PeriodicTask, subject=None, exempt={"name": "the name of a scheduled job"})
+
+declare(
+    LogEntry,
+    subject="user",
+    category=Category.ACTIVITY,
+    fields=[
+        personal(
+            "action_time",
+            purposes=["B9"],
+            erasure=Erasure.KEEP,
+            keep_reason="record of what staff changed, kept for accountability (policy G)",
+        ),
+        personal(
+            "object_repr",
+            purposes=["B9"],
+            erasure=Erasure.KEEP,
+            keep_reason="record of what staff changed, kept for accountability (policy G)",
+        ),
+    ],
+)
+
+declare(
+    Token,
+    subject="user",
+    category=Category.REGISTRATION,
+    fields=[personal("created", purposes=["B3"], erasure=Erasure.DELETE)],
+    exempt={"key": "a secret credential: never shown or exported, deleted with the account"},
+)

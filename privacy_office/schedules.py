@@ -1,0 +1,62 @@
+"""Periodic work that every installation runs, installed into django-celery-beat's tables.
+
+Schedules live in the database so staff can see, pause and retime them in the
+admin; installing only creates what is missing and never overwrites a change
+staff made.
+"""
+
+from dataclasses import dataclass
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.utils.translation import gettext_noop
+
+
+@dataclass(frozen=True)
+class ScheduleDefault:
+    name: str
+    task: str
+    minute: str
+    hour: str
+    description: str
+
+
+DEFAULT_SCHEDULES = [
+    ScheduleDefault(
+        name=gettext_noop("Purge expired sessions"),
+        task="privacy_office.tasks.sessions_purge_task",
+        minute="30",
+        hour="3",
+        description=gettext_noop(
+            "Deletes expired sign-in sessions every night: they record who was signed in."
+        ),
+    ),
+]
+
+
+def schedules_install(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
+    """Create the default purposes and periodic tasks that are missing (post_migrate handler)."""
+    from django.conf import settings
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    from privacy_office.models import Purpose
+    from privacy_office.services import purposes_install
+
+    tables = set(connections[using].introspection.table_names())
+    if Purpose._meta.db_table in tables:
+        purposes_install()
+    if PeriodicTask._meta.db_table not in tables:
+        return
+    for default in DEFAULT_SCHEDULES:
+        if PeriodicTask.objects.filter(name=default.name).exists():
+            continue
+        crontab, _ = CrontabSchedule.objects.get_or_create(
+            minute=default.minute,
+            hour=default.hour,
+            day_of_week="*",
+            day_of_month="*",
+            month_of_year="*",
+            timezone=settings.TIME_ZONE,
+        )
+        PeriodicTask.objects.create(
+            name=default.name, task=default.task, crontab=crontab, description=default.description
+        )

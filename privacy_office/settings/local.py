@@ -1,0 +1,20 @@
+"""Local development and the demo: embedded PostgreSQL and Redis unless others are named."""
+
+from privacy_office.settings.base import *  # noqa: F403
+from privacy_office.settings.base import broker_url, database_settings
+from privacy_office.settings.environment import env_bool, env_list, env_str
+
+DEBUG = env_bool("DEBUG", True)
+# Development-only values, refused by production settings.
+SECRET_KEY = env_str("SECRET_KEY", "django-insecure-local-development-only-key")
+FIELD_ENCRYPTION_KEYS = env_list(
+    "FIELD_ENCRYPTION_KEYS", ["bG9jYWwtZGV2ZWxvcG1lbnQtb25seS1maWVsZC1rZXk="]
+)
+FIELD_BLIND_INDEX_KEY = env_str("FIELD_BLIND_INDEX_KEY", "local-development-only-blind-index-key")
+
+DATABASES = {"default": database_settings()}
+CELERY_BROKER_URL = broker_url()
+
+# Static files come straight from the apps (no collectstatic needed locally).
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,67 @@
+"""Production: every secret from the environment, nothing embedded, no insecure default."""
+
+from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
+
+from privacy_office.settings.base import *  # noqa: F403
+from privacy_office.settings.base import database_settings
+from privacy_office.settings.environment import env_bool, env_int, env_list, env_required
+
+DEBUG = False
+
+SECRET_KEY = env_required(
+    "SECRET_KEY", "a long random string (50+ characters) known only to this site."
+)
+if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure"):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is too weak for production: use 50 or more random characters."
+    )
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS must be set in production: "
+        "the host names this site answers to, comma-separated."
+    )
+
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
+if not FIELD_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured(
+        "FIELD_ENCRYPTION_KEYS must be set in production: "
+        "Fernet keys, newest first, comma-separated."
+    )
+for _key in FIELD_ENCRYPTION_KEYS:
+    try:
+        Fernet(_key)
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS holds a value that is not a Fernet key "
+            "(make one with: python -c 'from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())')."
+        ) from error
+FIELD_BLIND_INDEX_KEY = env_required(
+    "FIELD_BLIND_INDEX_KEY", "a random secret of 32+ characters for look-ups of encrypted values."
+)
+if len(FIELD_BLIND_INDEX_KEY) < 32:
+    raise ImproperlyConfigured("FIELD_BLIND_INDEX_KEY must be at least 32 characters.")
+
+env_required("DATABASE_URL", "the PostgreSQL server (postgres://user:password@host:5432/name).")
+DATABASES = {"default": database_settings()}
+CELERY_BROKER_URL = env_required("CELERY_BROKER_URL", "the Redis broker (redis://host:6379/0).")
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = True
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SECURE = True
+X_FRAME_OPTIONS = "DENY"

@@ -1,0 +1,85 @@
+"""Production settings refuse to start without their secrets, and pass the deploy check."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PRODUCTION = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": "k" * 20 + "Zx9-Qw8_Er7!Ty6@Ui5#Op4$As3%Df2^Gh1&Jk0*Lz",
+    "ALLOWED_HOSTS": "privacy.example.com",
+    "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+    "FIELD_BLIND_INDEX_KEY": "b" * 16 + "random-blind-index-secret",
+    "DATABASE_URL": "postgres://privacy@db.internal:5432/privacy_office",
+    "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
+}
+
+
+def manage(*args, **overrides):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in PRODUCTION and key != "DJANGO_SETTINGS_MODULE"
+    }
+    env.update(PRODUCTION)
+    for key, value in overrides.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_production_passes_the_deploy_check_with_no_warning():
+    result = manage("check", "--deploy", "--fail-level", "WARNING")
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [
+        ("SECRET_KEY", "SECRET_KEY must be set in production"),
+        ("ALLOWED_HOSTS", "ALLOWED_HOSTS must be set in production"),
+        ("FIELD_ENCRYPTION_KEYS", "FIELD_ENCRYPTION_KEYS must be set in production"),
+        ("FIELD_BLIND_INDEX_KEY", "FIELD_BLIND_INDEX_KEY must be set in production"),
+        ("DATABASE_URL", "DATABASE_URL must be set in production"),
+        ("CELERY_BROKER_URL", "CELERY_BROKER_URL must be set in production"),
+    ],
+)
+def test_production_refuses_to_start_without_each_secret(missing, message):
+    result = manage("check", **{missing: None})
+
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("SECRET_KEY", "django-insecure-local-development-only-key", "SECRET_KEY is too weak"),
+        ("SECRET_KEY", "short", "SECRET_KEY is too weak"),
+        ("FIELD_ENCRYPTION_KEYS", "not-a-fernet-key", "is not a Fernet key"),
+        ("DATABASE_URL", "sqlite:///db.sqlite3", "DATABASE_URL must point at PostgreSQL"),
+    ],
+)
+def test_production_refuses_weak_or_wrong_values(variable, value, message):
+    result = manage("check", **{variable: value})
+
+    assert result.returncode != 0
+    assert message in result.stderr
