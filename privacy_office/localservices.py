@@ -105,12 +105,17 @@ def _redis_answers(socket_path: Path) -> bool:
 
 
 def _redis_kill_stale(pid_path: Path) -> None:
+    """Stop the Redis named in the pid file and wait (up to 10 s) until it has exited."""
     try:
         pid = int(pid_path.read_text().strip())
     except (FileNotFoundError, ValueError):
         return
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            os.kill(pid, 0)  # raises ProcessLookupError once it is gone
+            time.sleep(0.05)
     pid_path.unlink(missing_ok=True)
 
 

@@ -43,6 +43,7 @@ def celery_worker_thread(transactional_db):
 
 @pytest.fixture
 def browser_page(live_server):
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -63,3 +64,6 @@ def browser_page(live_server):
         page.set_default_timeout(15_000)
         yield page
         browser.close()
+        # Django code run while Playwright's loop is active gets its own
+        # connections; close them, or the test database cannot be dropped.
+        connections.close_all()

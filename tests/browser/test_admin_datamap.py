@@ -1,0 +1,20 @@
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_staff_signs_in_and_reads_the_data_map(browser_page, live_server, staff_user):
+    page = browser_page
+    page.goto(f"{live_server.url}/admin/")
+    page.fill("#id_username", "officer")
+    page.fill("#id_password", "correct horse battery")
+    page.click("input[type=submit]")
+
+    page.click("text=Data map")
+
+    assert page.locator("h1").inner_text() == "Data map"
+    email_row = page.locator("tr", has_text="accounts.User.email")
+    assert "B1B3B4B7" in email_row.inner_text().replace("\t", "").replace(" ", "")
+    page.click("text=Browsing information (A.6)")
+    assert page.locator("code", has_text="accounts.User.last_login").is_visible()
+    assert page.locator("code", has_text="accounts.User.email").count() == 0
