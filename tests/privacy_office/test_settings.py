@@ -25,7 +25,8 @@ def manage(*args, **overrides):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in PRODUCTION and key != "DJANGO_SETTINGS_MODULE"
+        if key not in PRODUCTION
+        and key not in {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     env.update(PRODUCTION)
     for key, value in overrides.items():
