@@ -1,9 +1,95 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import Address, BankAccount, MarketingPreference, Membership, PaymentCard, User
+from privacy_office.fields import MASK, mask_number
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Staff look; the user or the marketplace changes these, not the back-office."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    pass
+    list_display = ["username", "country", "date_joined", "is_staff"]
+    list_filter = ["is_staff", "is_active", "country", "preferred_language"]
+    search_fields = ["username", "email"]
+    inlines = [MembershipInline]
+    fieldsets = [
+        *DjangoUserAdmin.fieldsets,
+        (
+            _("Registration information (A.2)"),
+            {
+                "fields": [
+                    "phone",
+                    "fax",
+                    "gender",
+                    "birth_date",
+                    "birth_year",
+                    "address_line",
+                    "city",
+                    "region",
+                    "postal_code",
+                    "country",
+                    "company_name",
+                    "preferred_language",
+                    "notify_by_email",
+                    "notify_by_sms",
+                    "email_verified_at",
+                ]
+            },
+        ),
+    ]
+
+
+@admin.register(BankAccount)
+class BankAccountAdmin(ReadOnlyAdmin):
+    list_display = ["user", "bank_name", "masked_number", "created_at"]
+    fields = ["user", "bank_name", "holder_name", "masked_number", "created_at"]
+    readonly_fields = fields
+    list_select_related = ["user"]
+
+    @admin.display(description=_("account number"))
+    def masked_number(self, obj):
+        return mask_number(obj.account_number)
+
+
+@admin.register(PaymentCard)
+class PaymentCardAdmin(ReadOnlyAdmin):
+    list_display = ["user", "masked_number", "created_at"]
+    fields = ["user", "holder_name", "masked_number", "masked_expiry", "created_at"]
+    readonly_fields = fields
+    list_select_related = ["user"]
+
+    @admin.display(description=_("card number"))
+    def masked_number(self, obj):
+        return mask_number(obj.card_number)
+
+    @admin.display(description=_("expiry"))
+    def masked_expiry(self, obj):
+        return MASK
+
+
+@admin.register(Address)
+class AddressAdmin(ReadOnlyAdmin):
+    list_display = ["user", "kind", "city", "country"]
+    list_select_related = ["user"]
+
+
+@admin.register(MarketingPreference)
+class MarketingPreferenceAdmin(ReadOnlyAdmin):
+    list_display = ["user", "channel", "opted_in", "changed_at"]
+    list_filter = ["channel", "opted_in"]
+    list_select_related = ["user"]

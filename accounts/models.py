@@ -1,11 +1,196 @@
+import pghistory
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from privacy_office.fields import EncryptedTextField, mask_number
 
+REGISTRATION_FIELDS = [
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "fax",
+    "gender",
+    "birth_date",
+    "birth_year",
+    "address_line",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+    "company_name",
+    "preferred_language",
+    "notify_by_email",
+    "notify_by_sms",
+]
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Other")
+    UNDISCLOSED = "undisclosed", _("Prefer not to say")
+
+
+@pghistory.track(
+    pghistory.InsertEvent("registered"),
+    pghistory.UpdateEvent("changed"),
+    fields=REGISTRATION_FIELDS,
+    model_name="RegistrationChange",
+)
 class User(AbstractUser):
-    """A marketplace user (buyer, seller or staff); registration information (A.2)."""
+    """A marketplace user (buyer, seller or staff) and their registration information (A.2)."""
+
+    email = models.EmailField(_("email address"), blank=True)
+    email_verified_at = models.DateTimeField(_("email verified at"), null=True, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    fax = models.CharField(_("fax"), max_length=32, blank=True)
+    gender = models.CharField(_("gender"), max_length=12, choices=Gender.choices, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
+    address_line = models.CharField(_("street address"), max_length=200, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    region = models.CharField(_("province or state"), max_length=100, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO code"))
+    company_name = models.CharField(_("company name"), max_length=200, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
+    notify_by_email = models.BooleanField(_("service notices by email"), default=True)
+    notify_by_sms = models.BooleanField(_("service notices by text message"), default=False)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="accounts_user_email_unique",
+                violation_error_message=_("An account with this email address already exists."),
+            )
+        ]
+
+
+class Membership(models.Model):
+    """A membership level (B.7): Gold Supplier, Certified or Free."""
+
+    class Level(models.TextChoices):
+        GOLD_SUPPLIER = "gold_supplier", _("Gold Supplier")
+        CERTIFIED = "certified", _("Certified")
+        FREE = "free", _("Free")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    started_on = models.DateField(_("started on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_on"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} ({self.started_on})"
+
+
+class MarketingChannel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    PHONE = "phone", _("Phone")
+    FAX = "fax", _("Fax")
+    POST = "post", _("Post")
+
+
+@pghistory.track(pghistory.InsertEvent("set"), pghistory.UpdateEvent("changed"))
+class MarketingPreference(models.Model):
+    """Whether a user accepts marketing (B.7) on one channel; absent means not asked: no sends."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="marketing_preferences")
+    channel = models.CharField(_("channel"), max_length=10, choices=MarketingChannel.choices)
+    opted_in = models.BooleanField(_("accepts marketing"))
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("marketing preference")
+        verbose_name_plural = _("marketing preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "channel"], name="accounts_marketing_one_per")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()}: {'in' if self.opted_in else 'out'}"
+
+
+class BankAccount(models.Model):
+    """A bank account (A.3); the number is encrypted at rest and shown by its last four digits."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="bank_accounts")
+    bank_name = models.CharField(_("bank"), max_length=120)
+    holder_name = models.CharField(_("account holder"), max_length=200)
+    account_number = EncryptedTextField(_("account number"))
+    created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bank account")
+        verbose_name_plural = _("bank accounts")
+
+    def __str__(self) -> str:
+        return f"{self.bank_name} {mask_number(self.account_number)}"
+
+
+class PaymentCard(models.Model):
+    """A payment card (A.3); number and expiry are encrypted at rest, the number shown masked."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="payment_cards")
+    holder_name = models.CharField(_("name on card"), max_length=200)
+    card_number = EncryptedTextField(_("card number"))
+    # Keyed hash of the number, so the same card is not added twice without decrypting all.
+    fingerprint = models.CharField(max_length=64, editable=False)
+    expiry = EncryptedTextField(_("expiry (MM/YY)"))
+    created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("payment card")
+        verbose_name_plural = _("payment cards")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "fingerprint"],
+                name="accounts_card_once_per_user",
+                violation_error_message=_("This card is already on your account."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Card')} {mask_number(self.card_number)}"
+
+
+class Address(models.Model):
+    """A billing or delivery address (A.3)."""
+
+    class Kind(models.TextChoices):
+        BILLING = "billing", _("Billing")
+        DELIVERY = "delivery", _("Delivery")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="addresses")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    recipient_name = models.CharField(_("recipient"), max_length=200)
+    address_line = models.CharField(_("street address"), max_length=200)
+    city = models.CharField(_("city"), max_length=100)
+    region = models.CharField(_("province or state"), max_length=100, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    country = models.CharField(_("country"), max_length=2)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("address")
+        verbose_name_plural = _("addresses")
+
+    def __str__(self) -> str:
+        # Never the street: addresses are not written whole into logs or lists.
+        return f"{self.get_kind_display()}: {self.city}, {self.country}"

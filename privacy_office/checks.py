@@ -18,7 +18,15 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from privacy_office.purposes import PURPOSES
-from privacy_office.registry import SELF, Category, Declaration, Erasure, Identifiers, Registry
+from privacy_office.registry import (
+    SELF,
+    Category,
+    Declaration,
+    Erasure,
+    Identifiers,
+    Mask,
+    Registry,
+)
 from privacy_office.registry import registry as default_registry
 
 # Substrings that make a field name look personal, and whole words that do
@@ -81,14 +89,23 @@ def _subject_problems(declaration: Declaration) -> list[str]:
     if isinstance(subject, Identifiers):
         if not subject.fields():
             return ["Identifiers() names no field"]
-        return [
+        problems = [
             f"identifier field {name!r} does not exist"
             for name in subject.fields()
             if not _has_field(model, name)
         ]
+        if subject.user:
+            problems += _subject_path_problems(model, subject.user)
+        return problems
     user_model = apps.get_model(settings.AUTH_USER_MODEL)
     if subject == SELF:
         return [] if model is user_model else ['subject "self" is only for the user model']
+    paths = (subject,) if isinstance(subject, str) else subject
+    return [problem for path in paths for problem in _subject_path_problems(model, path)]
+
+
+def _subject_path_problems(model: type[models.Model], subject: str) -> list[str]:
+    user_model = apps.get_model(settings.AUTH_USER_MODEL)
     current = model
     for step in subject.split("__"):
         try:
@@ -109,6 +126,15 @@ def _has_field(model: type[models.Model], name: str) -> bool:
     except FieldDoesNotExist:
         return False
     return True
+
+
+def _is_encrypted(model: type[models.Model], name: str) -> bool:
+    from privacy_office.fields import EncryptedTextField
+
+    try:
+        return isinstance(model._meta.get_field(name), EncryptedTextField)
+    except FieldDoesNotExist:
+        return False
 
 
 def _declaration_problems(declaration: Declaration) -> list[str]:
@@ -134,6 +160,10 @@ def _declaration_problems(declaration: Declaration) -> list[str]:
             problems.append(f"{where} has erasure {declared.erasure!r}; use delete, redact or keep")
         if declared.erasure == Erasure.KEEP and not declared.keep_reason:
             problems.append(f"{where} is kept on erasure without a keep_reason")
+        if declared.masked is not None and declared.masked not in Mask.values:
+            problems.append(f"{where} has masked {declared.masked!r}; use last4 or all")
+        if _is_encrypted(declaration.model, declared.name) and declared.masked is None:
+            problems.append(f"{where} is encrypted financial data and must say how it is masked")
         if declared.retention_days is not None and declared.retention_days <= 0:
             problems.append(f"{where} has a retention that is not a positive number of days")
     for name, reason in declaration.exempt.items():
@@ -151,7 +181,7 @@ def registry_problems(
     errors: list[checks.CheckMessage] = []
     for model in models_to_check:
         meta = model._meta
-        if meta.proxy or not meta.managed:
+        if meta.proxy:
             continue
         declaration = registry.for_model(model)
         if declaration is not None:

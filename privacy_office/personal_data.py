@@ -1,11 +1,12 @@
 """Declarations for the models of Django and the libraries this project installs."""
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, Permission
 from django_celery_beat.models import PeriodicTask
 from rest_framework.authtoken.models import Token
 
-from privacy_office.registry import Category, Erasure, declare, personal
+from privacy_office.registry import Category, Erasure, Identifiers, declare, personal
 
 declare(
     Permission,
@@ -45,3 +46,22 @@ declare(
     fields=[personal("created", purposes=["B3"], erasure=Erasure.DELETE)],
     exempt={"key": "a secret credential: never shown or exported, deleted with the account"},
 )
+
+# Sign-in records kept by django-axes for lockout (policy G): they hold IP
+# addresses and browsers, so they are kept 90 days and then purged.
+LOGIN_RECORD_DAYS = 90
+for login_model in (AccessAttempt, AccessLog, AccessFailureLog):
+    declare(
+        login_model,
+        subject=Identifiers(username="username"),
+        category=Category.BROWSING,
+        fields=[
+            personal(
+                name,
+                purposes=["B1", "B9"],
+                erasure=Erasure.DELETE,
+                retention_days=LOGIN_RECORD_DAYS,
+            )
+            for name in ("username", "ip_address", "user_agent", "attempt_time")
+        ],
+    )

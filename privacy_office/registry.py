@@ -38,14 +38,17 @@ class Identifiers:
     """A subject known by identifiers rather than an account (e.g. a trade-fair lead, A.5).
 
     Each value names the model field that holds that identifier; a requester is
-    matched on a verified email or phone.
+    matched on a verified email or phone. ``user`` optionally names the link to
+    the account the row was matched to.
     """
 
     email: str | None = None
     phone: str | None = None
+    username: str | None = None
+    user: str | None = None
 
     def fields(self) -> list[str]:
-        return [name for name in (self.email, self.phone) if name]
+        return [name for name in (self.email, self.phone, self.username) if name]
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,12 @@ class PersonalField:
     public: bool = False
     retention_days: int | None = None
     keep_reason: str = ""
+    masked: str | None = None
+
+
+class Mask(models.TextChoices):
+    LAST_FOUR = "last4", _("all but the last four digits hidden")
+    ALL = "all", _("hidden")
 
 
 def personal(
@@ -76,8 +85,13 @@ def personal(
     public: bool = False,
     retention_days: int | None = None,
     keep_reason: str = "",
+    masked: str | None = None,
 ) -> PersonalField:
-    """Declare one field; ``personal=False`` marks business data (policy A.7)."""
+    """Declare one field; ``personal=False`` marks business data (policy A.7).
+
+    ``masked`` (``Mask.LAST_FOUR`` or ``Mask.ALL``) is how the value is shown on
+    every page, list, export and API answer; financial fields must say it.
+    """
     return PersonalField(
         name=name,
         purposes=tuple(purposes),
@@ -89,6 +103,7 @@ def personal(
         public=public,
         retention_days=retention_days,
         keep_reason=keep_reason,
+        masked=masked,
     )
 
 
@@ -97,7 +112,7 @@ class Declaration:
     """All that one model declares: whose data it is, its fields, and what is not personal."""
 
     model: type[models.Model]
-    subject: str | Identifiers | None
+    subject: str | tuple[str, ...] | Identifiers | None
     category: str | None
     fields: tuple[PersonalField, ...] = ()
     exempt: Mapping[str, str] = field(default_factory=dict)
@@ -161,7 +176,7 @@ class Registry:
         self,
         model: type[models.Model],
         *,
-        subject: str | Identifiers | None,
+        subject: str | tuple[str, ...] | Identifiers | None,
         category: str | None = None,
         fields: Iterable[PersonalField] = (),
         exempt: Mapping[str, str] | None = None,
@@ -169,7 +184,8 @@ class Registry:
         """Declare a model's personal data; a model is declared once.
 
         ``subject`` is ``"self"`` for the user model, a lookup path to the user
-        (``"user"``, ``"order__buyer"``), ``Identifiers(...)`` for data about
+        (``"user"``, ``"order__buyer"``) or several (an order belongs to its
+        buyer and its seller), ``Identifiers(...)`` for data about
         people without an account, or ``None`` for a model that holds nothing
         about a person (then only ``exempt`` fields). ``exempt`` maps a field that
         looks personal but is not to the reason, shown on the data map.

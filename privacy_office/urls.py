@@ -3,14 +3,22 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
+from accounts import api as accounts_api
+from activity import api as activity_api
 from privacy_office.views import HomeView
 
 api_v1 = [
     path("auth/token/", obtain_auth_token, name="api-token"),
+    path("accounts/register/", accounts_api.RegisterAPI.as_view(), name="api-register"),
+    path("me/", accounts_api.MeAPI.as_view(), name="api-me"),
+    path("me/data/", accounts_api.MyDataAPI.as_view(), name="api-my-data"),
+    path("me/marketing/", accounts_api.MarketingAPI.as_view(), name="api-marketing"),
+    path("browsing/ingest/", activity_api.BrowsingIngestAPI.as_view(), name="api-browsing-ingest"),
 ]
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
+    path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),

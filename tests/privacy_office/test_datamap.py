@@ -49,7 +49,7 @@ def test_json_matches_the_user_declarations():
         "field": "email",
         "category": "registration",
         "personal": True,
-        "purposes": ["B1", "B3", "B4", "B7"],
+        "purposes": ["B1", "B3", "B4", "B5", "B7"],
         "mandatory": True,
         "correctable": True,
         "erasure": "redact",
@@ -64,7 +64,7 @@ def test_table_shows_each_field_and_the_fields_declared_not_personal():
     table = run_datamap("table")
 
     assert "accounts.User.email" in table
-    assert "registration  personal  B1,B3,B4,B7" in table
+    assert "registration  personal  B1,B3,B4,B5,B7" in table
     assert "Declared as not personal:" in table
     assert "auth.Group.name: the name of a staff role, not of a person" in table
 
@@ -110,8 +110,7 @@ def test_admin_index_links_to_the_data_map(client, staff_user):
 @pytest.mark.django_db
 def test_data_map_page_needs_a_staff_sign_in(client, django_user_model):
     anonymous = client.get(reverse("admin:datamap"))
-    django_user_model.objects.create_user(username="buyer", password="x")
-    client.login(username="buyer", password="x")
+    client.force_login(django_user_model.objects.create_user(username="buyer", password="x"))
     buyer = client.get(reverse("admin:datamap"))
 
     assert anonymous.status_code == 302

@@ -1,0 +1,161 @@
+"""JSON doors for accounts: registration, "me", "my data" and marketing choices."""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.forms import EDITABLE_FIELDS, RegistrationForm, RegistrationInformationForm
+from accounts.models import MarketingChannel
+from accounts.selectors import marketing_choices
+from accounts.services import marketing_preferences_set, registration_update, user_register
+from privacy_office.api import form_errors_response
+from privacy_office.subject_data import personal_data_of
+
+RegistrationInformationSerializer = inline_serializer(
+    "RegistrationInformation",
+    {
+        "id": serializers.IntegerField(),
+        "username": serializers.CharField(),
+        **{name: serializers.JSONField(required=False) for name in EDITABLE_FIELDS},
+    },
+)
+
+
+def registration_information(user) -> dict:
+    data = {"id": user.pk, "username": user.username}
+    for name in EDITABLE_FIELDS:
+        value = getattr(user, name)
+        data[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    return data
+
+
+ErrorSerializer = inline_serializer(
+    "Error", {"detail": serializers.CharField(), "fields": serializers.DictField(required=False)}
+)
+
+
+class RegisterAPI(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(
+        request=inline_serializer(
+            "Registration",
+            {
+                "username": serializers.CharField(),
+                "password": serializers.CharField(),
+                "password_again": serializers.CharField(),
+                "marketing_email": serializers.BooleanField(required=False),
+                **{name: serializers.JSONField(required=False) for name in EDITABLE_FIELDS},
+            },
+        ),
+        responses={201: RegistrationInformationSerializer, 400: ErrorSerializer},
+        summary="Register (A.2); mandatory fields enforced (A.8), under 18 refused (F)",
+    )
+    def post(self, request):
+        form = RegistrationForm(data=request.data)
+        if not form.is_valid():
+            return form_errors_response(form)
+        user = user_register(
+            cleaned=form.cleaned_data, marketing_email=form.cleaned_data["marketing_email"]
+        )
+        return Response(registration_information(user), status=status.HTTP_201_CREATED)
+
+
+class MeAPI(APIView):
+    @extend_schema(responses=RegistrationInformationSerializer)
+    def get(self, request):
+        return Response(registration_information(request.user))
+
+    @extend_schema(
+        request=RegistrationInformationSerializer,
+        responses={200: RegistrationInformationSerializer, 400: ErrorSerializer},
+    )
+    def patch(self, request):
+        if not isinstance(request.data, dict):
+            return Response({"detail": _("Send a JSON object.")}, status=400)
+        unknown = sorted(set(request.data) - set(EDITABLE_FIELDS))
+        if unknown:
+            return Response(
+                {
+                    "detail": _("These fields cannot be changed here: %(fields)s.")
+                    % {"fields": ", ".join(unknown)},
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        current = registration_information(request.user)
+        form = RegistrationInformationForm(data={**current, **request.data}, instance=request.user)
+        if not form.is_valid():
+            return form_errors_response(form)
+        user = request.user
+        registration_update(user=user, actor=user, cleaned=form.cleaned_data)
+        user.refresh_from_db()
+        return Response(registration_information(user))
+
+
+class MyDataAPI(APIView):
+    @extend_schema(
+        responses=OpenApiResponse(description="Everything held about the caller, by category")
+    )
+    def get(self, request):
+        categories = personal_data_of(user=request.user, limit=100)
+        return Response(
+            {
+                "categories": [
+                    {
+                        "category": category.code,
+                        "label": category.label,
+                        "models": [
+                            {
+                                "model": item.model,
+                                "label": item.label,
+                                "public": item.public,
+                                "total": item.total,
+                                "truncated": item.truncated,
+                                "rows": item.rows,
+                            }
+                            for item in category.models
+                        ],
+                    }
+                    for category in categories
+                ]
+            }
+        )
+
+
+MarketingChoicesSerializer = inline_serializer(
+    "MarketingChoices",
+    {channel: serializers.BooleanField(required=False) for channel in MarketingChannel.values},
+)
+
+
+class MarketingAPI(APIView):
+    @extend_schema(responses=MarketingChoicesSerializer)
+    def get(self, request):
+        return Response(marketing_choices(user=request.user))
+
+    @extend_schema(
+        request=MarketingChoicesSerializer,
+        responses={200: MarketingChoicesSerializer, 400: ErrorSerializer},
+    )
+    def put(self, request):
+        choices = request.data
+        if not isinstance(choices, dict) or not all(isinstance(v, bool) for v in choices.values()):
+            return Response(
+                {"detail": _('Send an object of channels and true or false: {"email": false}.')},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        unknown = sorted(set(choices) - set(MarketingChannel.values))
+        if unknown:
+            return Response(
+                {
+                    "detail": _("Unknown channels: %(unknown)s. Use %(known)s.")
+                    % {"unknown": ", ".join(unknown), "known": ", ".join(MarketingChannel.values)}
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        marketing_preferences_set(user=request.user, choices=choices)
+        return Response(marketing_choices(user=request.user))

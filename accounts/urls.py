@@ -1,0 +1,14 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("register/", views.RegisterView.as_view(), name="register"),
+    path("login/", views.SignInView.as_view(), name="login"),
+    path("logout/", views.SignOutView.as_view(), name="logout"),
+    path("me/", views.MyDataView.as_view(), name="my-data"),
+    path("me/edit/", views.EditRegistrationView.as_view(), name="edit"),
+    path("me/marketing/", views.MarketingView.as_view(), name="marketing"),
+    path("me/password/", views.PasswordChangeView.as_view(), name="password"),
+]

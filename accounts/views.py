@@ -1,0 +1,117 @@
+"""Self-service pages: registration, sign-in, "my data", edits, marketing and password."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from accounts.forms import (
+    MarketingPreferencesForm,
+    RegistrationForm,
+    RegistrationInformationForm,
+    SignInForm,
+    mandatory_registration_fields,
+)
+from accounts.middleware import SHARED_COMPUTER_KEY
+from accounts.selectors import marketing_choices, registration_history
+from accounts.services import marketing_preferences_set, registration_update, user_register
+from privacy_office.subject_data import personal_data_of
+
+
+class RegisterView(View):
+    template_name = "accounts/register.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": RegistrationForm()})
+
+    def post(self, request):
+        form = RegistrationForm(data=request.POST)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form}, status=400)
+        user = user_register(
+            cleaned=form.cleaned_data, marketing_email=form.cleaned_data["marketing_email"]
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome! Your account is ready."))
+        return redirect("accounts:my-data")
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if form.cleaned_data.get("shared_computer"):
+            self.request.session.set_expiry(0)  # ends when the browser closes
+            self.request.session[SHARED_COMPUTER_KEY] = True
+        return response
+
+
+class SignOutView(auth_views.LogoutView):
+    pass
+
+
+class MyDataView(LoginRequiredMixin, TemplateView):
+    template_name = "accounts/my_data.html"
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "categories": personal_data_of(user=self.request.user, limit=50),
+            "history": registration_history(user=self.request.user, limit=20),
+        }
+
+
+class EditRegistrationView(LoginRequiredMixin, View):
+    template_name = "accounts/edit.html"
+
+    def get(self, request):
+        form = RegistrationInformationForm(instance=request.user)
+        return render(request, self.template_name, self._context(form))
+
+    def post(self, request):
+        form = RegistrationInformationForm(data=request.POST, instance=request.user)
+        if not form.is_valid():
+            return render(request, self.template_name, self._context(form), status=400)
+        changed = registration_update(
+            user=request.user, actor=request.user, cleaned=form.cleaned_data
+        )
+        if changed:
+            messages.success(request, _("Your registration information was saved."))
+        else:
+            messages.info(request, _("Nothing was changed."))
+        return redirect("accounts:my-data")
+
+    def _context(self, form):
+        return {"form": form, "mandatory": mandatory_registration_fields()}
+
+
+class MarketingView(LoginRequiredMixin, View):
+    template_name = "accounts/marketing.html"
+
+    def get(self, request):
+        form = MarketingPreferencesForm(current=marketing_choices(user=request.user))
+        return render(request, self.template_name, {"form": form})
+
+    def post(self, request):
+        form = MarketingPreferencesForm(data=request.POST)
+        form.is_valid()
+        marketing_preferences_set(user=request.user, choices=form.cleaned_data)
+        messages.success(request, _("Your marketing choices were saved."))
+        return redirect("accounts:marketing")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:my-data")
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Your password was changed."))
+        return super().form_valid(form)

@@ -1,0 +1,128 @@
+"""Verbs for activity, event and browsing information."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db import connection, transaction
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from activity import partitions
+from activity.models import PageView
+from privacy_office.registry import registry
+
+COLUMNS = (
+    "viewed_at",
+    "visitor_id",
+    "session_id",
+    "user_id",
+    "ip_address",
+    "browser",
+    "operating_system",
+    "path",
+)
+
+
+class IngestError(ValueError):
+    """A row of browsing information that cannot be stored; names the row and the problem."""
+
+    def __init__(self, line: int, problem: str) -> None:
+        super().__init__(_("Row %(line)s: %(problem)s") % {"line": line, "problem": problem})
+        self.line = line
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    stored: int
+    partitions_created: list[str]
+
+
+def _clean_row(line: int, row: dict) -> tuple:
+    if not isinstance(row, dict):
+        raise IngestError(line, _("each row must be an object"))
+    missing = [key for key in ("viewed_at", "visitor_id", "path") if not row.get(key)]
+    if missing:
+        raise IngestError(line, _("missing %(fields)s") % {"fields": ", ".join(missing)})
+    viewed_at = row["viewed_at"]
+    if isinstance(viewed_at, str):
+        viewed_at = parse_datetime(viewed_at)
+    if not isinstance(viewed_at, datetime) or viewed_at.tzinfo is None:
+        raise IngestError(line, _("viewed_at must be a date and time with a time zone"))
+    ip = row.get("ip_address") or None
+    if ip is not None:
+        try:
+            ip = str(ipaddress.ip_address(ip))
+        except ValueError as error:
+            raise IngestError(line, _("ip_address is not an IP address")) from error
+    user_id = row.get("user_id")
+    if user_id is not None and (not isinstance(user_id, int) or isinstance(user_id, bool)):
+        raise IngestError(line, _("user_id must be a whole number"))
+    texts = {
+        key: str(row.get(key) or "")[:limit]
+        for key, limit in (
+            ("visitor_id", 64),
+            ("session_id", 64),
+            ("browser", 100),
+            ("operating_system", 100),
+            ("path", 2000),
+        )
+    }
+    return (
+        viewed_at,
+        texts["visitor_id"],
+        texts["session_id"] or texts["visitor_id"],
+        user_id,
+        ip,
+        texts["browser"],
+        texts["operating_system"],
+        texts["path"],
+    )
+
+
+def browsing_ingest(*, rows: Iterable[dict], batch_size: int = 10_000) -> IngestResult:
+    """Store page views in bulk with COPY; all rows or, at the first bad row, none of them.
+
+    Rows are checked before anything is written, batch by batch, inside one
+    transaction, so a bad row late in a file leaves the table as it was.
+    """
+    stored = 0
+    created: list[str] = []
+    with transaction.atomic():
+        for batch in _batches(rows, batch_size, start=stored):
+            months = {row[0].date() for row in batch}
+            created += partitions.partitions_ensure(first=min(months), last=max(months))
+            with (
+                connection.cursor() as cursor,
+                cursor.copy(
+                    f"COPY {PageView._meta.db_table} ({', '.join(COLUMNS)}) FROM STDIN"
+                ) as copy,
+            ):
+                for row in batch:
+                    copy.write_row(row)
+            stored += len(batch)
+    return IngestResult(stored=stored, partitions_created=created)
+
+
+def _batches(rows: Iterable[dict], size: int, *, start: int) -> Iterator[list[tuple]]:
+    batch: list[tuple] = []
+    for line, row in enumerate(rows, start=start + 1):
+        batch.append(_clean_row(line, row))
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def browsing_partitions_maintain(*, today: date) -> tuple[list[str], list[str]]:
+    """Create the next three months' partitions and drop those past the declared retention."""
+    created = partitions.partitions_ensure(first=today, last=today + timedelta(days=93))
+    declaration = registry.for_model(PageView)
+    retention = max(field.retention_days or 0 for field in declaration.fields)
+    dropped = partitions.partitions_drop_before(cutoff=today - timedelta(days=retention))
+    return created, dropped

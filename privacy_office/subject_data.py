@@ -1,0 +1,136 @@
+"""Everything held about one person, read through the registry (for "my data" and exports).
+
+No model is named here: each declaration says how its rows reach a person
+(the user itself, a path to the user, or identifiers such as a verified
+email), and which fields are personal and how they are shown.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from privacy_office.fields import MASK, mask_number
+from privacy_office.registry import SELF, Category, Declaration, Identifiers, Mask, PersonalField
+from privacy_office.registry import registry as default_registry
+
+
+@dataclass
+class ModelData:
+    label: str
+    model: str
+    columns: list[tuple[str, str]]
+    rows: list[dict[str, str]]
+    total: int
+    public: bool
+
+    @property
+    def truncated(self) -> bool:
+        return self.total > len(self.rows)
+
+
+@dataclass
+class CategoryData:
+    code: str
+    label: str
+    models: list[ModelData] = field(default_factory=list)
+
+
+def subject_filter(declaration: Declaration, user) -> Q | None:
+    """Return the filter for this person's rows of a declared model, or None if none can be."""
+    subject = declaration.subject
+    if subject is None:
+        return None
+    if subject == SELF:
+        return Q(pk=user.pk)
+    if isinstance(subject, str):
+        return Q(**{subject: user})
+    if isinstance(subject, tuple):
+        condition = Q()
+        for path in subject:
+            condition |= Q(**{path: user})
+        return condition
+    return _identifiers_filter(subject, user)
+
+
+def _identifiers_filter(subject: Identifiers, user) -> Q | None:
+    condition = Q()
+    if subject.user:
+        condition |= Q(**{subject.user: user})
+    if subject.username:
+        condition |= Q(**{subject.username: user.get_username()})
+    if subject.email and user.email and getattr(user, "email_verified_at", None):
+        condition |= Q(**{f"{subject.email}__iexact": user.email})
+    return condition or None
+
+
+def subject_rows(declaration: Declaration, user) -> QuerySet:
+    condition = subject_filter(declaration, user)
+    model = declaration.model
+    if condition is None:
+        return model.objects.none()
+    ordering = model._meta.ordering or ["-pk"]
+    return model.objects.filter(condition).order_by(*ordering)
+
+
+def display_value(instance: models.Model, declared: PersonalField) -> str:
+    """Return the value as a person may see it: masked where declared, choices by label."""
+    value = getattr(instance, declared.name)
+    if value is None or value == "":
+        return ""
+    if declared.masked == Mask.LAST_FOUR:
+        return mask_number(str(value))
+    if declared.masked == Mask.ALL:
+        return MASK
+    model_field = instance._meta.get_field(declared.name)
+    if model_field.choices:
+        return str(getattr(instance, f"get_{declared.name}_display")())
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime.date | Decimal):
+        return str(value)
+    return str(value)
+
+
+def personal_data_of(*, user, limit: int = 50, registry=default_registry) -> list[CategoryData]:
+    """Return what is held about ``user``, by category (A.2-A.6), ``limit`` rows per model."""
+    categories = {
+        code: CategoryData(code=code, label=str(label)) for code, label in Category.choices
+    }
+    for declaration in registry.declarations():
+        if not declaration.fields:
+            continue
+        queryset = subject_rows(declaration, user)
+        total = queryset.count()
+        if not total:
+            continue
+        instances = list(queryset[:limit])
+        by_category: dict[str, list[PersonalField]] = {}
+        for declared in declaration.fields:
+            by_category.setdefault(declaration.category_of(declared), []).append(declared)
+        meta = declaration.model._meta
+        for category, declared_fields in by_category.items():
+            categories[category].models.append(
+                ModelData(
+                    label=str(meta.verbose_name_plural),
+                    model=f"{meta.app_label}.{meta.object_name}",
+                    columns=[
+                        (d.name, str(meta.get_field(d.name).verbose_name)) for d in declared_fields
+                    ],
+                    rows=[
+                        {d.name: display_value(instance, d) for d in declared_fields}
+                        for instance in instances
+                    ],
+                    total=total,
+                    public=all(d.public for d in declared_fields),
+                )
+            )
+    return [category for category in categories.values() if category.models]
