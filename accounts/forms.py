@@ -59,14 +59,18 @@ class RegistrationInformationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         mandatory = mandatory_registration_fields()
-        for name, field in self.fields.items():
+        for name in EDITABLE_FIELDS:
+            field = self.fields[name]
             field.required = name in mandatory and not isinstance(field, forms.BooleanField)
+        # Marked mandatory on the page although the field itself may stay empty.
+        self.also_mandatory: set[str] = set()
         self.fields["birth_year"].help_text = _(
             "Give your date of birth, or only its year; either one is enough."
         )
         if "birth_year" in mandatory:
             # Satisfied by a full date too (the year is taken from it).
             self.fields["birth_year"].required = False
+            self.also_mandatory.add("birth_year")
             self.birth_mandatory = True
         else:
             self.birth_mandatory = False

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 import pghistory
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import EDITABLE_FIELDS
-from accounts.models import MarketingChannel, MarketingPreference, Membership, User
+from accounts.models import (
+    BankAccount,
+    MarketingChannel,
+    MarketingPreference,
+    Membership,
+    PaymentCard,
+    User,
+)
 from accounts.selectors import marketing_audience
+from privacy_office.fields import blind_index, digits_only
 
 
 @transaction.atomic
@@ -78,3 +89,50 @@ def marketing_email_send(*, subject: str, body: str) -> int:
         for address in recipients.iterator(chunk_size=1000)
     ]
     return send_mass_mail(messages, fail_silently=False)
+
+
+CARD_INVALID = _("This is not a valid card number.")
+EXPIRY_INVALID = _("Give the expiry as MM/YY.")
+
+
+def _luhn_valid(number: str) -> bool:
+    total = 0
+    for position, digit in enumerate(reversed(number)):
+        value = int(digit) * (2 if position % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+@transaction.atomic
+def payment_card_add(*, user: User, holder_name: str, card_number: str, expiry: str) -> PaymentCard:
+    """Store a card encrypted; refuse an invalid number or one already on the account."""
+    number = digits_only(card_number)
+    if not 12 <= len(number) <= 19 or not _luhn_valid(number):
+        raise ValidationError({"card_number": CARD_INVALID})
+    if not re.fullmatch(r"(0[1-9]|1[0-2])/\d\d", expiry.strip()):
+        raise ValidationError({"expiry": EXPIRY_INVALID})
+    card = PaymentCard(
+        user=user,
+        holder_name=holder_name,
+        card_number=number,
+        fingerprint=blind_index(number),
+        expiry=expiry.strip(),
+    )
+    card.full_clean()
+    card.save()
+    return card
+
+
+@transaction.atomic
+def bank_account_add(
+    *, user: User, bank_name: str, holder_name: str, account_number: str
+) -> BankAccount:
+    number = re.sub(r"[\s-]", "", account_number).upper()
+    if not 6 <= len(number) <= 34 or not number.isalnum():
+        raise ValidationError({"account_number": _("This is not a valid account number.")})
+    account = BankAccount(
+        user=user, bank_name=bank_name, holder_name=holder_name, account_number=number
+    )
+    account.full_clean()
+    account.save()
+    return account

@@ -3,13 +3,19 @@
 import logging
 import re
 
-# 12 to 19 digits, optionally grouped by spaces or dashes: card, bank account, IBAN tails.
-LONG_NUMBER = re.compile(r"\b(?:\d[ -]?){8,15}(\d{4})\b")
+# A run of digits, possibly grouped by spaces or dashes; masked when it holds 12 or more
+# digits (card and bank account numbers), left alone when shorter (order numbers, amounts).
+DIGIT_RUN = re.compile(r"\d(?:[ -]?\d){11,}")
 EMAIL = re.compile(r"\b([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})\b")
 
 
+def _mask_run(match: re.Match) -> str:
+    digits = re.sub(r"\D", "", match.group())
+    return f"•••• {digits[-4:]}"
+
+
 def mask_text(text: str) -> str:
-    text = LONG_NUMBER.sub(r"•••• \1", text)
+    text = DIGIT_RUN.sub(_mask_run, text)
     return EMAIL.sub(r"\1•••@\2", text)
 
 
