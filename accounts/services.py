@@ -51,16 +51,20 @@ def registration_update(*, user: User, actor: User, cleaned: Mapping[str, Any]) 
 
     Each change is kept in the registration history, with who made it.
     """
+    # Compare with the stored row: a bound ModelForm has already changed ``user`` in memory.
+    stored = User.objects.select_for_update().get(pk=user.pk)
     changed = [
-        name for name in EDITABLE_FIELDS if name in cleaned and getattr(user, name) != cleaned[name]
+        name
+        for name in EDITABLE_FIELDS
+        if name in cleaned and getattr(stored, name) != cleaned[name]
     ]
     if not changed:
         return []
     for name in changed:
-        setattr(user, name, cleaned[name])
-    user.full_clean(exclude=["password"])
+        setattr(stored, name, cleaned[name])
+    stored.full_clean(exclude=["password"])
     with pghistory.context(actor=actor.pk, via="self-service" if actor == user else "staff"):
-        user.save(update_fields=changed)
+        stored.save(update_fields=changed)
     return changed
 
 
