@@ -3,6 +3,8 @@
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -159,3 +161,16 @@ class MarketingAPI(APIView):
             )
         marketing_preferences_set(user=request.user, choices=choices)
         return Response(marketing_choices(user=request.user))
+
+
+class TokenSerializer(AuthTokenSerializer):
+    def validate(self, attrs):
+        # django-axes marks the Django request it is given; DRF's wrapper would hide the mark
+        # from the lockout middleware.
+        request = self.context.get("request")
+        self.context["request"] = getattr(request, "_request", request)
+        return super().validate(attrs)
+
+
+class TokenAPI(ObtainAuthToken):
+    serializer_class = TokenSerializer

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
@@ -42,7 +43,13 @@ class IngestResult:
     partitions_created: list[str]
 
 
-def _clean_row(line: int, row: dict) -> tuple:
+def browsing_retention_days() -> int:
+    """Return how long page views are kept, as declared in the registry."""
+    declaration = registry.for_model(PageView)
+    return max(field.retention_days or 0 for field in declaration.fields)
+
+
+def _clean_row(line: int, row: dict, *, now: datetime) -> tuple:
     if not isinstance(row, dict):
         raise IngestError(line, _("each row must be an object"))
     missing = [key for key in ("viewed_at", "visitor_id", "path") if not row.get(key)]
@@ -53,6 +60,12 @@ def _clean_row(line: int, row: dict) -> tuple:
         viewed_at = parse_datetime(viewed_at)
     if not isinstance(viewed_at, datetime) or viewed_at.tzinfo is None:
         raise IngestError(line, _("viewed_at must be a date and time with a time zone"))
+    if viewed_at > now + timedelta(days=1):
+        raise IngestError(line, _("viewed_at is in the future"))
+    if viewed_at < now - timedelta(days=browsing_retention_days()):
+        raise IngestError(
+            line, _("viewed_at is older than the retention period; such data is not kept")
+        )
     ip = row.get("ip_address") or None
     if ip is not None:
         try:
@@ -84,18 +97,21 @@ def _clean_row(line: int, row: dict) -> tuple:
     )
 
 
-def browsing_ingest(*, rows: Iterable[dict], batch_size: int = 10_000) -> IngestResult:
+def browsing_ingest(
+    *, rows: Iterable[dict], now: datetime | None = None, batch_size: int = 10_000
+) -> IngestResult:
     """Store page views in bulk with COPY; all rows or, at the first bad row, none of them.
 
     Rows are checked before anything is written, batch by batch, inside one
     transaction, so a bad row late in a file leaves the table as it was.
     """
+    now = now or timezone.now()
     stored = 0
     created: list[str] = []
     with transaction.atomic():
-        for batch in _batches(rows, batch_size, start=stored):
-            months = {row[0].date() for row in batch}
-            created += partitions.partitions_ensure(first=min(months), last=max(months))
+        for batch in _batches(rows, batch_size, now=now):
+            for month in sorted({partitions.month_start(row[0].date()) for row in batch}):
+                created += partitions.partitions_ensure(first=month, last=month)
             with (
                 connection.cursor() as cursor,
                 cursor.copy(
@@ -108,10 +124,10 @@ def browsing_ingest(*, rows: Iterable[dict], batch_size: int = 10_000) -> Ingest
     return IngestResult(stored=stored, partitions_created=created)
 
 
-def _batches(rows: Iterable[dict], size: int, *, start: int) -> Iterator[list[tuple]]:
+def _batches(rows: Iterable[dict], size: int, *, now: datetime) -> Iterator[list[tuple]]:
     batch: list[tuple] = []
-    for line, row in enumerate(rows, start=start + 1):
-        batch.append(_clean_row(line, row))
+    for line, row in enumerate(rows, start=1):
+        batch.append(_clean_row(line, row, now=now))
         if len(batch) == size:
             yield batch
             batch = []
@@ -122,7 +138,6 @@ def _batches(rows: Iterable[dict], size: int, *, start: int) -> Iterator[list[tu
 def browsing_partitions_maintain(*, today: date) -> tuple[list[str], list[str]]:
     """Create the next three months' partitions and drop those past the declared retention."""
     created = partitions.partitions_ensure(first=today, last=today + timedelta(days=93))
-    declaration = registry.for_model(PageView)
-    retention = max(field.retention_days or 0 for field in declaration.fields)
-    dropped = partitions.partitions_drop_before(cutoff=today - timedelta(days=retention))
+    cutoff = today - timedelta(days=browsing_retention_days())
+    dropped = partitions.partitions_drop_before(cutoff=cutoff)
     return created, dropped

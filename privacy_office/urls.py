@@ -1,14 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 
 from accounts import api as accounts_api
 from activity import api as activity_api
 from privacy_office.views import HomeView
 
 api_v1 = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", accounts_api.TokenAPI.as_view(), name="api-token"),
     path("accounts/register/", accounts_api.RegisterAPI.as_view(), name="api-register"),
     path("me/", accounts_api.MeAPI.as_view(), name="api-me"),
     path("me/data/", accounts_api.MyDataAPI.as_view(), name="api-my-data"),
