@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
 import pghistory
@@ -140,3 +141,17 @@ def bank_account_add(
     account.full_clean()
     account.save()
     return account
+
+
+def sign_in_records_purge(*, now: datetime) -> int:
+    """Delete lockout and sign-in records older than their declared retention; return how many."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    from privacy_office.registry import registry
+
+    deleted = 0
+    for model in (AccessAttempt, AccessLog, AccessFailureLog):
+        days = max(field.retention_days or 0 for field in registry.for_model(model).fields)
+        count, _ = model.objects.filter(attempt_time__lt=now - timedelta(days=days)).delete()
+        deleted += count
+    return deleted

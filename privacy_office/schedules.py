@@ -30,6 +30,25 @@ DEFAULT_SCHEDULES = [
             "Deletes expired sign-in sessions every night: they record who was signed in."
         ),
     ),
+    ScheduleDefault(
+        name=gettext_noop("Purge old sign-in records"),
+        task="accounts.tasks.sign_in_records_purge_task",
+        minute="40",
+        hour="3",
+        description=gettext_noop(
+            "Deletes lockout and sign-in records (IP address, browser) past their 90 days."
+        ),
+    ),
+    ScheduleDefault(
+        name=gettext_noop("Maintain browsing partitions"),
+        task="activity.tasks.browsing_partitions_maintain_task",
+        minute="10",
+        hour="2",
+        description=gettext_noop(
+            "Creates the next months' page-view partitions and drops months past the "
+            "13-month retention (A.6)."
+        ),
+    ),
 ]
 
 

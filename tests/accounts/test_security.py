@@ -97,3 +97,33 @@ def test_sign_in_page_says_staff_never_ask_for_a_password(client):
 
     assert "Our staff will never ask for your password" in page
     assert "This is a public or shared computer" in page
+
+
+def test_sign_in_records_are_purged_after_90_days():
+    from datetime import timedelta
+
+    from axes.models import AccessLog
+    from django.utils import timezone
+
+    from accounts.services import sign_in_records_purge
+
+    now = timezone.now()
+    old = AccessLog.objects.create(username="a", ip_address="203.0.113.1", user_agent="x")
+    recent = AccessLog.objects.create(username="b", ip_address="203.0.113.2", user_agent="y")
+    AccessLog.objects.filter(pk=old.pk).update(attempt_time=now - timedelta(days=91))
+
+    assert sign_in_records_purge(now=now) == 1
+    assert list(AccessLog.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
+def test_every_default_schedule_names_a_registered_task():
+    from django_celery_beat.models import PeriodicTask
+
+    from privacy_office.celery import app
+    from privacy_office.schedules import DEFAULT_SCHEDULES
+
+    app.loader.import_default_modules()
+    stored = dict(PeriodicTask.objects.values_list("name", "task"))
+    for default in DEFAULT_SCHEDULES:
+        assert stored[default.name] == default.task
+        assert default.task in app.tasks
