@@ -36,11 +36,25 @@ class Gender(models.TextChoices):
     UNDISCLOSED = "undisclosed", _("Prefer not to say")
 
 
+class HistoryEvent(pghistory.models.Event):
+    """Base of the history tables: a snapshot per change, with when it was recorded."""
+
+    pgh_created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
 @pghistory.track(
     pghistory.InsertEvent("registered"),
     pghistory.UpdateEvent("changed"),
     fields=REGISTRATION_FIELDS,
     model_name="RegistrationChange",
+    base_model=HistoryEvent,
+    meta={
+        "verbose_name": _("registration history"),
+        "verbose_name_plural": _("registration history"),
+    },
 )
 class User(AbstractUser):
     """A marketplace user (buyer, seller or staff) and their registration information (A.2)."""
@@ -107,7 +121,16 @@ class MarketingChannel(models.TextChoices):
     POST = "post", _("Post")
 
 
-@pghistory.track(pghistory.InsertEvent("set"), pghistory.UpdateEvent("changed"))
+@pghistory.track(
+    pghistory.InsertEvent("set"),
+    pghistory.UpdateEvent("changed"),
+    model_name="MarketingPreferenceEvent",
+    base_model=HistoryEvent,
+    meta={
+        "verbose_name": _("marketing choice history"),
+        "verbose_name_plural": _("marketing choice history"),
+    },
+)
 class MarketingPreference(models.Model):
     """Whether a user accepts marketing (B.7) on one channel; absent means not asked: no sends."""
 

@@ -18,11 +18,3 @@ def marketing_choices(*, user: User) -> dict[str, bool]:
     """Return the user's choice per channel, False where none was made."""
     chosen = dict(user.marketing_preferences.values_list("channel", "opted_in"))
     return {channel: chosen.get(channel, False) for channel in MarketingChannel.values}
-
-
-def registration_history(*, user: User, limit: int = 50):
-    """Return the user's registration snapshots, newest first."""
-    from django.apps import apps
-
-    RegistrationChange = apps.get_model("accounts", "RegistrationChange")
-    return RegistrationChange.objects.filter(pgh_obj=user).order_by("-pgh_created_at")[:limit]

@@ -18,7 +18,7 @@ from accounts.forms import (
     mandatory_registration_fields,
 )
 from accounts.middleware import SHARED_COMPUTER_KEY
-from accounts.selectors import marketing_choices, registration_history
+from accounts.selectors import marketing_choices
 from accounts.services import marketing_preferences_set, registration_update, user_register
 from privacy_office.subject_data import personal_data_of
 
@@ -65,7 +65,6 @@ class MyDataView(LoginRequiredMixin, TemplateView):
         return {
             **super().get_context_data(**kwargs),
             "categories": personal_data_of(user=self.request.user, limit=50),
-            "history": registration_history(user=self.request.user, limit=20),
         }
 
 

@@ -205,7 +205,11 @@ class Registry:
         return declaration
 
     def declarations(self) -> list[Declaration]:
-        return sorted(self._declarations.values(), key=lambda item: item.label.lower())
+        """Return the declarations, the user model's first, then by app and model."""
+        return sorted(
+            self._declarations.values(),
+            key=lambda item: (item.subject != SELF, item.label.lower()),
+        )
 
     def for_model(self, model: type[models.Model]) -> Declaration | None:
         return self._declarations.get(model)

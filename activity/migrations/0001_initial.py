@@ -31,6 +31,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'page view',
                 'verbose_name_plural': 'page views',
+                'ordering': ['-viewed_at'],
                 'db_table': 'activity_pageview',
                 'managed': False,
             },

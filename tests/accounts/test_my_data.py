@@ -180,4 +180,4 @@ def test_edit_page_saves_and_shows_the_change_in_the_history(client):
 
     assert response.status_code == 302
     assert "Ningbo" in page
-    assert "Changes to your registration information" in page
+    assert "Registration history" in page
