@@ -1,5 +1,6 @@
 """JSON doors for accounts: registration, "me", "my data" and marketing choices."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -61,9 +62,13 @@ class RegisterAPI(APIView):
         form = RegistrationForm(data=request.data)
         if not form.is_valid():
             return form_errors_response(form)
-        user = user_register(
-            cleaned=form.cleaned_data, marketing_email=form.cleaned_data["marketing_email"]
-        )
+        try:
+            user = user_register(
+                cleaned=form.cleaned_data, marketing_email=form.cleaned_data["marketing_email"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return form_errors_response(form)
         return Response(registration_information(user), status=status.HTTP_201_CREATED)
 
 

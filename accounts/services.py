@@ -11,7 +11,7 @@ import pghistory
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +27,8 @@ from accounts.models import (
 from accounts.selectors import marketing_audience
 from privacy_office.fields import blind_index, digits_only
 
+JUST_TAKEN = _("This user name or email address was registered a moment ago; choose another.")
+
 
 @transaction.atomic
 def user_register(*, cleaned: Mapping[str, Any], marketing_email: bool = False) -> User:
@@ -38,7 +40,11 @@ def user_register(*, cleaned: Mapping[str, Any], marketing_email: bool = False) 
     user.set_password(cleaned["password"])
     user.full_clean(exclude=["password"])
     with pghistory.context(via="registration"):
-        user.save()
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError as error:  # the same name or email registered a moment ago
+            raise ValidationError(JUST_TAKEN) from error
         Membership.objects.create(
             user=user, level=Membership.Level.FREE, started_on=timezone.localdate()
         )
@@ -63,6 +69,10 @@ def registration_update(*, user: User, actor: User, cleaned: Mapping[str, Any]) 
         return []
     for name in changed:
         setattr(stored, name, cleaned[name])
+    if "email" in changed:
+        # A new address is unproven: nothing is matched to it (A.5) until it is verified.
+        stored.email_verified_at = None
+        changed.append("email_verified_at")
     stored.full_clean(exclude=["password"])
     with pghistory.context(actor=actor.pk, via="self-service" if actor == user else "staff"):
         stored.save(update_fields=changed)

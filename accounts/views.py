@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -33,9 +34,13 @@ class RegisterView(View):
         form = RegistrationForm(data=request.POST)
         if not form.is_valid():
             return render(request, self.template_name, {"form": form}, status=400)
-        user = user_register(
-            cleaned=form.cleaned_data, marketing_email=form.cleaned_data["marketing_email"]
-        )
+        try:
+            user = user_register(
+                cleaned=form.cleaned_data, marketing_email=form.cleaned_data["marketing_email"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return render(request, self.template_name, {"form": form}, status=400)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome! Your account is ready."))
         return redirect("accounts:my-data")

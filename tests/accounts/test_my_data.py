@@ -181,3 +181,22 @@ def test_edit_page_saves_and_shows_the_change_in_the_history(client):
     assert response.status_code == 302
     assert "Ningbo" in page
     assert "Registration history" in page
+
+
+def test_changing_the_email_unverifies_it_so_no_one_elses_lead_is_shown(client):
+    user = UserFactory(email_verified_at=timezone.now())
+    Lead.objects.create(
+        event_name="Yiwu Fair",
+        event_date=date(2025, 5, 1),
+        full_name="Someone Else",
+        email="someone.else@example.com",
+    )
+    client.force_login(user)
+
+    client.patch(
+        reverse("api-me"), {"email": "someone.else@example.com"}, content_type="application/json"
+    )
+
+    user.refresh_from_db()
+    assert user.email_verified_at is None
+    assert "event" not in my_data(client, user)
