@@ -5,3 +5,18 @@ from django.utils.translation import gettext_lazy as _
 class DataRequestsConfig(AppConfig):
     name = "datarequests"
     verbose_name = _("Data requests")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_install_jurisdictions, sender=self)
+
+
+def _install_jurisdictions(using="default", **kwargs) -> None:
+    from django.db import connections
+
+    from datarequests.models import Jurisdiction
+    from datarequests.seed import jurisdictions_install
+
+    if Jurisdiction._meta.db_table in connections[using].introspection.table_names():
+        jurisdictions_install()

@@ -1,0 +1,123 @@
+"""Corrections (policy D): a declared correctable field, its row, and a value that the field's
+own validation accepts, checked when asked for and again when applied."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext as _
+
+from privacy_office.registry import registry
+from privacy_office.subject_data import display_value, subject_rows
+
+
+def _problem(number: int, message: str) -> ValidationError:
+    return ValidationError(
+        {"corrections": _("Correction %(n)s: %(message)s") % {"n": number, "message": message}}
+    )
+
+
+def _target(number: int, user, item: Mapping):
+    reference = str(item.get("field", ""))
+    parts = reference.split(".")
+    if len(parts) != 3:
+        raise _problem(number, _("name the field as app.Model.field, as the data map does"))
+    app_label, model_name, field_name = parts
+    try:
+        model = apps.get_model(app_label, model_name)
+    except LookupError as error:
+        raise _problem(number, _("there is no such field")) from error
+    declaration = registry.for_model(model)
+    declared = (
+        next((f for f in declaration.fields if f.name == field_name), None) if declaration else None
+    )
+    if declared is None or not declared.correctable:
+        raise _problem(number, _("%(field)s cannot be corrected") % {"field": reference})
+    rows = subject_rows(declaration, user)
+    if "id" in item:
+        rows = rows.filter(pk=item["id"])
+    found = list(rows[:2])
+    if not found:
+        raise _problem(number, _("we hold no such record about you"))
+    if len(found) > 1:
+        raise _problem(number, _("you have several of these; give the record's id"))
+    return found[0], declared
+
+
+def _validated(instance: models.Model, name: str, value) -> models.Model:
+    """Return a copy of the row with the new value, validated as the field's own form would."""
+    from accounts.api import registration_information
+    from accounts.forms import RegistrationInformationForm
+    from accounts.models import User
+
+    if isinstance(instance, User):
+        stored = User.objects.get(pk=instance.pk)
+        form = RegistrationInformationForm(
+            data={**registration_information(stored), name: value}, instance=stored
+        )
+        if not form.is_valid():
+            messages = (
+                form.errors.get(name)
+                or form.errors.get("__all__")
+                or next(iter(form.errors.values()))
+            )
+            raise ValidationError(" ".join(messages))
+        return form.instance
+    changed = copy.copy(instance)
+    model_field = instance._meta.get_field(name)
+    form_field = model_field.formfield()
+    setattr(changed, name, form_field.clean(value) if form_field else value)
+    changed.full_clean()
+    return changed
+
+
+def correction_items_build(*, request, user, corrections: Iterable[Mapping]) -> list:
+    from datarequests.models import CorrectionItem
+
+    items = []
+    for number, item in enumerate(corrections, start=1):
+        if user is None:
+            raise _problem(number, _("corrections need a signed-in account"))
+        if not isinstance(item, Mapping) or "field" not in item or "value" not in item:
+            raise _problem(number, _('give "field" and "value"'))
+        instance, declared = _target(number, user, item)
+        try:
+            _validated(instance, declared.name, item["value"])
+        except ValidationError as error:
+            raise _problem(number, " ".join(error.messages)) from error
+        items.append(
+            CorrectionItem(
+                request=request,
+                field=item["field"],
+                object_id=str(instance.pk),
+                old_value=display_value(instance, declared),
+                new_value=str(item["value"]),
+            )
+        )
+    return CorrectionItem.objects.bulk_create(items)
+
+
+def correction_items_apply(*, request, actor, now: datetime) -> None:
+    """Apply each correction again through validation; the user's own edits keep history."""
+    from accounts.models import User
+    from accounts.services import registration_update
+
+    for number, item in enumerate(request.corrections.order_by("pk"), start=1):
+        app_label, model_name, name = item.field.split(".")
+        model = apps.get_model(app_label, model_name)
+        instance = model.objects.get(pk=item.object_id)
+        try:
+            changed = _validated(instance, name, item.new_value)
+        except ValidationError as error:
+            raise _problem(number, " ".join(error.messages)) from error
+        if isinstance(instance, User):
+            registration_update(user=instance, actor=actor, cleaned={name: getattr(changed, name)})
+        else:
+            changed.save(update_fields=[name])
+        item.applied_at = now
+        item.save(update_fields=["applied_at"])

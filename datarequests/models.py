@@ -1,0 +1,271 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    ACCESS = "access", _("Access (a copy of my data)")
+    CORRECTION = "correction", _("Correction")
+    GUARDIAN_DELETION = "guardian_deletion", _("Deletion of a minor's data by a guardian")
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    AWAITING_IDENTITY = "awaiting_identity", _("Awaiting proof of identity")
+    ASSESSING_FEE = "assessing_fee", _("Assessing the fee")
+    AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
+    IN_PROGRESS = "in_progress", _("In progress")
+    AWAITING_REVIEW = "awaiting_review", _("Awaiting review")
+    FULFILLED = "fulfilled", _("Fulfilled")
+    REFUSED = "refused", _("Refused")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    LAPSED = "lapsed", _("Lapsed")
+
+
+OPEN_STATUSES = [
+    Status.RECEIVED,
+    Status.AWAITING_IDENTITY,
+    Status.ASSESSING_FEE,
+    Status.AWAITING_PAYMENT,
+    Status.IN_PROGRESS,
+    Status.AWAITING_REVIEW,
+]
+
+
+class Channel(models.TextChoices):
+    SELF_SERVICE = "self_service", _("Self-service page")
+    API = "api", _("API")
+    LETTER = "letter", _("Letter")
+
+
+class DeadlineUnit(models.TextChoices):
+    CALENDAR_DAYS = "calendar_days", _("calendar days")
+    WORKING_DAYS = "working_days", _("working days")
+    MONTHS = "months", _("calendar months")
+
+
+class FeeRule(models.TextChoices):
+    FREE = "free", _("Free; a fee only for a manifestly unfounded or excessive request")
+    REASONABLE = "reasonable", _("A reasonable fee may be charged")
+
+
+class Jurisdiction(models.Model):
+    """The rules of one law for requests: the clock, extensions, fees and refusal grounds."""
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    law = models.CharField(_("law"), max_length=200)
+    deadline_amount = models.PositiveSmallIntegerField(_("deadline"))
+    deadline_unit = models.CharField(_("counted in"), max_length=20, choices=DeadlineUnit.choices)
+    next_working_day_rule = models.BooleanField(
+        _("a deadline on a weekend or holiday moves to the next working day"), default=False
+    )
+    extension_amount = models.PositiveSmallIntegerField(_("extension"), null=True, blank=True)
+    extension_unit = models.CharField(
+        _("extension counted in"), max_length=20, choices=DeadlineUnit.choices, blank=True
+    )
+    extension_notice = models.TextField(_("what an extension needs"), blank=True)
+    clock_pauses_for_identity = models.BooleanField(
+        _("clock stops while identity is awaited"), default=False
+    )
+    clock_pauses_for_fee = models.BooleanField(
+        _("clock stops while a fee is unpaid"), default=False
+    )
+    clock_starts_after_identity_and_fee = models.BooleanField(
+        _("clock starts only when identity and fee are in"), default=False
+    )
+    access_fee = models.CharField(_("access fee"), max_length=12, choices=FeeRule.choices)
+    correction_fee_banned = models.BooleanField(_("correction fee banned"), default=True)
+    fee_cap = models.DecimalField(
+        _("fee cap"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    currency = models.CharField(_("currency"), max_length=3)
+    quote_valid_days = models.PositiveSmallIntegerField(
+        _("an unpaid quote lapses after (days)"), default=30
+    )
+    refusal_grounds = models.JSONField(_("refusal grounds"), default=list)
+    source = models.TextField(_("sources"), blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("jurisdiction")
+        verbose_name_plural = _("jurisdictions")
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.law})"
+
+
+class Holiday(models.Model):
+    """A public holiday of a jurisdiction, for deadlines counted in working days."""
+
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.CASCADE, related_name="holidays"
+    )
+    date = models.DateField(_("date"))
+    description = models.CharField(_("holiday"), max_length=100)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("public holiday")
+        verbose_name_plural = _("public holidays")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "date"], name="datarequests_holiday_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction.code} {self.date}: {self.description}"
+
+
+class FeeSchedule(models.Model):
+    """What a request of one kind costs in one jurisdiction, before the law's cap."""
+
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE, related_name="fees")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    base_amount = models.DecimalField(_("base amount"), max_digits=10, decimal_places=2, default=0)
+    per_thousand_records = models.DecimalField(
+        _("per 1,000 records copied"), max_digits=10, decimal_places=2, default=0
+    )
+    postage = models.DecimalField(
+        _("postage for a letter"), max_digits=10, decimal_places=2, default=0
+    )
+
+    class Meta:
+        verbose_name = _("fee schedule")
+        verbose_name_plural = _("fee schedules")
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "kind"], name="datarequests_fee_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction.code} {self.get_kind_display()}"
+
+
+class DataRequest(models.Model):
+    """A request to access, correct or delete personal data, and where it stands."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, db_index=True)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="+")
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="data_requests",
+    )
+    requester_name = models.CharField(_("requester's name"), max_length=200, blank=True)
+    requester_email = models.EmailField(_("requester's email"), blank=True)
+    requester_phone = models.CharField(_("requester's phone"), max_length=32, blank=True)
+    postal_address = models.TextField(_("postal address for the written reply"), blank=True)
+    language = models.CharField(_("reply language"), max_length=10, choices=settings.LANGUAGES)
+    details = models.TextField(_("details"), blank=True)
+    letter_scan = models.FileField(_("scan of the letter"), upload_to="letters/", blank=True)
+    received_at = models.DateTimeField(_("received at"))
+    identity_method = models.CharField(_("identity checked by"), max_length=200, blank=True)
+    manifestly_excessive_reason = models.TextField(
+        _("why it is manifestly unfounded or excessive"), blank=True
+    )
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_at"]
+        verbose_name = _("data request")
+        verbose_name_plural = _("data requests")
+        indexes = [models.Index(fields=["status", "due_at"], name="datarequests_queue")]
+
+    def __str__(self) -> str:
+        return f"{_('Request')} {self.pk} ({self.get_kind_display()}, {self.get_status_display()})"
+
+
+class RequestEvent(models.Model):
+    """One step in a request's life: what happened, who did it, when and why (append-only)."""
+
+    class Type(models.TextChoices):
+        STATUS = "status", _("status changed")
+        EXTENDED = "extended", _("deadline extended")
+        NOTE = "note", _("note")
+
+    request = models.ForeignKey(DataRequest, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(_("type"), max_length=10, choices=Type.choices, default=Type.STATUS)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("request event")
+        verbose_name_plural = _("request events")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_status_display()}"
+
+
+class CorrectionItem(models.Model):
+    """One correction asked for: a declared correctable field, its old and new value."""
+
+    request = models.ForeignKey(DataRequest, on_delete=models.CASCADE, related_name="corrections")
+    field = models.CharField(_("field"), max_length=120, help_text="app.Model.field")
+    object_id = models.CharField(_("row"), max_length=40)
+    old_value = models.TextField(_("old value"), blank=True)
+    new_value = models.TextField(_("new value"))
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+
+    def __str__(self) -> str:
+        return self.field
+
+
+class FeeQuote(models.Model):
+    """The fee assessed for a request, with its lines; one per request."""
+
+    class Status(models.TextChoices):
+        QUOTED = "quoted", _("Quoted")
+        PAID = "paid", _("Paid")
+        WAIVED = "waived", _("Waived")
+        LAPSED = "lapsed", _("Lapsed")
+        NONE = "none", _("No fee")
+
+    request = models.OneToOneField(DataRequest, on_delete=models.CASCADE, related_name="fee_quote")
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    lines = models.JSONField(_("lines"), default=list)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    quoted_at = models.DateTimeField(_("quoted at"))
+    settled_at = models.DateTimeField(_("paid or waived at"), null=True, blank=True)
+    settlement_note = models.TextField(_("payment reference or waiver reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("fee quote")
+        verbose_name_plural = _("fee quotes")
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency} ({self.get_status_display()})"
+
+
+class Export(models.Model):
+    """The encrypted access export of a request, downloadable by its owner until it expires."""
+
+    request = models.OneToOneField(DataRequest, on_delete=models.CASCADE, related_name="export")
+    path = models.CharField(max_length=300)
+    size = models.PositiveBigIntegerField(default=0)
+    row_count = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(_("made at"))
+    expires_at = models.DateTimeField(_("link valid until"))
+    purged_at = models.DateTimeField(_("purged at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+
+    def __str__(self) -> str:
+        return f"{_('Export')} {self.request_id}"

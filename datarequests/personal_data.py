@@ -1,0 +1,75 @@
+from datarequests.models import (
+    CorrectionItem,
+    DataRequest,
+    Export,
+    FeeQuote,
+    Jurisdiction,
+    RequestEvent,
+)
+from privacy_office.registry import Category, Erasure, Identifiers, declare, personal
+
+RECORD_DAYS = 4 * 365 + 1  # the longest record duty: HK's log of refusals (s.27), 4 years
+RECORD = "proof of how the request was handled (HK s.27, CCPA regs 7101)"
+
+
+def record(name: str, **options):
+    return personal(
+        name,
+        purposes=["B4", "B9"],
+        erasure=Erasure.KEEP,
+        keep_reason=RECORD,
+        retention_days=RECORD_DAYS,
+        **options,
+    )
+
+
+declare(
+    DataRequest,
+    subject=Identifiers(email="requester_email", user="requester"),
+    category=Category.ACTIVITY,
+    fields=[
+        record("kind"),
+        record("status"),
+        record("channel"),
+        record("requester_name"),
+        record("requester_email"),
+        record("requester_phone"),
+        record("postal_address"),
+        record("language"),
+        record("details"),
+        record("letter_scan"),
+        record("received_at"),
+        record("identity_method"),
+        record("due_at"),
+    ],
+)
+declare(
+    RequestEvent,
+    subject="request__requester",
+    category=Category.ACTIVITY,
+    fields=[record("status"), record("reason"), record("at")],
+)
+declare(
+    CorrectionItem,
+    subject="request__requester",
+    category=Category.ACTIVITY,
+    fields=[record("field"), record("old_value"), record("new_value"), record("applied_at")],
+)
+declare(
+    FeeQuote,
+    subject="request__requester",
+    category=Category.ACTIVITY,
+    fields=[record("amount"), record("currency"), record("status"), record("quoted_at")],
+)
+declare(
+    Export,
+    subject="request__requester",
+    category=Category.ACTIVITY,
+    fields=[record("created_at"), record("expires_at"), record("purged_at")],
+)
+
+declare(
+    Jurisdiction,
+    subject=None,
+    exempt={"name": "the name of a jurisdiction, not of a person"},
+)

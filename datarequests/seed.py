@@ -1,0 +1,140 @@
+"""The starting rules of each jurisdiction, from ../shared/docs/JURISDICTIONS.md.
+
+Installed once (missing ones only); afterwards a privacy officer keeps them in
+the admin, since laws change.
+"""
+
+from decimal import Decimal
+
+from datarequests.models import DeadlineUnit, FeeRule, Kind
+
+HK_GROUNDS = [
+    "s.20(1)(a) identity or relevant-person status not established",
+    "s.20(1)(b) another person's data would be disclosed and cannot be redacted",
+    "s.20(1)(c) disclosure prohibited by law",
+    "s.20(3)(a) not in writing in Chinese or English",
+    "s.20(3)(b) not enough information to locate the data",
+    "s.20(3)(c) follows two or more similar requests and is unreasonable",
+    "s.20(3)(d) another data user controls the data",
+    "s.20(3)(e) the specified form was not used",
+    "Part 8 exemption",
+]
+GDPR_GROUNDS = [
+    "Art.12(5) manifestly unfounded",
+    "Art.12(5) manifestly excessive",
+    "Art.15(4) the rights and freedoms of others",
+]
+
+JURISDICTIONS = [
+    {
+        "code": "HK",
+        "name": "Hong Kong",
+        "law": "PDPO Cap. 486",
+        "deadline_amount": 40,
+        "deadline_unit": DeadlineUnit.CALENDAR_DAYS,
+        "extension_notice": "No extension: before day 40, written notice with reasons, comply "
+        "in part, then in full as soon as practicable (s.19(2)).",
+        "clock_pauses_for_fee": True,
+        "access_fee": FeeRule.REASONABLE,
+        "currency": "HKD",
+        "refusal_grounds": HK_GROUNDS,
+        "source": "PDPO s.19(1), s.19(2), s.23, s.28; fee pause is a choice (s.28(5)).",
+    },
+    {
+        "code": "EU",
+        "name": "European Union",
+        "law": "GDPR",
+        "deadline_amount": 1,
+        "deadline_unit": DeadlineUnit.MONTHS,
+        "next_working_day_rule": True,
+        "extension_amount": 2,
+        "extension_unit": DeadlineUnit.MONTHS,
+        "extension_notice": "Tell the requester within the first month, with reasons (Art.12(3)).",
+        "access_fee": FeeRule.FREE,
+        "currency": "EUR",
+        "refusal_grounds": GDPR_GROUNDS,
+        "source": "GDPR Art.12(3), 12(5), 15(3); Regulation 1182/71 Art.3.",
+    },
+    {
+        "code": "UK",
+        "name": "United Kingdom",
+        "law": "UK GDPR and DPA 2018",
+        "deadline_amount": 1,
+        "deadline_unit": DeadlineUnit.MONTHS,
+        "next_working_day_rule": True,
+        "extension_amount": 2,
+        "extension_unit": DeadlineUnit.MONTHS,
+        "extension_notice": "Tell the requester within the first month, with reasons.",
+        "clock_starts_after_identity_and_fee": True,
+        "access_fee": FeeRule.FREE,
+        "currency": "GBP",
+        "refusal_grounds": GDPR_GROUNDS,
+        "source": "UK GDPR Art.12(3); ICO guidance on when the time limit starts.",
+    },
+    {
+        "code": "CN",
+        "name": "Mainland China",
+        "law": "PIPL Arts. 44-50",
+        "deadline_amount": 15,
+        "deadline_unit": DeadlineUnit.WORKING_DAYS,
+        "access_fee": FeeRule.FREE,
+        "currency": "CNY",
+        "refusal_grounds": ["PIPL Art.50: reasons always given"],
+        "source": "PIPL Art.50; GB/T 35273-2020 8.7; 15 working days is a choice.",
+    },
+    {
+        "code": "US-CA",
+        "name": "California",
+        "law": "CCPA/CPRA",
+        "deadline_amount": 45,
+        "deadline_unit": DeadlineUnit.CALENDAR_DAYS,
+        "extension_amount": 45,
+        "extension_unit": DeadlineUnit.CALENDAR_DAYS,
+        "extension_notice": "Once, with notice and reasons within the first 45 days.",
+        "access_fee": FeeRule.FREE,
+        "currency": "USD",
+        "refusal_grounds": ["manifestly unfounded or excessive", "identity not verified"],
+        "source": "CCPA regs 7021; 7101 for records.",
+    },
+    {
+        "code": "SG",
+        "name": "Singapore",
+        "law": "PDPA 2012",
+        "deadline_amount": 30,
+        "deadline_unit": DeadlineUnit.CALENDAR_DAYS,
+        "extension_notice": "If not within 30 days, written notice of when (PDPR 2021).",
+        "clock_pauses_for_fee": True,
+        "access_fee": FeeRule.REASONABLE,
+        "currency": "SGD",
+        "refusal_grounds": ["PDPA Fifth Schedule exceptions"],
+        "source": "PDPA s.21; PDPR 2021 reg 7 (written estimate), reg 8.",
+    },
+]
+
+# (jurisdiction, kind) -> base, per 1,000 records, postage. Everything else is free.
+FEES = {
+    ("HK", Kind.ACCESS): (Decimal("50.00"), Decimal("10.00"), Decimal("20.00")),
+    ("SG", Kind.ACCESS): (Decimal("10.00"), Decimal("2.00"), Decimal("5.00")),
+}
+
+
+def jurisdictions_install() -> int:
+    """Create the jurisdictions and fee schedules that are missing; return how many were new."""
+    from datarequests.models import FeeSchedule, Jurisdiction
+
+    created = 0
+    for rules in JURISDICTIONS:
+        jurisdiction, new = Jurisdiction.objects.get_or_create(code=rules["code"], defaults=rules)
+        created += new
+        for kind in Kind.values:
+            base, per_thousand, postage = FEES.get((jurisdiction.code, kind), (0, 0, 0))
+            FeeSchedule.objects.get_or_create(
+                jurisdiction=jurisdiction,
+                kind=kind,
+                defaults={
+                    "base_amount": base,
+                    "per_thousand_records": per_thousand,
+                    "postage": postage,
+                },
+            )
+    return created

@@ -1,0 +1,37 @@
+"""Workers for requests: thin and safe to run twice (each service checks the status it expects)."""
+
+import contextlib
+
+from celery import shared_task
+from django.utils import timezone
+
+from datarequests import services
+from datarequests.exports import exports_purge
+
+
+@shared_task
+def fee_assess_task(request_id: int) -> None:
+    # AlreadyMoved: delivered twice, or staff acted first; nothing is left to do.
+    with contextlib.suppress(services.AlreadyMoved):
+        services.fee_assess(request_id=request_id, now=timezone.now())
+
+
+@shared_task
+def export_build_task(request_id: int) -> None:
+    with contextlib.suppress(services.AlreadyMoved):
+        services.access_fulfil(request_id=request_id, now=timezone.now())
+
+
+@shared_task
+def requests_sweep_task() -> dict:
+    return services.requests_sweep(now=timezone.now())
+
+
+@shared_task
+def exports_purge_task() -> int:
+    return exports_purge(now=timezone.now())
+
+
+@shared_task
+def staff_reminder_task() -> int:
+    return services.staff_reminder_send(now=timezone.now())
