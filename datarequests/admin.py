@@ -1,0 +1,347 @@
+"""The staff queue: requests with their deadlines, filters, and the actions as buttons."""
+
+from datetime import datetime, time, timedelta
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from datarequests import services
+from datarequests.models import (
+    OPEN_STATUSES,
+    Channel,
+    CorrectionItem,
+    DataRequest,
+    FeeQuote,
+    FeeSchedule,
+    Holiday,
+    Jurisdiction,
+    Kind,
+    RequestEvent,
+    Status,
+)
+
+
+class DueFilter(admin.SimpleListFilter):
+    title = _("deadline")
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", _("Overdue")),
+            ("3", _("Due within 3 days")),
+            ("7", _("Due within 7 days")),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        open_requests = queryset.filter(status__in=OPEN_STATUSES)
+        if self.value() == "overdue":
+            return open_requests.filter(due_at__lt=now)
+        if self.value() in {"3", "7"}:
+            return open_requests.filter(
+                due_at__gte=now, due_at__lt=now + timedelta(days=int(self.value()))
+            )
+        return queryset
+
+
+class FeeOutstandingFilter(admin.SimpleListFilter):
+    title = _("fee")
+    parameter_name = "fee"
+
+    def lookups(self, request, model_admin):
+        return [("outstanding", _("Outstanding"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "outstanding":
+            return queryset.filter(fee_quote__status=FeeQuote.Status.QUOTED)
+        return queryset
+
+
+class EventInline(admin.TabularInline):
+    model = RequestEvent
+    extra = 0
+    can_delete = False
+    fields = ["at", "type", "status", "actor", "reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class CorrectionInline(admin.TabularInline):
+    model = CorrectionItem
+    extra = 0
+    can_delete = False
+    fields = ["field", "object_id", "old_value", "new_value", "applied_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class LetterForm(forms.ModelForm):
+    """A written request entered by staff: the envelope's stamp date starts the clock."""
+
+    envelope_date = forms.DateField(
+        label=_("date on the envelope stamp"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    class Meta:
+        model = DataRequest
+        fields = [
+            "kind",
+            "jurisdiction",
+            "requester_name",
+            "requester_email",
+            "requester_phone",
+            "postal_address",
+            "language",
+            "details",
+            "letter_scan",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") != Kind.ACCESS:
+            self.add_error(
+                "kind",
+                _(
+                    "Letters for corrections are entered as access for now; "
+                    "record the asked changes in the details."
+                ),
+            )
+        if not cleaned.get("postal_address"):
+            self.add_error(
+                "postal_address",
+                _("A written request is answered in writing: give the postal address."),
+            )
+        if cleaned.get("envelope_date") and cleaned["envelope_date"] > timezone.localdate():
+            self.add_error("envelope_date", _("The stamp date cannot be in the future."))
+        return cleaned
+
+
+class ActionForm(forms.Form):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2, "cols": 60}), required=False)
+    ground = forms.CharField(required=False)
+
+
+ACTIONS = {
+    "verify": _("Identity checked"),
+    "paid": _("Fee paid"),
+    "waive": _("Waive the fee"),
+    "approve": _("Approve the corrections"),
+    "extend": _("Extend the deadline"),
+    "refuse": _("Refuse"),
+}
+
+
+@admin.register(DataRequest)
+class DataRequestAdmin(admin.ModelAdmin):
+    list_display = [
+        "pk",
+        "kind",
+        "status",
+        "jurisdiction",
+        "channel",
+        "received_at",
+        "due_at",
+        "days_left",
+        "fee_status",
+    ]
+    list_filter = ["status", "kind", "jurisdiction", "channel", DueFilter, FeeOutstandingFilter]
+    list_select_related = ["jurisdiction", "fee_quote"]
+    search_fields = ["=pk", "=requester__username"]
+    ordering = ["due_at"]
+    inlines = [CorrectionInline, EventInline]
+    show_full_result_count = False
+    change_form_template = "admin/datarequests/datarequest/change_form.html"
+
+    @admin.display(description=_("days left"))
+    def days_left(self, obj):
+        if obj.due_at is None or obj.status not in OPEN_STATUSES:
+            return "—"
+        days = (timezone.localdate(obj.due_at) - timezone.localdate()).days
+        colour = "#a4000f" if days < 0 else "#b86e00" if days <= 3 else "inherit"
+        return format_html('<span style="color:{}">{}</span>', colour, days)
+
+    @admin.display(description=_("fee"))
+    def fee_status(self, obj):
+        quote = getattr(obj, "fee_quote", None)
+        return f"{quote.amount} {quote.currency} {quote.get_status_display()}" if quote else "—"
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = LetterForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return [*LetterForm.Meta.fields, "envelope_date"]
+        return [
+            "kind",
+            "status",
+            "channel",
+            "jurisdiction",
+            "requester",
+            "requester_name",
+            "requester_email",
+            "requester_phone",
+            "postal_address",
+            "language",
+            "details",
+            "letter_scan",
+            "received_at",
+            "identity_method",
+            "due_at",
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj) if obj else []
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        stamp = form.cleaned_data["envelope_date"]
+        created = services.data_request_submit(
+            requester=services.Requester(
+                name=obj.requester_name,
+                email=obj.requester_email,
+                phone=obj.requester_phone,
+                postal_address=obj.postal_address,
+            ),
+            kind=obj.kind,
+            jurisdiction_code=obj.jurisdiction.code,
+            channel=Channel.LETTER,
+            details=obj.details,
+            language=obj.language,
+            received_at=timezone.make_aware(datetime.combine(stamp, time(12, 0))),
+            letter_scan=form.cleaned_data.get("letter_scan") or None,
+            now=timezone.now(),
+        )
+        obj.pk = created.pk
+
+    def save_related(self, request, form, formsets, change):
+        if change:
+            super().save_related(request, form, formsets, change)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:request_id>/act/<str:action>/",
+                self.admin_site.admin_view(self.act_view),
+                name="datarequests_datarequest_act",
+            ),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["request_actions"] = self._available_actions(obj)
+            context["refusal_grounds"] = obj.jurisdiction.refusal_grounds
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _available_actions(self, obj) -> list[tuple[str, str]]:
+        available = {
+            Status.AWAITING_IDENTITY: ["verify"],
+            Status.AWAITING_PAYMENT: ["paid", "waive"],
+            Status.AWAITING_REVIEW: ["approve"],
+        }.get(obj.status, [])
+        if obj.status in OPEN_STATUSES:
+            if obj.jurisdiction.extension_amount:
+                available.append("extend")
+            available.append("refuse")
+        return [(name, ACTIONS[name]) for name in available]
+
+    def act_view(self, request, request_id: int, action: str):
+        obj = get_object_or_404(DataRequest, pk=request_id)
+        back = reverse("admin:datarequests_datarequest_change", args=[request_id])
+        if request.method != "POST" or action not in ACTIONS:
+            return redirect(back)
+        if not self.has_change_permission(request, obj):
+            return TemplateResponse(request, "admin/403.html", status=403)
+        form = ActionForm(request.POST)
+        form.is_valid()
+        text, ground = form.cleaned_data.get("text", ""), form.cleaned_data.get("ground", "")
+        now, actor = timezone.now(), request.user
+        calls = {
+            "verify": lambda: services.identity_verify(
+                request_id=request_id, actor=actor, method=text, now=now
+            ),
+            "paid": lambda: services.fee_settle(
+                request_id=request_id, actor=actor, waived=False, note=text, now=now
+            ),
+            "waive": lambda: services.fee_settle(
+                request_id=request_id, actor=actor, waived=True, note=text, now=now
+            ),
+            "approve": lambda: services.correction_approve(
+                request_id=request_id, actor=actor, now=now
+            ),
+            "extend": lambda: services.deadline_extend(
+                request_id=request_id, actor=actor, reason=text, now=now
+            ),
+            "refuse": lambda: services.data_request_refuse(
+                request_id=request_id, actor=actor, ground=ground, explanation=text, now=now
+            ),
+        }
+        try:
+            calls[action]()
+        except services.AlreadyMoved as error:
+            messages.error(request, str(error))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Done: %(action)s.") % {"action": ACTIONS[action]})
+        return redirect(back)
+
+
+@admin.register(Jurisdiction)
+class JurisdictionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "law", "deadline_amount", "deadline_unit", "access_fee"]
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    list_display = ["jurisdiction", "date", "description"]
+    list_filter = ["jurisdiction"]
+    date_hierarchy = "date"
+
+
+class FeeScheduleForm(forms.ModelForm):
+    class Meta:
+        model = FeeSchedule
+        fields = ["jurisdiction", "kind", "base_amount", "per_thousand_records", "postage"]
+
+    def clean(self):
+        cleaned = super().clean()
+        jurisdiction = cleaned.get("jurisdiction")
+        charged = any(cleaned.get(f) for f in ("base_amount", "per_thousand_records", "postage"))
+        if (
+            jurisdiction is not None
+            and cleaned.get("kind") == Kind.CORRECTION
+            and jurisdiction.correction_fee_banned
+            and charged
+        ):
+            raise ValidationError(
+                _("The law of %(code)s bans a fee for corrections.") % {"code": jurisdiction.code}
+            )
+        return cleaned
+
+
+@admin.register(FeeSchedule)
+class FeeScheduleAdmin(admin.ModelAdmin):
+    form = FeeScheduleForm
+    list_display = ["jurisdiction", "kind", "base_amount", "per_thousand_records", "postage"]
+    list_filter = ["jurisdiction", "kind"]

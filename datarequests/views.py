@@ -1,0 +1,84 @@
+"""Self-service pages for data requests: submit, follow, withdraw, download."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from datarequests import services
+from datarequests.api import export_response
+from datarequests.exports import export_is_downloadable
+from datarequests.forms import RequestForm
+from datarequests.models import Channel
+from datarequests.selectors import request_of, requests_of
+
+
+class RequestListView(LoginRequiredMixin, View):
+    template_name = "datarequests/list.html"
+
+    def get(self, request):
+        return self._render(request, RequestForm())
+
+    def post(self, request):
+        form = RequestForm(data=request.POST)
+        if form.is_valid():
+            try:
+                created = services.data_request_submit(
+                    requester=services.Requester(user=request.user),
+                    kind=form.cleaned_data["kind"],
+                    jurisdiction_code=form.cleaned_data["jurisdiction"].code,
+                    channel=Channel.SELF_SERVICE,
+                    details=form.cleaned_data["details"],
+                    corrections=form.corrections(),
+                    language=request.user.preferred_language,
+                    now=timezone.now(),
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, _("Your request was received."))
+                return redirect("requests:detail", request_id=created.pk)
+        return self._render(request, form, status=400)
+
+    def _render(self, request, form, status=200):
+        context = {"form": form, "requests": requests_of(user=request.user)[:100]}
+        return render(request, self.template_name, context, status=status)
+
+
+class RequestDetailView(LoginRequiredMixin, View):
+    template_name = "datarequests/detail.html"
+
+    def get(self, request, request_id: int):
+        found = request_of(user=request.user, request_id=request_id)
+        if found is None:
+            raise Http404
+        export = getattr(found, "export", None)
+        downloadable = export is not None and export_is_downloadable(export, now=timezone.now())
+        return render(
+            request, self.template_name, {"data_request": found, "downloadable": downloadable}
+        )
+
+
+class WithdrawView(LoginRequiredMixin, View):
+    def post(self, request, request_id: int):
+        if request_of(user=request.user, request_id=request_id) is None:
+            raise Http404
+        try:
+            services.data_request_withdraw(
+                request_id=request_id, requester=request.user, now=timezone.now()
+            )
+        except services.AlreadyMoved as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Your request was withdrawn."))
+        return redirect("requests:detail", request_id=request_id)
+
+
+class ExportDownloadView(LoginRequiredMixin, View):
+    def get(self, request, request_id: int):
+        return export_response(request, request_id)
