@@ -131,7 +131,7 @@ def _record(
 
 def _locked(request_id: int, expected: Iterable[str]) -> DataRequest:
     request = (
-        DataRequest.objects.select_for_update()
+        DataRequest.objects.select_for_update(of=("self",))
         .select_related("jurisdiction", "requester")
         .get(pk=request_id)
     )

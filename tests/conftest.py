@@ -67,3 +67,15 @@ def browser_page(live_server, monkeypatch):
         # Django code run while Playwright's loop is active gets its own
         # connections; close them, or the test database cannot be dropped.
         connections.close_all()
+
+
+@pytest.fixture
+def eager_tasks():
+    """Run enqueued tasks at once, in the test's own transaction (unit tests of workflows)."""
+    from privacy_office.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager = False
+    app.conf.task_eager_propagates = False

@@ -1,0 +1,435 @@
+"""Each kind of request through its paths: verified or not, free or paid, paid, waived or
+lapsed, fulfilled, refused or withdrawn, corrected or rejected."""
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from datarequests import services
+from datarequests.models import Channel, DataRequest, FeeQuote, Kind, Status
+from tests.datarequests.helpers import export_json, export_zip
+from tests.factories import UserFactory, person_with_data_in_every_category
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_tasks")]
+
+
+def submit(client, user, **body):
+    client.force_login(user)
+    payload = {"kind": "access", "jurisdiction": "EU", **body}
+    return client.post(reverse("api-requests"), payload, content_type="application/json")
+
+
+def statuses(request_id: int) -> list[str]:
+    return list(
+        DataRequest.objects.get(pk=request_id)
+        .events.filter(type="status")
+        .values_list("status", flat=True)
+    )
+
+
+def test_free_access_request_is_fulfilled_with_an_export_of_every_category(
+    client, django_capture_on_commit_callbacks
+):
+    user = person_with_data_in_every_category()
+    stranger = person_with_data_in_every_category(UserFactory(email_verified_at=timezone.now()))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = submit(client, user)
+
+    request = DataRequest.objects.get(pk=response.json()["id"])
+    assert response.status_code == 201
+    assert request.status == Status.FULFILLED
+    assert statuses(request.pk) == ["received", "assessing_fee", "in_progress", "fulfilled"]
+    assert request.fee_quote.status == FeeQuote.Status.NONE
+    archive = export_zip(request.export)
+    names = set(archive.namelist())
+    assert {
+        "data.json",
+        "letter.pdf",
+        "csv/accounts.User.csv",
+        "csv/activity.PageView.csv",
+    } <= names
+    data = export_json(request.export)
+    for category in ("registration", "account", "activity", "event", "browsing"):
+        assert any(model["rows"] for model in data["categories"][category]["models"].values())
+    everything = archive.read("data.json").decode() + "".join(
+        archive.read(n).decode("utf-8-sig") for n in names if n.endswith(".csv")
+    )
+    assert user.email in everything
+    assert stranger.username not in everything and stranger.email not in everything
+    assert "4111111111111111" not in everything and "•••• 1111" in everything
+    assert archive.read("letter.pdf").startswith(b"%PDF")
+    assert mail.outbox[-1].to == [user.email]
+
+
+def test_the_export_downloads_for_its_owner_only(client, django_capture_on_commit_callbacks):
+    owner = person_with_data_in_every_category()
+    with django_capture_on_commit_callbacks(execute=True):
+        request_id = submit(client, owner).json()["id"]
+    url = reverse("api-request-export", args=[request_id])
+
+    mine = client.get(url)
+    client.force_login(UserFactory())
+    theirs = client.get(url)
+    client.logout()
+    anonymous = client.get(url)
+
+    assert mine.status_code == 200
+    assert mine["Content-Type"] == "application/zip"
+    assert b"".join(mine.streaming_content).startswith(b"PK")
+    assert theirs.status_code == 404
+    assert anonymous.status_code in (401, 403)
+
+
+def test_an_expired_link_no_longer_downloads(client, django_capture_on_commit_callbacks):
+    owner = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        request_id = submit(client, owner).json()["id"]
+    DataRequest.objects.get(pk=request_id).export.__class__.objects.filter(
+        request_id=request_id
+    ).update(expires_at=timezone.now() - timedelta(minutes=1))
+
+    assert client.get(reverse("api-request-export", args=[request_id])).status_code == 404
+
+
+def test_hong_kong_access_waits_for_the_fee_then_proceeds_when_paid(
+    client, django_capture_on_commit_callbacks
+):
+    user = person_with_data_in_every_category()
+    staff = UserFactory(is_staff=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        request_id = submit(client, user, jurisdiction="HK").json()["id"]
+    request = DataRequest.objects.get(pk=request_id)
+
+    assert request.status == Status.AWAITING_PAYMENT
+    assert request.fee_quote.currency == "HKD"
+    assert [line["label"] for line in request.fee_quote.lines][
+        0
+    ] == "Locating, retrieving and redacting"
+    assert request.fee_quote.amount == Decimal("50.00") + Decimal(
+        request.fee_quote.lines[1]["amount"]
+    )
+    assert "fee to pay" in mail.outbox[-1].subject
+    detail = client.get(reverse("api-request", args=[request_id])).json()
+    assert detail["fee"]["status"] == "quoted"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.fee_settle(
+            request_id=request_id,
+            actor=staff,
+            waived=False,
+            note="HSBC ref 7781",
+            now=timezone.now(),
+        )
+
+    request.refresh_from_db()
+    assert request.status == Status.FULFILLED
+    assert request.fee_quote.status == FeeQuote.Status.PAID
+
+
+def test_a_waived_fee_needs_a_reason(client, django_capture_on_commit_callbacks):
+    user = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        request_id = submit(client, user, jurisdiction="HK").json()["id"]
+
+    with pytest.raises(ValidationError, match="reason for the waiver"):
+        services.fee_settle(
+            request_id=request_id, actor=None, waived=True, note=" ", now=timezone.now()
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.fee_settle(
+            request_id=request_id, actor=None, waived=True, note="hardship", now=timezone.now()
+        )
+
+    assert DataRequest.objects.get(pk=request_id).fee_quote.status == FeeQuote.Status.WAIVED
+
+
+def test_an_unpaid_quote_lapses_after_its_period_with_notice(
+    client, django_capture_on_commit_callbacks
+):
+    user = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        request_id = submit(client, user, jurisdiction="HK").json()["id"]
+
+    early = services.requests_sweep(now=timezone.now() + timedelta(days=29))
+    late = services.requests_sweep(now=timezone.now() + timedelta(days=31))
+
+    request = DataRequest.objects.get(pk=request_id)
+    assert (early["lapsed"], late["lapsed"]) == (0, 1)
+    assert request.status == Status.LAPSED
+    assert request.fee_quote.status == FeeQuote.Status.LAPSED
+    assert "has lapsed" in mail.outbox[-1].subject
+
+
+def test_a_letter_waits_for_identity_and_is_answered_in_writing(django_capture_on_commit_callbacks):
+    staff = UserFactory(is_staff=True)
+    stamp = datetime(2026, 11, 2, 4, 0, tzinfo=UTC)
+    request = services.data_request_submit(
+        requester=services.Requester(
+            name="Li Wei", postal_address="12 West Lake Road\nHangzhou 310000"
+        ),
+        kind=Kind.ACCESS,
+        jurisdiction_code="CN",
+        channel=Channel.LETTER,
+        language="zh-hans",
+        received_at=stamp,
+        now=datetime(2026, 11, 5, tzinfo=UTC),
+    )
+
+    assert request.status == Status.AWAITING_IDENTITY
+    assert request.received_at == stamp
+    with django_capture_on_commit_callbacks(execute=True):
+        services.identity_verify(
+            request_id=request.pk,
+            actor=staff,
+            method="ID card seen at the front desk",
+            now=datetime(2026, 11, 6, tzinfo=UTC),
+        )
+    request.refresh_from_db()
+    assert request.status == Status.FULFILLED  # CN: free
+    assert "letter.pdf" in export_zip(request.export).namelist()
+    assert request.export.row_count == 0  # no account: nothing but the letter
+
+
+def test_identity_cannot_be_recorded_without_saying_how():
+    request = services.data_request_submit(
+        requester=services.Requester(name="X", postal_address="Somewhere"),
+        kind=Kind.ACCESS,
+        jurisdiction_code="HK",
+        channel=Channel.LETTER,
+        now=timezone.now(),
+    )
+
+    with pytest.raises(ValidationError, match="how identity was checked"):
+        services.identity_verify(request_id=request.pk, actor=None, method="", now=timezone.now())
+
+
+def test_a_correction_is_reviewed_then_applied_with_history(
+    client, django_capture_on_commit_callbacks
+):
+    user = UserFactory(phone="+86 571 1111 1111")
+    staff = UserFactory(is_staff=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = submit(
+            client,
+            user,
+            kind="correction",
+            corrections=[{"field": "accounts.User.phone", "value": "+86 571 9999 9999"}],
+        )
+    request = DataRequest.objects.get(pk=response.json()["id"])
+
+    assert request.status == Status.AWAITING_REVIEW
+    assert response.json()["corrections"] == [
+        {
+            "field": "accounts.User.phone",
+            "old_value": "+86 571 1111 1111",
+            "new_value": "+86 571 9999 9999",
+            "applied": False,
+        }
+    ]
+    services.correction_approve(request_id=request.pk, actor=staff, now=timezone.now())
+
+    user.refresh_from_db()
+    assert user.phone == "+86 571 9999 9999"
+    assert DataRequest.objects.get(pk=request.pk).status == Status.FULFILLED
+    from django.apps import apps
+
+    last = apps.get_model("accounts", "RegistrationChange").objects.filter(pgh_obj=user).last()
+    assert last.phone == "+86 571 9999 9999"
+    assert last.pgh_context.metadata["via"] == "staff"
+
+
+@pytest.mark.parametrize(
+    ("correction", "message"),
+    [
+        (
+            {"field": "accounts.User.username", "value": "x"},
+            "accounts.User.username cannot be corrected",
+        ),
+        ({"field": "accounts.User.email", "value": "nope"}, "Enter a valid email address."),
+        ({"field": "accounts.User.phone", "value": ""}, "This field is required."),
+        ({"field": "phone", "value": "1"}, "name the field as app.Model.field"),
+        ({"field": "accounts.Address.city", "value": "Ningbo"}, "we hold no such record about you"),
+        ({"value": "1"}, 'give "field" and "value"'),
+    ],
+)
+def test_bad_corrections_are_refused_at_the_door(client, correction, message):
+    response = submit(client, UserFactory(), kind="correction", corrections=[correction])
+
+    assert response.status_code == 400
+    assert message in response.json()["detail"]
+    assert not DataRequest.objects.exists()
+
+
+def test_a_correction_of_another_persons_row_is_refused(client):
+    from tests.factories import AddressFactory
+
+    theirs = AddressFactory()
+    response = submit(
+        client,
+        UserFactory(),
+        kind="correction",
+        corrections=[{"field": "accounts.Address.city", "value": "Ningbo", "id": theirs.pk}],
+    )
+
+    assert response.status_code == 400
+    assert "we hold no such record about you" in response.json()["detail"]
+    assert theirs.city not in response.content.decode()
+
+
+def test_corrections_are_free_even_in_hong_kong(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = submit(
+            client,
+            UserFactory(),
+            kind="correction",
+            jurisdiction="HK",
+            corrections=[{"field": "accounts.User.city", "value": "Ningbo"}],
+        )
+
+    request = DataRequest.objects.get(pk=response.json()["id"])
+    assert request.fee_quote.amount == 0
+    assert request.status == Status.AWAITING_REVIEW
+
+
+def test_refusal_needs_a_ground_of_the_jurisdiction_and_tells_the_requester(client):
+    user = UserFactory()
+    request_id = submit(client, user, jurisdiction="HK").json()["id"]
+    ground = "s.20(3)(b) not enough information to locate the data"
+
+    with pytest.raises(ValidationError, match="refusal ground"):
+        services.data_request_refuse(
+            request_id=request_id, actor=None, ground="because", explanation="x", now=timezone.now()
+        )
+    services.data_request_refuse(
+        request_id=request_id,
+        actor=None,
+        ground=ground,
+        explanation="We found no account under the details given.",
+        now=timezone.now(),
+    )
+
+    assert DataRequest.objects.get(pk=request_id).status == Status.REFUSED
+    assert ground in mail.outbox[-1].body
+    assert "We found no account" in mail.outbox[-1].body
+
+
+def test_the_owner_withdraws_before_fulfilment_but_not_after(
+    client, django_capture_on_commit_callbacks
+):
+    user = UserFactory()
+    open_id = submit(client, user, jurisdiction="HK").json()["id"]
+    with django_capture_on_commit_callbacks(execute=True):
+        done_id = submit(client, user).json()["id"]
+
+    withdrawn = client.post(reverse("api-request-withdraw", args=[open_id]))
+    too_late = client.post(reverse("api-request-withdraw", args=[done_id]))
+
+    assert withdrawn.json()["status"] == "withdrawn"
+    assert too_late.status_code == 409
+    assert "already moved on" in too_late.json()["detail"]
+
+
+def test_no_one_else_can_read_or_withdraw_a_request(client):
+    request_id = submit(client, UserFactory()).json()["id"]
+    client.force_login(UserFactory())
+
+    assert client.get(reverse("api-request", args=[request_id])).status_code == 404
+    assert client.post(reverse("api-request-withdraw", args=[request_id])).status_code == 404
+    assert client.get(reverse("api-requests")).json() == []
+
+
+def test_an_eu_deadline_is_extended_once_with_reasons(client):
+    user = UserFactory()
+    request_id = submit(client, user).json()["id"]
+    request = DataRequest.objects.get(pk=request_id)
+    DataRequest.objects.filter(pk=request_id).update(status=Status.IN_PROGRESS)
+    before = request.due_at
+
+    services.deadline_extend(
+        request_id=request_id, actor=None, reason="200,000 records to review", now=timezone.now()
+    )
+    with pytest.raises(ValidationError, match="already extended"):
+        services.deadline_extend(
+            request_id=request_id, actor=None, reason="again", now=timezone.now()
+        )
+
+    after = DataRequest.objects.get(pk=request_id).due_at
+    assert (after - before).days >= 58
+    assert "more time" in mail.outbox[-1].subject
+
+
+def test_hong_kong_allows_no_extension(client):
+    request_id = submit(client, UserFactory(), jurisdiction="HK").json()["id"]
+
+    with pytest.raises(ValidationError, match="allows no extension"):
+        services.deadline_extend(request_id=request_id, actor=None, reason="x", now=timezone.now())
+
+
+def test_due_at_pauses_for_an_unpaid_hong_kong_fee():
+    user = UserFactory()
+    received = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)  # 10:00 in Hangzhou
+    request = services.data_request_submit(
+        requester=services.Requester(user=user),
+        kind=Kind.ACCESS,
+        jurisdiction_code="HK",
+        channel=Channel.API,
+        received_at=received,
+        now=received,
+    )
+    services.fee_assess(request_id=request.pk, now=received + timedelta(hours=1))
+    request.refresh_from_db()
+    assert request.status == Status.AWAITING_PAYMENT
+    # quote out on 2 March; paid on 12 March: 10 days paused -> 11 April + 10 = 21 April
+    services.fee_settle(
+        request_id=request.pk,
+        actor=None,
+        waived=False,
+        note="ref",
+        now=datetime(2026, 3, 12, 2, 0, tzinfo=UTC),
+    )
+    request.refresh_from_db()
+    assert timezone.localdate(request.due_at).isoformat() == "2026-04-21"
+
+
+def test_unknown_jurisdiction_and_kind_are_refused_clearly(client):
+    user = UserFactory()
+
+    unknown = submit(client, user, jurisdiction="XX")
+    guardian = submit(client, user, kind="guardian_deletion")
+    bad_kind = submit(client, user, kind="delete-everything")
+
+    assert unknown.status_code == 400 and "Unknown jurisdiction XX" in unknown.json()["detail"]
+    assert guardian.status_code == 400 and "not offered yet" in guardian.json()["detail"]
+    assert bad_kind.status_code == 400 and "kind" in bad_kind.json()["fields"]
+
+
+def test_the_sweep_resends_work_a_lost_message_left_behind(client, monkeypatch):
+    from datarequests import tasks
+
+    sent = []
+    monkeypatch.setattr(tasks.fee_assess_task, "delay", lambda pk: sent.append(pk))
+    request_id = submit(client, UserFactory()).json()["id"]  # on_commit never ran: "lost"
+
+    soon = services.requests_sweep(now=timezone.now() + timedelta(minutes=5))
+    later = services.requests_sweep(now=timezone.now() + timedelta(minutes=20))
+
+    assert (soon["requeued"], later["requeued"]) == (0, 1)
+    assert sent == [request_id]
+
+
+def test_staff_are_reminded_of_overdue_requests(client):
+    UserFactory(is_staff=True, email="officer@example.com")
+    request_id = submit(client, UserFactory()).json()["id"]
+    DataRequest.objects.filter(pk=request_id).update(due_at=timezone.now() - timedelta(days=1))
+
+    assert services.staff_reminder_send(now=timezone.now()) == 1
+    assert "1 overdue" in mail.outbox[-1].subject
+    assert mail.outbox[-1].to == ["officer@example.com"]
+    assert User.objects.exists()
