@@ -1,0 +1,129 @@
+"""The staff queue: filters, letters entered by staff, actions as buttons."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from datarequests import services
+from datarequests.models import Channel, DataRequest, Jurisdiction, Kind, Status
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer(client):
+    user = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return user
+
+
+def letter(**changes):
+    return services.data_request_submit(
+        requester=services.Requester(name="Li Wei", postal_address="12 West Lake Road"),
+        kind=Kind.ACCESS,
+        jurisdiction_code="HK",
+        channel=Channel.LETTER,
+        now=timezone.now(),
+        **changes,
+    )
+
+
+def test_the_queue_filters_overdue_requests(client, officer):
+    late, on_time = letter(), letter()
+    DataRequest.objects.filter(pk=late.pk).update(due_at=timezone.now() - timedelta(days=2))
+    url = reverse("admin:datarequests_datarequest_changelist")
+
+    page = client.get(url, {"due": "overdue"}).content.decode()
+
+    assert f"/admin/datarequests/datarequest/{late.pk}/change/" in page
+    assert f"/admin/datarequests/datarequest/{on_time.pk}/change/" not in page
+
+
+def test_staff_enter_a_letter_with_its_envelope_date(client, officer):
+    scan = SimpleUploadedFile("letter.pdf", b"%PDF-1.4 scan", content_type="application/pdf")
+    response = client.post(
+        reverse("admin:datarequests_datarequest_add"),
+        {
+            "kind": "access",
+            "jurisdiction": Jurisdiction.objects.get(code="HK").pk,
+            "requester_name": "Chan Tai Man",
+            "postal_address": "Flat 3, 8 Nathan Road, Kowloon",
+            "language": "zh-hans",
+            "details": "Please send me my data.",
+            "envelope_date": "2026-11-20",
+            "letter_scan": scan,
+        },
+    )
+
+    request = DataRequest.objects.get()
+    assert response.status_code == 302
+    assert (request.channel, request.status) == (Channel.LETTER, Status.AWAITING_IDENTITY)
+    assert timezone.localdate(request.received_at).isoformat() == "2026-11-20"
+    assert timezone.localdate(request.due_at).isoformat() == "2026-12-30"  # 20 Nov + 40 days
+    assert request.letter_scan.name.startswith("letters/")
+
+
+def test_a_letter_without_a_postal_address_is_refused(client, officer):
+    response = client.post(
+        reverse("admin:datarequests_datarequest_add"),
+        {
+            "kind": "access",
+            "jurisdiction": Jurisdiction.objects.get(code="HK").pk,
+            "requester_name": "X",
+            "language": "en",
+            "envelope_date": "2026-11-20",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "give the postal address" in response.content.decode()
+    assert not DataRequest.objects.exists()
+
+
+def test_the_identity_button_moves_the_request_and_a_second_click_is_told(client, officer):
+    request = letter()
+    url = reverse("admin:datarequests_datarequest_act", args=[request.pk, "verify"])
+
+    first = client.post(url, {"text": "HKID card seen"}, follow=True)
+    second = client.post(url, {"text": "HKID card seen"}, follow=True)
+
+    assert "Done: Identity checked." in first.content.decode()
+    assert "already moved on" in second.content.decode()
+    request.refresh_from_db()
+    assert request.identity_method == "HKID card seen"
+    assert request.events.filter(status=Status.ASSESSING_FEE).count() == 1
+
+
+def test_the_change_page_offers_only_the_actions_that_fit(client, officer):
+    request = letter()
+
+    page = client.get(reverse("admin:datarequests_datarequest_change", args=[request.pk]))
+
+    html = page.content.decode()
+    assert 'value="Identity checked"' in html
+    assert 'value="Approve the corrections"' not in html
+    assert "s.20(3)(b) not enough information to locate the data" in html
+
+
+def test_a_correction_fee_is_refused_where_the_law_bans_it(client, officer):
+    from datarequests.models import FeeSchedule
+
+    schedule = FeeSchedule.objects.get(jurisdiction__code="HK", kind="correction")
+    response = client.post(
+        reverse("admin:datarequests_feeschedule_change", args=[schedule.pk]),
+        {
+            "jurisdiction": schedule.jurisdiction_id,
+            "kind": "correction",
+            "base_amount": "10",
+            "per_thousand_records": "0",
+            "postage": "0",
+        },
+    )
+
+    assert "bans a fee for corrections" in response.content.decode()
+    schedule.refresh_from_db()
+    assert schedule.base_amount == 0
