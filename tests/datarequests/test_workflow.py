@@ -431,3 +431,32 @@ def test_staff_are_reminded_of_overdue_requests(client):
     assert "1 overdue" in mail.outbox[-1].subject
     assert mail.outbox[-1].to == ["officer@example.com"]
     assert User.objects.exists()
+
+
+def test_the_export_keeps_quotes_backslashes_newlines_and_chinese_intact(
+    client, django_capture_on_commit_callbacks
+):
+    import csv
+    import io
+
+    from activity.models import ForumPost
+
+    tricky = 'Line one\nline "two" \\ back\tslash — 梅花 😀'
+    user = UserFactory(first_name='Mei "Lucky" \\ 梅')
+    ForumPost.objects.create(author=user, title="t", body=tricky, posted_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        request_id = submit(client, user).json()["id"]
+
+    export = DataRequest.objects.get(pk=request_id).export
+    data = export_json(export)
+    posts = data["categories"]["activity"]["models"]["activity.ForumPost"]["rows"]
+    users = data["categories"]["registration"]["models"]["accounts.User"]["rows"]
+    rows = list(
+        csv.reader(
+            io.StringIO(export_zip(export).read("csv/activity.ForumPost.csv").decode("utf-8-sig"))
+        )
+    )
+    assert posts[0]["body"] == tricky
+    assert users[0]["first_name"] == 'Mei "Lucky" \\ 梅'
+    assert rows[0] == ["title", "body", "posted_at"]
+    assert rows[1][1] == tricky
