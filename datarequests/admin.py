@@ -26,6 +26,7 @@ from datarequests.models import (
     RequestEvent,
     Status,
 )
+from datarequests.selectors import dashboard_counts
 
 
 class DueFilter(admin.SimpleListFilter):
@@ -240,6 +241,11 @@ class DataRequestAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             path(
+                "dashboard/",
+                self.admin_site.admin_view(self.dashboard_view),
+                name="datarequests_dashboard",
+            ),
+            path(
                 "<int:request_id>/act/<str:action>/",
                 self.admin_site.admin_view(self.act_view),
                 name="datarequests_datarequest_act",
@@ -264,6 +270,20 @@ class DataRequestAdmin(admin.ModelAdmin):
                 available.append("extend")
             available.append("refuse")
         return [(name, ACTIONS[name]) for name in available]
+
+    def dashboard_view(self, request):
+        counts = dashboard_counts(now=timezone.now())
+        largest = max([n for _name, n in counts["by_deadline"]] + [1])
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Requests dashboard"),
+            "by_status": counts["by_status"],
+            "by_deadline": [
+                (name, n, round(100 * n / largest)) for name, n in counts["by_deadline"]
+            ],
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/datarequests/dashboard.html", context)
 
     def act_view(self, request, request_id: int, action: str):
         obj = get_object_or_404(DataRequest, pk=request_id)

@@ -22,3 +22,44 @@ def request_of(*, user, request_id) -> DataRequest | None:
         .filter(pk=request_id)
         .first()
     )
+
+
+DEADLINE_BUCKETS = [
+    ("overdue", None, 0),
+    ("0-3", 0, 4),
+    ("4-7", 4, 8),
+    ("8-14", 8, 15),
+    ("15-30", 15, 31),
+    ("31+", 31, None),
+]
+
+
+def dashboard_counts(*, now) -> dict:
+    """Return counts by status, and open requests by days left to the deadline (two queries)."""
+    from datetime import timedelta
+
+    from django.db.models import Count, Q
+
+    from datarequests.models import OPEN_STATUSES, Status
+
+    by_status = dict(
+        DataRequest.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    start_of_today = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    aggregates = {}
+    for name, low, high in DEADLINE_BUCKETS:
+        condition = Q()
+        if low is None:
+            condition &= Q(due_at__lt=now)
+        else:
+            condition &= Q(due_at__gte=max(now, start_of_today + timedelta(days=low)))
+        if high is not None:
+            condition &= Q(due_at__lt=start_of_today + timedelta(days=high))
+        aggregates[name] = Count("pk", filter=condition)
+    by_deadline = DataRequest.objects.filter(status__in=OPEN_STATUSES).aggregate(**aggregates)
+    return {
+        "by_status": [
+            (status, label, by_status.get(status, 0)) for status, label in Status.choices
+        ],
+        "by_deadline": [(name, by_deadline[name]) for name, _low, _high in DEADLINE_BUCKETS],
+    }

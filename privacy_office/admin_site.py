@@ -23,6 +23,8 @@ class PrivacyOfficeAdminSite(admin.AdminSite):
     def get_app_list(self, request, app_label=None):
         app_list = super().get_app_list(request, app_label)
         if app_label not in (None, "privacy_office"):
+            if app_label == "datarequests":
+                self._add_dashboard(app_list)
             return app_list
         entry = {
             "name": _("Data map"),
@@ -43,7 +45,24 @@ class PrivacyOfficeAdminSite(admin.AdminSite):
             }
             app_list.insert(0, section)
         section["models"].insert(0, entry)
+        self._add_dashboard(app_list)
         return app_list
+
+    def _add_dashboard(self, app_list) -> None:
+        requests_app = next((a for a in app_list if a["app_label"] == "datarequests"), None)
+        if requests_app is None:
+            return
+        requests_app["models"].insert(
+            0,
+            {
+                "name": _("Requests dashboard"),
+                "object_name": "RequestsDashboard",
+                "admin_url": reverse("admin:datarequests_dashboard", current_app=self.name),
+                "add_url": None,
+                "view_only": True,
+                "perms": {"view": True},
+            },
+        )
 
     def datamap_view(self, request):
         selected = request.GET.get("category") or None

@@ -127,3 +127,26 @@ def test_a_correction_fee_is_refused_where_the_law_bans_it(client, officer):
     assert "bans a fee for corrections" in response.content.decode()
     schedule.refresh_from_db()
     assert schedule.base_amount == 0
+
+
+def test_the_dashboard_counts_by_status_and_days_left(
+    client, officer, django_assert_max_num_queries
+):
+    late, soon = letter(), letter()
+    DataRequest.objects.filter(pk=late.pk).update(due_at=timezone.now() - timedelta(days=1))
+    DataRequest.objects.filter(pk=soon.pk).update(due_at=timezone.now() + timedelta(days=2))
+
+    with django_assert_max_num_queries(8):
+        page = client.get(reverse("admin:datarequests_dashboard"))
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Open requests by days left to the deadline" in html
+    counts = dict(page.context["by_status"][i][1:] for i in range(len(page.context["by_status"])))
+    assert counts["Awaiting proof of identity"] == 2
+    assert dict((n, c) for n, c, _w in page.context["by_deadline"])["overdue"] == 1
+    assert dict((n, c) for n, c, _w in page.context["by_deadline"])["0-3"] == 1
+    assert (
+        reverse("admin:datarequests_dashboard")
+        in client.get(reverse("admin:index")).content.decode()
+    )
