@@ -142,10 +142,10 @@ def test_the_dashboard_counts_by_status_and_days_left(
     html = page.content.decode()
     assert page.status_code == 200
     assert "Open requests by days left to the deadline" in html
-    counts = dict(page.context["by_status"][i][1:] for i in range(len(page.context["by_status"])))
-    assert counts["Awaiting proof of identity"] == 2
-    assert dict((n, c) for n, c, _w in page.context["by_deadline"])["overdue"] == 1
-    assert dict((n, c) for n, c, _w in page.context["by_deadline"])["0-3"] == 1
+    by_status = {str(label): n for _status, label, n in page.context["by_status"]}
+    by_deadline = {name: n for name, n, _width in page.context["by_deadline"]}
+    assert by_status["Awaiting proof of identity"] == 2
+    assert (by_deadline["overdue"], by_deadline["0-3"]) == (1, 1)
     assert (
         reverse("admin:datarequests_dashboard")
         in client.get(reverse("admin:index")).content.decode()
