@@ -190,7 +190,7 @@ class PaymentCard(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{_('Card')} {mask_number(self.card_number)}"
+        return _("Card %(number)s") % {"number": mask_number(self.card_number)}
 
 
 class Address(models.Model):

@@ -34,7 +34,7 @@ class Order(models.Model):
         verbose_name_plural = _("orders")
 
     def __str__(self) -> str:
-        return f"{_('Order')} {self.pk}: {self.goods_type}"
+        return _("Order %(id)s: %(goods)s") % {"id": self.pk, "goods": self.goods_type}
 
 
 class Shipment(models.Model):
@@ -74,7 +74,10 @@ class TradeDispute(models.Model):
         verbose_name_plural = _("trade disputes")
 
     def __str__(self) -> str:
-        return f"{_('Dispute')} {self.pk} ({self.get_status_display()})"
+        return _("Dispute %(id)s (%(status)s)") % {
+            "id": self.pk,
+            "status": self.get_status_display(),
+        }
 
 
 class ForumPost(models.Model):
@@ -145,7 +148,7 @@ class Lead(models.Model):
         indexes = [models.Index(models.functions.Lower("email"), name="activity_lead_email_lower")]
 
     def __str__(self) -> str:
-        return f"{_('Lead')} {self.pk} ({self.event_name})"
+        return _("Lead %(id)s (%(event)s)") % {"id": self.pk, "event": self.event_name}
 
 
 class PageView(models.Model):

@@ -178,7 +178,11 @@ class DataRequest(models.Model):
         indexes = [models.Index(fields=["status", "due_at"], name="datarequests_queue")]
 
     def __str__(self) -> str:
-        return f"{_('Request')} {self.pk} ({self.get_kind_display()}, {self.get_status_display()})"
+        return _("Request %(id)s (%(kind)s, %(status)s)") % {
+            "id": self.pk,
+            "kind": self.get_kind_display(),
+            "status": self.get_status_display(),
+        }
 
 
 class RequestEvent(models.Model):
@@ -268,4 +272,4 @@ class Export(models.Model):
         verbose_name_plural = _("exports")
 
     def __str__(self) -> str:
-        return f"{_('Export')} {self.request_id}"
+        return _("Export of request %(id)s") % {"id": self.request_id}

@@ -513,6 +513,20 @@ def requests_sweep(*, now: datetime) -> dict[str, int]:
     }
 
 
+def paused_clocks_refresh(*, now: datetime) -> int:
+    """Recompute the due date of requests whose clock is stopped: each day paused moves it."""
+    refreshed = 0
+    paused = DataRequest.objects.filter(
+        status__in=[Status.AWAITING_IDENTITY, Status.AWAITING_PAYMENT]
+    ).select_related("jurisdiction")
+    for request in paused.iterator(chunk_size=500):
+        due = request_due_at(request, now=now)
+        if due != request.due_at:
+            DataRequest.objects.filter(pk=request.pk).update(due_at=due)
+            refreshed += 1
+    return refreshed
+
+
 def staff_reminder_send(*, now: datetime) -> int:
     """Email staff the open requests due within 3 days and those overdue; return how many."""
     from django.conf import settings

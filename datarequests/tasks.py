@@ -34,4 +34,6 @@ def exports_purge_task() -> int:
 
 @shared_task
 def staff_reminder_task() -> int:
-    return services.staff_reminder_send(now=timezone.now())
+    now = timezone.now()
+    services.paused_clocks_refresh(now=now)
+    return services.staff_reminder_send(now=now)

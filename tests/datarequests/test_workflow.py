@@ -460,3 +460,40 @@ def test_the_export_keeps_quotes_backslashes_newlines_and_chinese_intact(
     assert users[0]["first_name"] == 'Mei "Lucky" \\ 梅'
     assert rows[0] == ["title", "body", "posted_at"]
     assert rows[1][1] == tricky
+
+
+def test_a_stopped_clock_moves_the_due_date_day_by_day():
+    received = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
+    request = services.data_request_submit(
+        requester=services.Requester(user=UserFactory()),
+        kind=Kind.ACCESS,
+        jurisdiction_code="HK",
+        channel=Channel.API,
+        received_at=received,
+        now=received,
+    )
+    services.fee_assess(request_id=request.pk, now=received)
+    request.refresh_from_db()
+    assert timezone.localdate(request.due_at).isoformat() == "2026-04-11"
+
+    services.paused_clocks_refresh(now=received + timedelta(days=5))
+
+    request.refresh_from_db()
+    assert timezone.localdate(request.due_at).isoformat() == "2026-04-16"
+
+
+def test_exports_are_purged_after_their_retention(client, django_capture_on_commit_callbacks):
+    from pathlib import Path
+
+    from datarequests.exports import exports_purge
+
+    with django_capture_on_commit_callbacks(execute=True):
+        request_id = submit(client, UserFactory()).json()["id"]
+    export = DataRequest.objects.get(pk=request_id).export
+
+    assert exports_purge(now=timezone.now() + timedelta(days=29)) == 0
+    assert exports_purge(now=timezone.now() + timedelta(days=31)) == 1
+    export.refresh_from_db()
+    assert export.purged_at is not None
+    assert not Path(export.path).exists()
+    assert client.get(reverse("api-request-export", args=[request_id])).status_code == 404
