@@ -16,7 +16,7 @@ from django.conf import settings
 
 from privacy_office.encrypted_files import EncryptingWriter
 from privacy_office.registry import Category, Declaration, registry
-from privacy_office.subject_data import display_value, subject_rows
+from privacy_office.subject_data import display_value, subject_filter, subject_rows
 from privacy_office.subject_sql import (
     copy_csv,
     copy_json_array_items,
@@ -70,6 +70,8 @@ def _write_csvs(archive: zipfile.ZipFile, user) -> None:
         header = ",".join(d.name for d in declaration.fields) + "\r\n"
         with archive.open(f"csv/{declaration.label}.csv", "w") as raw:
             raw.write(b"\xef\xbb\xbf" + header.encode())
+            if subject_filter(declaration, user) is None:
+                continue  # the model cannot hold anything about this kind of subject
             if sql_formattable(declaration):
                 sql, params = subject_values_sql(declaration, user, list(declaration.fields))
                 for block in copy_csv(sql, params):
@@ -85,6 +87,8 @@ def _write_csvs(archive: zipfile.ZipFile, user) -> None:
 
 def _json_rows(declaration: Declaration, user, declared: list):
     """Yield the model's rows as comma-separated JSON objects, in blocks of bytes."""
+    if subject_filter(declaration, user) is None:
+        return
     if sql_formattable(declaration):
         yield from copy_json_array_items(*subject_json_sql(declaration, user, declared))
         return
@@ -137,18 +141,17 @@ def export_create(*, request, now: datetime):
     """Write the request's export, encrypted, and record it with its expiry."""
     from datarequests.letters import reply_letter_pdf
     from datarequests.models import Export
+    from datarequests.services import request_subject
 
-    user = request.requester
+    user = request_subject(request)
     path = export_dir() / f"{request.pk}-{secrets.token_hex(8)}.zip.enc"
     with EncryptingWriter(path) as writer:
         # Level 1: most of the size saving at a third of the default level's time.
         with zipfile.ZipFile(
             writer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1
         ) as archive:
-            summaries = []
-            if user:
-                _write_csvs(archive, user)
-                summaries = _write_json(archive, request, user, now)
+            _write_csvs(archive, user)
+            summaries = _write_json(archive, request, user, now)
             archive.writestr(
                 "letter.pdf", reply_letter_pdf(request=request, summaries=summaries, now=now)
             )

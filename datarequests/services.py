@@ -35,7 +35,7 @@ from datarequests.models import (
     Status,
 )
 from privacy_office.registry import registry
-from privacy_office.subject_data import subject_rows
+from privacy_office.subject_data import ContactPerson, subject_rows
 
 UNKNOWN_JURISDICTION = _("Unknown jurisdiction %(code)s; choose one of %(known)s.")
 KIND_NOT_OFFERED = _("Requests of this kind are not offered yet; write to the privacy office.")
@@ -250,15 +250,21 @@ def identity_verify(*, request_id: int, actor, method: str, now: datetime) -> Da
 # -- fees --------------------------------------------------------------------------------
 
 
+def request_subject(request: DataRequest):
+    """Return whose data the request is about: the account, or the verified contact details."""
+    if request.requester is not None:
+        return request.requester
+    return ContactPerson(email=request.requester_email, phone=request.requester_phone)
+
+
 def request_volume(request: DataRequest) -> dict[str, int]:
     """Return how many rows each declared model holds about the requester."""
-    if request.requester is None:
-        return {}
+    subject = request_subject(request)
     volume = {}
     for declaration in registry.declarations():
         if not declaration.fields:
             continue
-        count = subject_rows(declaration, request.requester).count()
+        count = subject_rows(declaration, subject).count()
         if count:
             volume[declaration.label] = count
     return volume

@@ -42,11 +42,22 @@ class CategoryData:
     models: list[ModelData] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class ContactPerson:
+    """Someone without an account (a trade-fair lead, A.5), known by an email or a phone whose
+    identity staff have verified."""
+
+    email: str = ""
+    phone: str = ""
+
+
 def subject_filter(declaration: Declaration, user) -> Q | None:
     """Return the filter for this person's rows of a declared model, or None if none can be."""
     subject = declaration.subject
     if subject is None:
         return None
+    if isinstance(user, ContactPerson):
+        return _contact_filter(subject, user)
     if subject == SELF:
         return Q(pk=user.pk)
     if isinstance(subject, str):
@@ -67,6 +78,17 @@ def _identifiers_filter(subject: Identifiers, user) -> Q | None:
         condition |= Q(**{subject.username: user.get_username()})
     if subject.email and user.email and getattr(user, "email_verified_at", None):
         condition |= Q(**{f"{subject.email}__iexact": user.email})
+    return condition or None
+
+
+def _contact_filter(subject, person: ContactPerson) -> Q | None:
+    if not isinstance(subject, Identifiers):
+        return None
+    condition = Q()
+    if subject.email and person.email:
+        condition |= Q(**{f"{subject.email}__iexact": person.email})
+    if subject.phone and person.phone:
+        condition |= Q(**{subject.phone: person.phone})
     return condition or None
 
 

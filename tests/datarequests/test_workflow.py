@@ -192,7 +192,45 @@ def test_a_letter_waits_for_identity_and_is_answered_in_writing(django_capture_o
     request.refresh_from_db()
     assert request.status == Status.FULFILLED  # CN: free
     assert "letter.pdf" in export_zip(request.export).namelist()
-    assert request.export.row_count == 0  # no account: nothing but the letter
+    assert request.export.row_count == 0  # no account and no contact details: nothing held
+
+
+def test_a_person_without_an_account_gets_the_leads_held_about_them(
+    django_capture_on_commit_callbacks,
+):
+    from datetime import date
+
+    from activity.models import Lead
+
+    Lead.objects.create(
+        event_name="Canton Fair",
+        event_date=date(2025, 10, 15),
+        full_name="Wang Fang",
+        email="Wang.Fang@example.com",
+    )
+    Lead.objects.create(
+        event_name="Yiwu Fair",
+        event_date=date(2025, 5, 1),
+        full_name="Someone Else",
+        email="someone@example.com",
+    )
+    request = services.data_request_submit(
+        requester=services.Requester(
+            name="Wang Fang", email="wang.fang@example.com", postal_address="Hangzhou"
+        ),
+        kind=Kind.ACCESS,
+        jurisdiction_code="EU",
+        channel=Channel.LETTER,
+        now=timezone.now(),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.identity_verify(
+            request_id=request.pk, actor=None, method="code sent to the email", now=timezone.now()
+        )
+
+    request.refresh_from_db()
+    leads = export_json(request.export)["categories"]["event"]["models"]["activity.Lead"]["rows"]
+    assert [lead["full_name"] for lead in leads] == ["Wang Fang"]
 
 
 def test_identity_cannot_be_recorded_without_saying_how():
