@@ -31,7 +31,13 @@ from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from datarequests import services  # noqa: E402
-from datarequests.models import DataRequest, Jurisdiction, RequestEvent, Status  # noqa: E402
+from datarequests.models import (  # noqa: E402
+    DataRequest,
+    FeeQuote,
+    Jurisdiction,
+    RequestEvent,
+    Status,
+)
 
 TAG = "bench"
 BATCH = 20_000
@@ -69,6 +75,26 @@ def load(total: int, open_count: int) -> None:
         )
 
 
+def quotes_add() -> None:
+    """Give each request waiting for payment the quote it waits on."""
+    waiting = DataRequest.objects.filter(
+        details=TAG, status=Status.AWAITING_PAYMENT, fee_quote__isnull=True
+    )
+    FeeQuote.objects.bulk_create(
+        (
+            FeeQuote(
+                request=request,
+                amount=50,
+                currency="HKD",
+                status=FeeQuote.Status.QUOTED,
+                quoted_at=timezone.now(),
+            )
+            for request in waiting.only("pk", "received_at").iterator(chunk_size=BATCH)
+        ),
+        batch_size=BATCH,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--open", type=int, default=100_000)
@@ -81,6 +107,7 @@ def main() -> None:
         print(DataRequest.objects.filter(details=TAG).delete())
         return
     load(args.total, args.open)
+    quotes_add()
     open_now = DataRequest.objects.filter(
         status__in=[Status.AWAITING_IDENTITY, Status.AWAITING_PAYMENT, Status.IN_PROGRESS]
     ).count()

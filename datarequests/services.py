@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import DateTimeField, ExpressionWrapper, F, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -371,34 +372,40 @@ def fee_settle(*, request_id: int, actor, waived: bool, note: str, now: datetime
 
 
 def quotes_lapse(*, now: datetime) -> int:
-    """Lapse every request whose quote went unpaid past its period; return how many."""
-    lapsed = 0
-    candidates = (
-        DataRequest.objects.filter(status=Status.AWAITING_PAYMENT)
-        .select_related("jurisdiction", "fee_quote")
-        .only("pk", "jurisdiction__quote_valid_days", "fee_quote__quoted_at")
+    """Lapse every request whose quote went unpaid past its period; return how many.
+
+    One query finds them, however many requests wait for payment; each lapse is then
+    its own transition (event, notice).
+    """
+    expired = (
+        DataRequest.objects.filter(status=Status.AWAITING_PAYMENT, fee_quote__isnull=False)
+        .annotate(
+            lapses_at=ExpressionWrapper(
+                F("fee_quote__quoted_at")
+                + F("jurisdiction__quote_valid_days") * Value(timedelta(days=1)),
+                output_field=DateTimeField(),
+            )
+        )
+        .filter(lapses_at__lte=now)
+        .values_list("pk", flat=True)
     )
-    for request in candidates.iterator(chunk_size=1000):
-        if (
-            request.fee_quote.quoted_at + timedelta(days=request.jurisdiction.quote_valid_days)
-            > now
-        ):
-            continue
+    lapsed = 0
+    for request_id in list(expired):
         with transaction.atomic():
             try:
-                locked = _locked(request.pk, [Status.AWAITING_PAYMENT])
+                request = _locked(request_id, [Status.AWAITING_PAYMENT])
             except AlreadyMoved:
                 continue
-            FeeQuote.objects.filter(request=locked).update(status=FeeQuote.Status.LAPSED)
+            FeeQuote.objects.filter(request=request).update(status=FeeQuote.Status.LAPSED)
             _record(
-                locked,
+                request,
                 status=Status.LAPSED,
                 actor=None,
                 reason=_("the fee was not paid within %(days)s days")
-                % {"days": locked.jurisdiction.quote_valid_days},
+                % {"days": request.jurisdiction.quote_valid_days},
                 now=now,
             )
-            notify.lapsed(locked)
+            notify.lapsed(request)
             lapsed += 1
     return lapsed
 
@@ -484,6 +491,9 @@ def deadline_extend(*, request_id: int, actor, reason: str, now: datetime) -> Da
 # -- the clock at work --------------------------------------------------------------------
 
 STUCK_AFTER = timedelta(minutes=15)
+# Re-sent per sweep at most, oldest first: a backlog that workers are still working through
+# must not be flooded with duplicates.
+REQUEUE_LIMIT = 500
 DUE_SOON = timedelta(days=3)
 
 
@@ -499,13 +509,18 @@ def requests_sweep(*, now: datetime) -> dict[str, int]:
     from datarequests.tasks import export_build_task, fee_assess_task
 
     lapsed = quotes_lapse(now=now)
-    quiet = DataRequest.objects.annotate(last_event=Max("events__at")).filter(
-        last_event__lt=now - STUCK_AFTER
-    )
-    stuck_fees = list(quiet.filter(status=Status.ASSESSING_FEE).values_list("pk", flat=True))
-    stuck_exports = list(
-        quiet.filter(status=Status.IN_PROGRESS, kind=Kind.ACCESS).values_list("pk", flat=True)
-    )
+
+    def quiet(**conditions):
+        return list(
+            DataRequest.objects.filter(**conditions)
+            .annotate(last_event=Max("events__at"))
+            .filter(last_event__lt=now - STUCK_AFTER)
+            .order_by("last_event")
+            .values_list("pk", flat=True)[:REQUEUE_LIMIT]
+        )
+
+    stuck_fees = quiet(status=Status.ASSESSING_FEE)
+    stuck_exports = quiet(status=Status.IN_PROGRESS, kind=Kind.ACCESS)
     for request_id in stuck_fees:
         fee_assess_task.delay(request_id)
     for request_id in stuck_exports:
