@@ -1,6 +1,6 @@
 """Benchmark of the request clock and the staff queue (issue 4).
 
-    .venv/bin/python bench/requests.py [--open 100000] [--total 1000000] [--runs 5]
+    .venv/bin/python bench/data_requests.py [--open 100000] [--total 1000000] [--runs 5]
 
 Creates ``--total`` requests once (``--open`` of them open, the rest fulfilled), all tagged
 ``bench`` in their details, then prints the median time of one sweep and the queue page's
