@@ -127,7 +127,7 @@ def main() -> None:
     staff, _ = User.objects.get_or_create(
         username="bench-staff", defaults={"is_staff": True, "is_superuser": True}
     )
-    client = Client()
+    client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(staff)
     url = reverse("admin:datarequests_datarequest_changelist")
     for label, params in (("queue", {}), ("queue, overdue", {"due": "overdue"})):
