@@ -117,3 +117,14 @@ def test_california_45_days_and_one_45_day_extension():
 @pytest.mark.parametrize("rules", [HK, EU, UK, CN, CA])
 def test_no_events_means_no_clock(rules):
     assert due(rules, []) is None
+
+
+def test_singapore_30_days_and_a_pause_for_the_fee():
+    sg = ClockRules(amount=30, unit=DeadlineUnit.CALENDAR_DAYS, pauses_for_fee=True)
+    steps = [
+        (date(2026, 6, 1), S.RECEIVED, False),
+        (date(2026, 6, 2), S.AWAITING_PAYMENT, False),
+        (date(2026, 6, 9), S.IN_PROGRESS, False),
+    ]
+    assert due(sg, steps[:1]) == date(2026, 7, 1)
+    assert due(sg, steps) == date(2026, 7, 8)

@@ -535,3 +535,34 @@ def test_exports_are_purged_after_their_retention(client, django_capture_on_comm
     assert export.purged_at is not None
     assert not Path(export.path).exists()
     assert client.get(reverse("api-request-export", args=[request_id])).status_code == 404
+
+
+def test_a_rejected_correction_changes_nothing_and_tells_why(
+    client, django_capture_on_commit_callbacks
+):
+    user = UserFactory(city="Hangzhou")
+    with django_capture_on_commit_callbacks(execute=True):
+        request_id = submit(
+            client,
+            user,
+            kind="correction",
+            corrections=[{"field": "accounts.User.city", "value": "Atlantis"}],
+        ).json()["id"]
+
+    services.data_request_refuse(
+        request_id=request_id,
+        actor=None,
+        ground="Art.12(5) manifestly unfounded",
+        explanation="No such city exists.",
+        now=timezone.now(),
+    )
+
+    user.refresh_from_db()
+    assert user.city == "Hangzhou"
+    assert DataRequest.objects.get(pk=request_id).status == Status.REFUSED
+    assert (
+        not DataRequest.objects.get(pk=request_id)
+        .corrections.filter(applied_at__isnull=False)
+        .exists()
+    )
+    assert "No such city exists." in mail.outbox[-1].body
