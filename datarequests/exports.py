@@ -18,8 +18,8 @@ from privacy_office.encrypted_files import EncryptingWriter
 from privacy_office.registry import Category, Declaration, registry
 from privacy_office.subject_data import display_value, subject_filter, subject_rows
 from privacy_office.subject_sql import (
-    copy_csv,
-    copy_json_array_items,
+    csv_chunks,
+    json_array_items,
     sql_formattable,
     subject_json_sql,
     subject_values_sql,
@@ -74,7 +74,7 @@ def _write_csvs(archive: zipfile.ZipFile, user) -> None:
                 continue  # the model cannot hold anything about this kind of subject
             if sql_formattable(declaration):
                 sql, params = subject_values_sql(declaration, user, list(declaration.fields))
-                for block in copy_csv(sql, params):
+                for block in csv_chunks(sql, params, len(declaration.fields)):
                     raw.write(block)
                 continue
             text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
@@ -90,7 +90,7 @@ def _json_rows(declaration: Declaration, user, declared: list):
     if subject_filter(declaration, user) is None:
         return
     if sql_formattable(declaration):
-        yield from copy_json_array_items(*subject_json_sql(declaration, user, declared))
+        yield from json_array_items(*subject_json_sql(declaration, user, declared))
         return
     separator = b""
     for instance in subject_rows(declaration, user).iterator(chunk_size=CHUNK_ROWS):

@@ -8,6 +8,7 @@ cannot be formatted in SQL: such models take the Python path.
 
 from __future__ import annotations
 
+import psycopg
 from django.conf import settings
 from django.db import connection, models
 from django.db.models import Case, F, Func, Value, When
@@ -98,38 +99,42 @@ def subject_json_sql(
     return queryset.values_list("_json").query.sql_with_params()
 
 
-def _copy(statement: str, params: tuple):
-    connection.ensure_connection()
-    with connection.connection.cursor() as cursor, cursor.copy(statement, params) as copy:
-        yield from copy
+CHUNK_ROWS = 5000
 
 
-def copy_csv(sql: str, params: tuple, *, buffer_size: int = 1 << 20):
-    """Yield the CSV bytes PostgreSQL writes for the query, in blocks of about ``buffer_size``."""
-    buffer = bytearray()
-    for row in _copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params):
-        buffer += row
-        if len(buffer) >= buffer_size:
-            yield bytes(buffer)
-            buffer.clear()
-    if buffer:
-        yield bytes(buffer)
+def _chunked(sql: str, params: tuple, line: str, separator: str):
+    """Yield the query's rows joined by PostgreSQL itself, CHUNK_ROWS rows to a message.
 
-
-def copy_json_array_items(sql: str, params: tuple, *, buffer_size: int = 1 << 20):
-    """Yield the rows of a one-column JSON query, comma-separated, in large blocks.
-
-    COPY's text format escapes only backslashes and control characters; JSON text has
-    no raw control characters, so undoing the doubled backslashes restores it exactly.
+    One message per row would cost more than everything else an export does; a
+    server-side cursor keeps only a few chunks in memory at a time.
     """
-    buffer = bytearray()
+    statement = (
+        f"SELECT string_agg(line, %s ORDER BY n) FROM ("  # noqa: S608 - SQL compiled by Django; values bound below
+        f"SELECT {line} AS line, row_number() OVER () AS n FROM ({sql}) AS subject_rows"
+        f") AS lines GROUP BY (n - 1) / {CHUNK_ROWS} ORDER BY (n - 1) / {CHUNK_ROWS}"
+    )
+    connection.ensure_connection()
+    # Bound on the client: a server-side cursor would send the parameters untyped.
+    bound = psycopg.ClientCursor(connection.connection).mogrify(statement, (separator, *params))
+    with connection.connection.cursor(name="subject_chunks") as cursor:
+        cursor.itersize = 4
+        cursor.execute(bound)
+        for (chunk,) in cursor:
+            yield chunk
+
+
+def csv_chunks(sql: str, params: tuple, columns: int):
+    """Yield CSV text (every value quoted, CRLF line ends) for a query of text columns."""
+    quoted = ", ".join(
+        f"""'"' || replace("_display_{index}", '"', '""') || '"'""" for index in range(columns)
+    )
+    for chunk in _chunked(sql, params, f"concat_ws(',', {quoted})", "\r\n"):
+        yield (chunk + "\r\n").encode()
+
+
+def json_array_items(sql: str, params: tuple):
+    """Yield the JSON objects of a one-column query, comma-separated, as bytes."""
     separator = b""
-    for row in _copy(f"COPY ({sql}) TO STDOUT", params):
-        buffer += separator
-        buffer += bytes(row).rstrip(b"\n").replace(b"\\\\", b"\\")
+    for chunk in _chunked(sql, params, '"_json"', ","):
+        yield separator + chunk.encode()
         separator = b","
-        if len(buffer) >= buffer_size:
-            yield bytes(buffer)
-            buffer.clear()
-    if buffer:
-        yield bytes(buffer)
