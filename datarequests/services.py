@@ -201,7 +201,13 @@ def data_request_submit(
     request.full_clean()
     request.save()
     correction_items_build(request=request, user=user, corrections=corrections)
-    _record(request, status=Status.RECEIVED, actor=user, reason=channel, now=request.received_at)
+    _record(
+        request,
+        status=Status.RECEIVED,
+        actor=user,
+        reason=request.get_channel_display(),
+        now=request.received_at,
+    )
     signed_in = user is not None and channel != Channel.LETTER
     if signed_in:
         _record(
