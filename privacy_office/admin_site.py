@@ -20,49 +20,48 @@ class PrivacyOfficeAdminSite(admin.AdminSite):
             *super().get_urls(),
         ]
 
+    # Pages that are not model lists, shown first in their app's section of the index.
+    extra_pages = [
+        ("privacy_office", _("Privacy office"), _("Data map"), "admin:datamap"),
+        (
+            "datarequests",
+            _("Data requests"),
+            _("Requests dashboard"),
+            "admin:datarequests_dashboard",
+        ),
+        ("cookies", _("Cookies"), _("Consent statistics"), "admin:cookies_statistics"),
+    ]
+
     def get_app_list(self, request, app_label=None):
         app_list = super().get_app_list(request, app_label)
-        if app_label not in (None, "privacy_office"):
-            if app_label == "datarequests":
-                self._add_dashboard(app_list)
-            return app_list
-        entry = {
-            "name": _("Data map"),
-            "object_name": "DataMap",
-            "admin_url": reverse("admin:datamap", current_app=self.name),
-            "add_url": None,
-            "view_only": True,
-            "perms": {"view": True},
-        }
-        section = next((app for app in app_list if app["app_label"] == "privacy_office"), None)
-        if section is None:
-            section = {
-                "name": _("Privacy office"),
-                "app_label": "privacy_office",
-                "app_url": entry["admin_url"],
-                "has_module_perms": True,
-                "models": [],
-            }
-            app_list.insert(0, section)
-        section["models"].insert(0, entry)
-        self._add_dashboard(app_list)
+        for label, section_name, name, url_name in self.extra_pages:
+            if app_label not in (None, label):
+                continue
+            url = reverse(url_name, current_app=self.name)
+            section = next((app for app in app_list if app["app_label"] == label), None)
+            if section is None:
+                if label != "privacy_office":
+                    continue  # no access to the app's models: no page either
+                section = {
+                    "name": section_name,
+                    "app_label": label,
+                    "app_url": url,
+                    "has_module_perms": True,
+                    "models": [],
+                }
+                app_list.insert(0, section)
+            section["models"].insert(
+                0,
+                {
+                    "name": name,
+                    "object_name": url_name.rsplit(":", 1)[-1],
+                    "admin_url": url,
+                    "add_url": None,
+                    "view_only": True,
+                    "perms": {"view": True},
+                },
+            )
         return app_list
-
-    def _add_dashboard(self, app_list) -> None:
-        requests_app = next((a for a in app_list if a["app_label"] == "datarequests"), None)
-        if requests_app is None:
-            return
-        requests_app["models"].insert(
-            0,
-            {
-                "name": _("Requests dashboard"),
-                "object_name": "RequestsDashboard",
-                "admin_url": reverse("admin:datarequests_dashboard", current_app=self.name),
-                "add_url": None,
-                "view_only": True,
-                "perms": {"view": True},
-            },
-        )
 
     def datamap_view(self, request):
         selected = request.GET.get("category") or None

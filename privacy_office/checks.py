@@ -26,6 +26,7 @@ from privacy_office.registry import (
     Identifiers,
     Mask,
     Registry,
+    SubjectQuery,
 )
 from privacy_office.registry import registry as default_registry
 
@@ -86,6 +87,8 @@ def _subject_problems(declaration: Declaration) -> list[str]:
         if declaration.fields:
             return ["declares personal fields but no subject: say whose data it is"]
         return []
+    if isinstance(subject, SubjectQuery):
+        return [] if callable(subject.rows_of) else ["SubjectQuery.rows_of is not callable"]
     if isinstance(subject, Identifiers):
         if not subject.fields():
             return ["Identifiers() names no field"]

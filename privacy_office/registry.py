@@ -9,7 +9,7 @@ refuses models whose personal-looking fields are not declared.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -49,6 +49,18 @@ class Identifiers:
 
     def fields(self) -> list[str]:
         return [name for name in (self.email, self.phone, self.username) if name]
+
+
+@dataclass(frozen=True)
+class SubjectQuery:
+    """Whose rows these are, when no lookup path says it: a function from a user to a filter.
+
+    For example consent records made before sign-in, found through the visitor ids
+    that later signed in as the user.
+    """
+
+    rows_of: Callable[[object], object]
+    description: str
 
 
 @dataclass(frozen=True)
@@ -112,7 +124,7 @@ class Declaration:
     """All that one model declares: whose data it is, its fields, and what is not personal."""
 
     model: type[models.Model]
-    subject: str | tuple[str, ...] | Identifiers | None
+    subject: str | tuple[str, ...] | Identifiers | SubjectQuery | None
     category: str | None
     fields: tuple[PersonalField, ...] = ()
     exempt: Mapping[str, str] = field(default_factory=dict)
@@ -176,7 +188,7 @@ class Registry:
         self,
         model: type[models.Model],
         *,
-        subject: str | tuple[str, ...] | Identifiers | None,
+        subject: str | tuple[str, ...] | Identifiers | SubjectQuery | None,
         category: str | None = None,
         fields: Iterable[PersonalField] = (),
         exempt: Mapping[str, str] | None = None,

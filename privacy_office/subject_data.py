@@ -17,7 +17,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from privacy_office.fields import MASK, mask_number
-from privacy_office.registry import SELF, Category, Declaration, Identifiers, Mask, PersonalField
+from privacy_office.registry import (
+    SELF,
+    Category,
+    Declaration,
+    Identifiers,
+    Mask,
+    PersonalField,
+    SubjectQuery,
+)
 from privacy_office.registry import registry as default_registry
 
 
@@ -58,6 +66,8 @@ def subject_filter(declaration: Declaration, user) -> Q | None:
         return None
     if isinstance(user, ContactPerson):
         return _contact_filter(subject, user)
+    if isinstance(subject, SubjectQuery):
+        return subject.rows_of(user)
     if subject == SELF:
         return Q(pk=user.pk)
     if isinstance(subject, str):

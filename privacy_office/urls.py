@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts import api as accounts_api
 from activity import api as activity_api
+from cookies import api as cookies_api
 from datarequests import api as requests_api
 from privacy_office.views import HomeView
 
@@ -14,6 +15,8 @@ api_v1 = [
     path("me/data/", accounts_api.MyDataAPI.as_view(), name="api-my-data"),
     path("me/marketing/", accounts_api.MarketingAPI.as_view(), name="api-marketing"),
     path("browsing/ingest/", activity_api.BrowsingIngestAPI.as_view(), name="api-browsing-ingest"),
+    path("cookies/categories/", cookies_api.CategoriesAPI.as_view(), name="api-cookie-categories"),
+    path("cookies/consent/", cookies_api.ConsentAPI.as_view(), name="api-cookie-consent"),
     path("requests/", requests_api.RequestsAPI.as_view(), name="api-requests"),
     path("requests/<int:request_id>/", requests_api.RequestAPI.as_view(), name="api-request"),
     path(
@@ -32,6 +35,7 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("accounts/", include("accounts.urls")),
     path("requests/", include("datarequests.urls")),
+    path("cookies/", include("cookies.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),

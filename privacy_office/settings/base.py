@@ -37,6 +37,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and CSRF, so it sees every cookie they set on the way out.
+    "cookies.middleware.CookieConsentMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -63,6 +65,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "cookies.context_processors.cookie_banner",
             ],
         },
     },
@@ -191,6 +194,17 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 def broker_url() -> str:
     """Return CELERY_BROKER_URL if set, else the embedded Redis's socket URL."""
     return CELERY_BROKER_URL or localservices.redis_ensure()
+
+
+def cache_settings(broker: str) -> dict:
+    """Return the cache: CACHE_URL if set, else database 1 of the broker's Redis."""
+    url = env_str("CACHE_URL")
+    if url is None:
+        if broker.startswith("redis+socket://"):
+            url = "unix://" + broker.removeprefix("redis+socket://") + "?db=1"
+        else:
+            url = broker.rsplit("/", 1)[0] + "/1" if broker.count("/") >= 3 else broker
+    return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
 
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")

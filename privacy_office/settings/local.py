@@ -1,7 +1,7 @@
 """Local development and the demo: embedded PostgreSQL and Redis unless others are named."""
 
 from privacy_office.settings.base import *  # noqa: F403
-from privacy_office.settings.base import broker_url, database_settings
+from privacy_office.settings.base import broker_url, cache_settings, database_settings
 from privacy_office.settings.environment import env_bool, env_list, env_str
 
 DEBUG = env_bool("DEBUG", True)
@@ -14,6 +14,7 @@ FIELD_BLIND_INDEX_KEY = env_str("FIELD_BLIND_INDEX_KEY", "local-development-only
 
 DATABASES = {"default": database_settings()}
 CELERY_BROKER_URL = broker_url()
+CACHES = cache_settings(CELERY_BROKER_URL)
 
 # Static files come straight from the apps (no collectstatic needed locally).
 STATIC_ROOT = None

@@ -4,7 +4,7 @@ from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 from privacy_office.settings.base import *  # noqa: F403
-from privacy_office.settings.base import database_settings
+from privacy_office.settings.base import cache_settings, database_settings
 from privacy_office.settings.environment import env_bool, env_int, env_list, env_required
 
 DEBUG = False
@@ -48,6 +48,7 @@ if len(FIELD_BLIND_INDEX_KEY) < 32:
 env_required("DATABASE_URL", "the PostgreSQL server (postgres://user:password@host:5432/name).")
 DATABASES = {"default": database_settings()}
 CELERY_BROKER_URL = env_required("CELERY_BROKER_URL", "the Redis broker (redis://host:6379/0).")
+CACHES = cache_settings(CELERY_BROKER_URL)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

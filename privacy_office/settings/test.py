@@ -13,3 +13,7 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 # Connections held past a request by live-server or worker threads would block
 # dropping the test database at the end of the run.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# A Redis database of its own, emptied before each test (tests/conftest.py).
+CACHES["default"]["LOCATION"] = CACHES["default"]["LOCATION"].replace("db=1", "db=2")  # noqa: F405
+if CACHES["default"]["LOCATION"].endswith("/1"):  # noqa: F405
+    CACHES["default"]["LOCATION"] = CACHES["default"]["LOCATION"][:-2] + "/2"  # noqa: F405

@@ -1,0 +1,115 @@
+"""Cookies in the staff admin: declarations, consent records as proof, strays, statistics."""
+
+import csv
+
+from django.contrib import admin
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cookies.models import ConsentRecord, CookieCategory, CookieDeclaration, UndeclaredCookie
+from cookies.selectors import consent_rates_by_week
+
+
+@admin.register(CookieCategory)
+class CookieCategoryAdmin(admin.ModelAdmin):
+    list_display = ["title", "code", "always_on", "position"]
+    readonly_fields = ["code", "always_on"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CookieDeclaration)
+class CookieDeclarationAdmin(admin.ModelAdmin):
+    list_display = ["name", "category", "domain", "first_party", "lifetime", "updated_at"]
+    list_filter = ["category", "first_party"]
+    search_fields = ["name", "domain"]
+
+
+@admin.action(description=_("Export the selected records as proof (CSV)"))
+def export_as_proof(modeladmin, request, queryset):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="consent-records-{stamp}.csv"'
+    writer = csv.writer(response)
+    columns = [
+        "id",
+        "visitor_id",
+        "user_id",
+        "created_at",
+        "method",
+        "choices",
+        "declarations_version",
+        "policy_version",
+        "gpc",
+        "ip_truncated",
+        "user_agent_hash",
+    ]
+    writer.writerow(columns)
+    for record in queryset.order_by("created_at").iterator():
+        writer.writerow([getattr(record, column) for column in columns])
+    return response
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(admin.ModelAdmin):
+    """Records are proof: they can be read and exported, never added, changed or deleted here."""
+
+    list_display = ["created_at", "visitor_id", "user", "method", "choices", "gpc"]
+    list_filter = ["method", "gpc", "declarations_version"]
+    search_fields = ["=visitor_id", "=user__username", "=user__email"]
+    list_select_related = ["user"]
+    actions = [export_as_proof]
+    date_hierarchy = "created_at"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "statistics/",
+                self.admin_site.admin_view(self.statistics_view),
+                name="cookies_statistics",
+            ),
+            *super().get_urls(),
+        ]
+
+    def statistics_view(self, request):
+        weeks = consent_rates_by_week(now=timezone.now(), weeks=12)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Consent rates per category"),
+            "weeks": weeks,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/cookies/statistics.html", context)
+
+
+@admin.register(UndeclaredCookie)
+class UndeclaredCookieAdmin(admin.ModelAdmin):
+    """Cookies seen set without a declaration: declare them, then dismiss the warning."""
+
+    list_display = ["name", "example_path", "first_seen", "last_seen", "times_seen"]
+    readonly_fields = ["name", "example_path", "first_seen", "last_seen", "times_seen"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,128 @@
+"""JSON doors for cookies (API.md), for the marketplace's own front ends."""
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cookies.middleware import sends_gpc
+from cookies.models import Method
+from cookies.selectors import (
+    CONSENT_LIFETIME,
+    allowed_categories,
+    categories_with_cookies,
+    consent_current,
+    consent_needed,
+    declarations_version,
+)
+from cookies.services import consent_record
+
+ConsentSerializer = inline_serializer(
+    "CookieConsent",
+    {
+        "choices": serializers.DictField(child=serializers.BooleanField()),
+        "declarations_version": serializers.CharField(),
+        "given_at": serializers.DateTimeField(allow_null=True),
+        "expires_at": serializers.DateTimeField(allow_null=True),
+        "needs_consent": serializers.BooleanField(),
+        "gpc": serializers.BooleanField(),
+    },
+)
+
+
+class CategoriesAPI(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        responses=inline_serializer(
+            "CookieCategory",
+            {
+                "code": serializers.CharField(),
+                "title": serializers.CharField(),
+                "description": serializers.CharField(),
+                "always_on": serializers.BooleanField(),
+                "cookies": serializers.ListField(child=serializers.DictField()),
+            },
+            many=True,
+        )
+    )
+    def get(self, request):
+        return Response(
+            [
+                {
+                    "code": category.code,
+                    "title": category.title,
+                    "description": category.description,
+                    "always_on": category.always_on,
+                    "cookies": [
+                        {
+                            "name": cookie.name,
+                            "domain": cookie.domain,
+                            "purpose": cookie.purpose,
+                            "lifetime": cookie.lifetime,
+                            "first_party": cookie.first_party,
+                        }
+                        for cookie in category.cookies.all()
+                    ],
+                }
+                for category in categories_with_cookies()
+            ]
+        )
+
+
+def consent_data(request) -> dict:
+    now = timezone.now()
+    consent = consent_current(visitor_id=request.visitor_id, user=request.user)
+    allowed = allowed_categories(consent, now=now, gpc=sends_gpc(request))
+    codes = [category.code for category in categories_with_cookies()]
+    return {
+        "choices": {code: code in allowed for code in codes},
+        "declarations_version": declarations_version(),
+        "given_at": consent.given_at.isoformat() if consent else None,
+        "expires_at": (consent.given_at + CONSENT_LIFETIME).isoformat() if consent else None,
+        "needs_consent": consent_needed(consent, now=now),
+        "gpc": sends_gpc(request),
+    }
+
+
+class ConsentAPI(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=ConsentSerializer)
+    def get(self, request):
+        return Response(consent_data(request))
+
+    @extend_schema(
+        request=inline_serializer(
+            "CookieConsentChoices",
+            {"choices": serializers.DictField(child=serializers.BooleanField())},
+        ),
+        responses={200: ConsentSerializer},
+    )
+    def put(self, request):
+        choices = request.data.get("choices") if isinstance(request.data, dict) else None
+        if not isinstance(choices, dict):
+            return Response(
+                {"detail": 'Send {"choices": {"<category>": true or false, …}}.'},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        try:
+            consent_record(
+                visitor_id=request.visitor_id,
+                user=request.user,
+                choices=choices,
+                method=Method.API,
+                gpc=sends_gpc(request),
+                ip=request.META.get("REMOTE_ADDR"),
+                user_agent=request.headers.get("User-Agent", ""),
+                now=timezone.now(),
+            )
+        except ValidationError as error:
+            return Response(
+                {"detail": error.messages[0], "fields": error.message_dict},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return Response(consent_data(request))

@@ -1,0 +1,87 @@
+"""Cookie consent on the server (policy E): every response keeps only the cookies allowed.
+
+On the way in: give the browser a visitor id (a strictly necessary cookie) and
+read its current consent. On the way out: drop every ``Set-Cookie`` of a
+declared non-necessary cookie the visitor has not consented to, expire such
+cookies the browser still holds, honour Global Privacy Control, and warn about
+cookies set without a declaration.
+"""
+
+import logging
+import secrets
+
+from django.utils import timezone
+
+from cookies.models import Method
+from cookies.selectors import allowed_categories, consent_current, declared_cookies
+from cookies.services import consent_record, undeclared_cookie_note
+
+VISITOR_COOKIE = "po_visitor"
+VISITOR_MAX_AGE = 395 * 24 * 60 * 60
+logger = logging.getLogger("cookies")
+
+
+def sends_gpc(request) -> bool:
+    return request.headers.get("Sec-GPC", "").strip() == "1"
+
+
+class CookieConsentMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        visitor_id = request.COOKIES.get(VISITOR_COOKIE, "")
+        new_visitor = not (8 <= len(visitor_id) <= 64 and visitor_id.isalnum())
+        if new_visitor:
+            visitor_id = secrets.token_hex(16)
+        request.visitor_id = visitor_id
+        response = self.get_response(request)
+        if new_visitor:
+            response.set_cookie(
+                VISITOR_COOKIE,
+                visitor_id,
+                max_age=VISITOR_MAX_AGE,
+                httponly=True,
+                samesite="Lax",
+                secure=request.is_secure(),
+            )
+        self._enforce(request, response)
+        return response
+
+    def _enforce(self, request, response) -> None:
+        now = timezone.now()
+        user = getattr(request, "user", None)
+        consent = consent_current(visitor_id=request.visitor_id, user=user)
+        gpc = sends_gpc(request)
+        if (
+            gpc
+            and consent is not None
+            and not consent.gpc
+            and any(consent.allows(code) for code in ("ad_targeting", "partner_tracking"))
+        ):
+            # The signal withdraws an earlier grant: record it, as proof, once.
+            consent_record(
+                visitor_id=request.visitor_id,
+                user=user,
+                choices={**consent.choices, "ad_targeting": False, "partner_tracking": False},
+                method=Method.GPC,
+                gpc=True,
+                ip=request.META.get("REMOTE_ADDR"),
+                user_agent=request.headers.get("User-Agent", ""),
+                now=now,
+            )
+            consent = consent_current(visitor_id=request.visitor_id, user=user) or consent
+        allowed = allowed_categories(consent, now=now, gpc=gpc)
+        declared = declared_cookies()
+        for name in list(response.cookies):
+            category = declared.get(name)
+            if category is None:
+                logger.warning("Undeclared cookie %s set on %s", name, request.path)
+                undeclared_cookie_note(name=name, path=request.path, now=now)
+                continue
+            if category not in allowed and response.cookies[name]["max-age"] != 0:
+                del response.cookies[name]
+        for name in request.COOKIES:
+            category = declared.get(name)
+            if category is not None and category not in allowed and name not in response.cookies:
+                response.delete_cookie(name)

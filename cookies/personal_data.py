@@ -1,0 +1,61 @@
+from django.db.models import Q
+
+from cookies.models import (
+    ConsentRecord,
+    CookieCategory,
+    CookieDeclaration,
+    UndeclaredCookie,
+    VisitorLink,
+)
+from privacy_office.registry import Category, Erasure, SubjectQuery, declare, personal
+
+PROOF_DAYS = 3 * 365  # consent must stay provable (GDPR Art. 7(1)) for as long as claims run
+PROOF = "proof of what the visitor chose, which the law requires us to be able to show"
+
+declare(CookieCategory, subject=None, exempt={"title": "the name of a cookie category"})
+declare(CookieDeclaration, subject=None, exempt={"name": "the name of a cookie"})
+declare(UndeclaredCookie, subject=None, exempt={"name": "the name of a cookie"})
+
+
+def consent_records_of(user) -> Q:
+    linked = VisitorLink.objects.filter(user=user).values("visitor_id")
+    return Q(user=user) | Q(visitor_id__in=linked)
+
+
+declare(
+    ConsentRecord,
+    subject=SubjectQuery(
+        rows_of=consent_records_of,
+        description="made by the user, or by a browser that later signed in as the user",
+    ),
+    category=Category.BROWSING,
+    fields=[
+        personal(
+            name,
+            purposes=["B6", "B9"],
+            erasure=Erasure.KEEP,
+            keep_reason=PROOF,
+            retention_days=PROOF_DAYS,
+        )
+        for name in (
+            "visitor_id",
+            "choices",
+            "declarations_version",
+            "policy_version",
+            "method",
+            "gpc",
+            "created_at",
+            "ip_truncated",
+            "user_agent_hash",
+        )
+    ],
+)
+declare(
+    VisitorLink,
+    subject="user",
+    category=Category.BROWSING,
+    fields=[
+        personal("visitor_id", purposes=["B6", "B9"], erasure=Erasure.DELETE),
+        personal("linked_at", purposes=["B6", "B9"], erasure=Erasure.DELETE),
+    ],
+)

@@ -1,0 +1,27 @@
+"""Signal receivers: install the defaults, link a visitor to the user who signs in, and
+forget the cached declarations version when a declaration changes."""
+
+from django.db import connections
+from django.utils import timezone
+
+
+def install_cookies(using="default", **kwargs) -> None:
+    from cookies.models import CookieCategory
+    from cookies.seed import cookies_install
+
+    if CookieCategory._meta.db_table in connections[using].introspection.table_names():
+        cookies_install()
+
+
+def link_visitor_on_login(sender, request, user, **kwargs) -> None:
+    from cookies.services import visitor_link
+
+    visitor_id = getattr(request, "visitor_id", None)
+    if visitor_id:
+        visitor_link(visitor_id=visitor_id, user=user, now=timezone.now())
+
+
+def declarations_changed(**kwargs) -> None:
+    from cookies.selectors import declarations_version_forget
+
+    declarations_version_forget()

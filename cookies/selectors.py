@@ -1,0 +1,167 @@
+"""Questions about cookies: the declarations' version and a visitor's current consent.
+
+A visitor's consent is read on every page, so it is cached (Redis) and the
+cache is replaced whenever a decision is recorded; the table is only read on
+a cache miss, by index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.cache import cache
+from django.db.models import Q
+
+from cookies.models import ConsentRecord, CookieCategory, CookieDeclaration, VisitorLink
+
+CONSENT_LIFETIME = timedelta(days=365)
+VERSION_KEY = "cookies:declarations-version"
+CACHE_SECONDS = 24 * 60 * 60
+AD_CATEGORIES = ("ad_targeting", "partner_tracking")  # what a GPC signal refuses
+
+
+@dataclass(frozen=True)
+class Consent:
+    choices: dict[str, bool]
+    declarations_version: str
+    given_at: datetime
+    gpc: bool
+    record_id: int
+
+    def allows(self, category: str) -> bool:
+        return bool(self.choices.get(category))
+
+
+def declarations_version() -> str:
+    """Return a short fingerprint of the declared cookies: it changes when any declaration does."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        rows = CookieDeclaration.objects.order_by("name", "domain").values_list(
+            "name", "domain", "category__code", "purpose", "lifetime", "first_party"
+        )
+        version = hashlib.sha256(repr(list(rows)).encode()).hexdigest()[:12]
+        cache.set(VERSION_KEY, version, CACHE_SECONDS)
+    return version
+
+
+def declarations_version_forget() -> None:
+    cache.delete(VERSION_KEY)
+
+
+def categories_with_cookies():
+    return CookieCategory.objects.prefetch_related("cookies").order_by("position")
+
+
+def optional_category_codes() -> list[str]:
+    return list(
+        CookieCategory.objects.filter(always_on=False)
+        .order_by("position")
+        .values_list("code", flat=True)
+    )
+
+
+def _key(visitor_id: str) -> str:
+    return f"cookies:consent:{visitor_id}"
+
+
+def consent_from_record(record: ConsentRecord) -> Consent:
+    return Consent(
+        choices=dict(record.choices),
+        declarations_version=record.declarations_version,
+        given_at=record.created_at,
+        gpc=record.gpc,
+        record_id=record.pk,
+    )
+
+
+def consent_current(*, visitor_id: str, user=None) -> Consent | None:
+    """Return the latest decision of this browser, or of the signed-in user on any browser."""
+    cached = cache.get(_key(visitor_id)) if visitor_id else None
+    if cached is not None and (user is None or cached != "none"):
+        return None if cached == "none" else cached
+    condition = Q(visitor_id=visitor_id) if visitor_id else Q(pk__in=[])
+    if user is not None and user.is_authenticated:
+        linked = VisitorLink.objects.filter(user=user).values("visitor_id")
+        condition |= Q(user=user) | Q(visitor_id__in=linked)
+    record = ConsentRecord.objects.filter(condition).order_by("-created_at", "-pk").first()
+    consent = consent_from_record(record) if record else None
+    if visitor_id:
+        cache.set(_key(visitor_id), consent or "none", CACHE_SECONDS)
+    return consent
+
+
+def consent_remember(visitor_id: str, consent: Consent) -> None:
+    cache.set(_key(visitor_id), consent, CACHE_SECONDS)
+
+
+def consent_needed(consent: Consent | None, *, now: datetime) -> bool:
+    """Return whether the banner must ask: no decision, older than 12 months, or cookies changed."""
+    if consent is None:
+        return True
+    if consent.given_at + CONSENT_LIFETIME < now:
+        return True
+    return consent.declarations_version != declarations_version()
+
+
+def allowed_categories(consent: Consent | None, *, now: datetime, gpc: bool) -> set[str]:
+    """Return the categories whose cookies may be set for this visitor now."""
+    allowed = {"necessary"}
+    if consent is None or consent_needed(consent, now=now):
+        return allowed
+    allowed |= {code for code, value in consent.choices.items() if value}
+    if gpc and not consent.gpc:
+        allowed -= set(AD_CATEGORIES)
+    return allowed
+
+
+def declared_cookies() -> dict[str, str]:
+    """Return each declared cookie name and its category (cached with the version)."""
+    key = f"cookies:declared:{declarations_version()}"
+    declared = cache.get(key)
+    if declared is None:
+        declared = dict(CookieDeclaration.objects.values_list("name", "category__code"))
+        cache.set(key, declared, CACHE_SECONDS)
+    return declared
+
+
+@dataclass(frozen=True)
+class WeekRates:
+    week: datetime
+    records: int
+    rates: list[tuple[str, int]]  # (category title, percent granting)
+
+
+def consent_rates_by_week(*, now: datetime, weeks: int) -> list[WeekRates]:
+    """Return, per week, how many decisions were made and the share granting each category."""
+    from django.db.models import Count, Q
+    from django.db.models.fields.json import KT
+    from django.db.models.functions import TruncWeek
+
+    categories = list(CookieCategory.objects.filter(always_on=False).order_by("position"))
+    aggregates = {
+        category.code: Count("pk", filter=Q(**{f"granted_{category.code}": "true"}))
+        for category in categories
+    }
+    rows = (
+        ConsentRecord.objects.filter(created_at__gte=now - timedelta(weeks=weeks))
+        .annotate(
+            week=TruncWeek("created_at"),
+            **{f"granted_{c.code}": KT(f"choices__{c.code}") for c in categories},
+        )
+        .values("week")
+        .annotate(records=Count("pk"), **aggregates)
+        .order_by("week")
+    )
+    return [
+        WeekRates(
+            week=row["week"],
+            records=row["records"],
+            rates=[
+                (category.title, round(100 * row[category.code] / row["records"]))
+                for category in categories
+            ],
+        )
+        for row in rows
+    ]

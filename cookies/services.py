@@ -1,0 +1,108 @@
+"""Verbs for cookies: record a decision (append-only proof), link a visitor, note strays."""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+from collections.abc import Mapping
+from datetime import datetime
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+from cookies.models import ConsentRecord, UndeclaredCookie, VisitorLink
+from cookies.selectors import (
+    consent_from_record,
+    consent_remember,
+    declarations_version,
+    optional_category_codes,
+)
+from privacy_office.policy import CURRENT_POLICY_VERSION
+
+UNKNOWN_CATEGORY = _("Unknown cookie categories: %(names)s. Use %(known)s.")
+NOT_A_CHOICE = _("Each choice must be true or false.")
+
+
+def truncate_ip(address: str | None) -> str:
+    """Return the address with its host part removed (IPv4 /24, IPv6 /48)."""
+    if not address:
+        return ""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return ""
+    prefix = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)
+
+
+def hash_user_agent(user_agent: str) -> str:
+    return hashlib.sha256(user_agent.encode()).hexdigest() if user_agent else ""
+
+
+def clean_choices(choices: Mapping) -> dict[str, bool]:
+    """Return a choice for every optional category, False where none was given."""
+    known = optional_category_codes()
+    if not isinstance(choices, Mapping):
+        raise ValidationError({"choices": NOT_A_CHOICE})
+    unknown = sorted(set(choices) - set(known) - {"necessary"})
+    if unknown:
+        raise ValidationError(
+            {"choices": UNKNOWN_CATEGORY % {"names": ", ".join(unknown), "known": ", ".join(known)}}
+        )
+    if not all(isinstance(value, bool) for value in choices.values()):
+        raise ValidationError({"choices": NOT_A_CHOICE})
+    return {"necessary": True, **{code: bool(choices.get(code, False)) for code in known}}
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    visitor_id: str,
+    user,
+    choices: Mapping,
+    method: str,
+    gpc: bool,
+    ip: str | None,
+    user_agent: str,
+    now: datetime,
+) -> ConsentRecord:
+    """Record one decision as proof and make it the visitor's current consent."""
+    record = ConsentRecord(
+        visitor_id=visitor_id,
+        user=user if user is not None and user.is_authenticated else None,
+        choices=clean_choices(choices),
+        declarations_version=declarations_version(),
+        policy_version=CURRENT_POLICY_VERSION,
+        method=method,
+        gpc=gpc,
+        created_at=now,
+        ip_truncated=truncate_ip(ip),
+        user_agent_hash=hash_user_agent(user_agent),
+    )
+    record.full_clean()
+    record.save()
+    transaction.on_commit(lambda: consent_remember(visitor_id, consent_from_record(record)))
+    return record
+
+
+def visitor_link(*, visitor_id: str, user, now: datetime) -> None:
+    """Link this browser's visitor id to the user who signed in on it."""
+    VisitorLink.objects.get_or_create(visitor_id=visitor_id, user=user, defaults={"linked_at": now})
+    cache.delete(f"cookies:consent:{visitor_id}")
+
+
+def undeclared_cookie_note(*, name: str, path: str, now: datetime) -> None:
+    """Count a cookie set without a declaration (at most one write per name a minute)."""
+    if not cache.add(f"cookies:undeclared:{name}", 1, 60):
+        return
+    updated = UndeclaredCookie.objects.filter(name=name).update(
+        last_seen=now, times_seen=F("times_seen") + 1
+    )
+    if not updated:
+        UndeclaredCookie.objects.get_or_create(
+            name=name[:100],
+            defaults={"example_path": path[:300], "first_seen": now, "last_seen": now},
+        )

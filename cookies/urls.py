@@ -1,0 +1,9 @@
+from django.urls import path
+
+from cookies import views
+
+app_name = "cookies"
+urlpatterns = [
+    path("", views.PreferenceCentreView.as_view(), name="preferences"),
+    path("consent/", views.ConsentView.as_view(), name="consent"),
+]

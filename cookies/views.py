@@ -1,0 +1,62 @@
+"""The preference centre and the banner's form (no JavaScript needed)."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+
+from cookies.forms import ConsentForm
+from cookies.middleware import sends_gpc
+from cookies.selectors import categories_with_cookies, consent_current, consent_needed
+from cookies.services import consent_record
+
+
+def _back(request, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or fallback
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return fallback
+
+
+class PreferenceCentreView(View):
+    template_name = "cookies/preferences.html"
+
+    def get(self, request):
+        categories = list(categories_with_cookies())
+        current = consent_current(visitor_id=request.visitor_id, user=request.user)
+        form = ConsentForm(categories=categories, current=current)
+        return render(
+            request,
+            self.template_name,
+            {
+                "form": form,
+                "categories": categories,
+                "current": current,
+                "asking": consent_needed(current, now=timezone.now()),
+                "gpc": sends_gpc(request),
+            },
+        )
+
+
+class ConsentView(View):
+    def post(self, request):
+        categories = list(categories_with_cookies())
+        form = ConsentForm(data=request.POST, categories=categories)
+        if not form.is_valid():
+            messages.error(request, _("Your cookie choices could not be read; please try again."))
+            return redirect("cookies:preferences")
+        choices, method = form.decision()
+        consent_record(
+            visitor_id=request.visitor_id,
+            user=request.user,
+            choices=choices,
+            method=method,
+            gpc=sends_gpc(request),
+            ip=request.META.get("REMOTE_ADDR"),
+            user_agent=request.headers.get("User-Agent", ""),
+            now=timezone.now(),
+        )
+        messages.success(request, _("Your cookie choices were saved."))
+        return redirect(_back(request, "/"))
