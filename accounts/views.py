@@ -46,16 +46,34 @@ class RegisterView(View):
         return redirect("accounts:my-data")
 
 
+LOGIN_HINT_COOKIE = "po_login_hint"
+
+
 class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def get_initial(self):
+        # The identification cookie (policy E.i), where the visitor allowed it.
+        return {"username": self.request.COOKIES.get(LOGIN_HINT_COOKIE, "")}
 
     def form_valid(self, form):
         response = super().form_valid(form)
         if form.cleaned_data.get("shared_computer"):
             self.request.session.set_expiry(0)  # ends when the browser closes
             self.request.session[SHARED_COMPUTER_KEY] = True
+            response.delete_cookie(LOGIN_HINT_COOKIE)
+        else:
+            # Dropped by the consent middleware unless identification cookies are allowed.
+            response.set_cookie(
+                LOGIN_HINT_COOKIE,
+                form.get_user().get_username(),
+                max_age=30 * 24 * 60 * 60,
+                httponly=True,
+                samesite="Lax",
+                secure=self.request.is_secure(),
+            )
         return response
 
 
