@@ -14,6 +14,7 @@ from cookies.selectors import (
     CONSENT_LIFETIME,
     allowed_categories,
     categories_with_cookies,
+    category_codes,
     consent_current,
     consent_needed,
     declarations_version,
@@ -77,7 +78,7 @@ def consent_data(request) -> dict:
     now = timezone.now()
     consent = consent_current(visitor_id=request.visitor_id, user=request.user)
     allowed = allowed_categories(consent, now=now, gpc=sends_gpc(request))
-    codes = [category.code for category in categories_with_cookies()]
+    codes = category_codes()
     return {
         "choices": {code: code in allowed for code in codes},
         "declarations_version": declarations_version(),

@@ -41,7 +41,9 @@ def declarations_version() -> str:
         rows = CookieDeclaration.objects.order_by("name", "domain").values_list(
             "name", "domain", "category__code", "purpose", "lifetime", "first_party"
         )
-        version = hashlib.sha256(repr(list(rows)).encode()).hexdigest()[:12]
+        categories = CookieCategory.objects.order_by("position").values_list("code", "always_on")
+        fingerprint = repr((list(rows), list(categories)))
+        version = hashlib.sha256(fingerprint.encode()).hexdigest()[:12]
         cache.set(VERSION_KEY, version, CACHE_SECONDS)
     return version
 
@@ -54,12 +56,18 @@ def categories_with_cookies():
     return CookieCategory.objects.prefetch_related("cookies").order_by("position")
 
 
+def category_codes() -> list[str]:
+    """Return every category's code in order (cached with the declarations version)."""
+    key = f"cookies:categories:{declarations_version()}"
+    codes = cache.get(key)
+    if codes is None:
+        codes = list(CookieCategory.objects.order_by("position").values_list("code", flat=True))
+        cache.set(key, codes, CACHE_SECONDS)
+    return codes
+
+
 def optional_category_codes() -> list[str]:
-    return list(
-        CookieCategory.objects.filter(always_on=False)
-        .order_by("position")
-        .values_list("code", flat=True)
-    )
+    return [code for code in category_codes() if code != "necessary"]
 
 
 def _key(visitor_id: str) -> str:

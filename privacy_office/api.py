@@ -2,8 +2,11 @@
 
 from django import forms
 from django.utils.translation import gettext as _
-from rest_framework import status
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 
 def form_errors_response(form: forms.Form) -> Response:
@@ -19,3 +22,14 @@ def form_errors_response(form: forms.Form) -> Response:
         },
         status=status.HTTP_400_BAD_REQUEST,
     )
+
+
+class HealthAPI(APIView):
+    """A cheap liveness check for load balancers (and the benchmarks' baseline)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(responses=inline_serializer("Health", {"status": serializers.CharField()}))
+    def get(self, request):
+        return Response({"status": "ok"})

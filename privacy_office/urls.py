@@ -6,9 +6,11 @@ from accounts import api as accounts_api
 from activity import api as activity_api
 from cookies import api as cookies_api
 from datarequests import api as requests_api
+from privacy_office.api import HealthAPI
 from privacy_office.views import HomeView
 
 api_v1 = [
+    path("health/", HealthAPI.as_view(), name="api-health"),
     path("auth/token/", accounts_api.TokenAPI.as_view(), name="api-token"),
     path("accounts/register/", accounts_api.RegisterAPI.as_view(), name="api-register"),
     path("me/", accounts_api.MeAPI.as_view(), name="api-me"),
