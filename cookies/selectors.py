@@ -8,6 +8,7 @@ a cache miss, by index.
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -34,8 +35,18 @@ class Consent:
         return bool(self.choices.get(category))
 
 
+# The version is read from the shared cache at most once a second per process (a change
+# reaches every process within a second, this one at once); what a version's declarations
+# say never changes, so it is kept in the process by version.
+VERSION_MEMO_SECONDS = 1.0
+_memo: dict[str, object] = {}
+
+
 def declarations_version() -> str:
     """Return a short fingerprint of the declared cookies: it changes when any declaration does."""
+    version, until = _memo.get("version", ("", 0.0))
+    if time.monotonic() < until:
+        return version
     version = cache.get(VERSION_KEY)
     if version is None:
         rows = CookieDeclaration.objects.order_by("name", "domain").values_list(
@@ -45,11 +56,20 @@ def declarations_version() -> str:
         fingerprint = repr((list(rows), list(categories)))
         version = hashlib.sha256(fingerprint.encode()).hexdigest()[:12]
         cache.set(VERSION_KEY, version, CACHE_SECONDS)
+    _memo["version"] = (version, time.monotonic() + VERSION_MEMO_SECONDS)
     return version
 
 
 def declarations_version_forget() -> None:
     cache.delete(VERSION_KEY)
+    _memo.clear()
+
+
+def _by_version(name: str, load):
+    key = f"{name}:{declarations_version()}"
+    if key not in _memo:
+        _memo[key] = load()
+    return _memo[key]
 
 
 def categories_with_cookies():
@@ -57,13 +77,11 @@ def categories_with_cookies():
 
 
 def category_codes() -> list[str]:
-    """Return every category's code in order (cached with the declarations version)."""
-    key = f"cookies:categories:{declarations_version()}"
-    codes = cache.get(key)
-    if codes is None:
-        codes = list(CookieCategory.objects.order_by("position").values_list("code", flat=True))
-        cache.set(key, codes, CACHE_SECONDS)
-    return codes
+    """Return every category's code in order."""
+    return _by_version(
+        "categories",
+        lambda: list(CookieCategory.objects.order_by("position").values_list("code", flat=True)),
+    )
 
 
 def optional_category_codes() -> list[str]:
@@ -125,13 +143,11 @@ def allowed_categories(consent: Consent | None, *, now: datetime, gpc: bool) -> 
 
 
 def declared_cookies() -> dict[str, str]:
-    """Return each declared cookie name and its category (cached with the version)."""
-    key = f"cookies:declared:{declarations_version()}"
-    declared = cache.get(key)
-    if declared is None:
-        declared = dict(CookieDeclaration.objects.values_list("name", "category__code"))
-        cache.set(key, declared, CACHE_SECONDS)
-    return declared
+    """Return each declared cookie name and its category."""
+    return _by_version(
+        "declared",
+        lambda: dict(CookieDeclaration.objects.values_list("name", "category__code")),
+    )
 
 
 @dataclass(frozen=True)

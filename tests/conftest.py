@@ -85,5 +85,8 @@ def eager_tasks():
 def _empty_cache():
     from django.core.cache import cache
 
+    from cookies.selectors import declarations_version_forget
+
     cache.clear()
+    declarations_version_forget()
     yield

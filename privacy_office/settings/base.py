@@ -204,7 +204,7 @@ def cache_settings(broker: str) -> dict:
             url = "unix://" + broker.removeprefix("redis+socket://") + "?db=1"
         else:
             url = broker.rsplit("/", 1)[0] + "/1" if broker.count("/") >= 3 else broker
-    return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+    return {"default": {"BACKEND": "privacy_office.cache.RedisCache", "LOCATION": url}}
 
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")

@@ -1,0 +1,26 @@
+"""Django's Redis cache, reusing one client per connection pool.
+
+Django 5.2 builds a new ``redis.Redis`` for every cache call; with redis-py 8
+that costs about 0.15 ms (it rebuilds its table of response callbacks), which
+on pages that read the cache a dozen times was a fifth of a request's time.
+A client over a pool is thread-safe, so one per pool serves every call.
+"""
+
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django.core.cache.backends.redis import RedisCacheClient
+
+
+class ReusingRedisCacheClient(RedisCacheClient):
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients_by_pool", {})
+        client = clients.get(id(pool))
+        if client is None:
+            client = clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
+class RedisCache(DjangoRedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusingRedisCacheClient
