@@ -2,8 +2,11 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import EDITABLE_FIELDS
 from accounts.models import Address, BankAccount, MarketingPreference, Membership, PaymentCard, User
 from privacy_office.fields import MASK, mask_number
+
+DJANGO_USER_FIELDS = {"username", "first_name", "last_name", "email"}
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -33,20 +36,7 @@ class UserAdmin(DjangoUserAdmin):
             _("Registration information (A.2)"),
             {
                 "fields": [
-                    "phone",
-                    "fax",
-                    "gender",
-                    "birth_date",
-                    "birth_year",
-                    "address_line",
-                    "city",
-                    "region",
-                    "postal_code",
-                    "country",
-                    "company_name",
-                    "preferred_language",
-                    "notify_by_email",
-                    "notify_by_sms",
+                    *(name for name in EDITABLE_FIELDS if name not in DJANGO_USER_FIELDS),
                     "email_verified_at",
                 ]
             },

@@ -12,28 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.age import is_minor
-from accounts.models import MarketingChannel, User
+from accounts.models import REGISTRATION_FIELDS, MarketingChannel, User
 from privacy_office.registry import registry
 
-EDITABLE_FIELDS = [
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "fax",
-    "gender",
-    "birth_date",
-    "birth_year",
-    "address_line",
-    "city",
-    "region",
-    "postal_code",
-    "country",
-    "company_name",
-    "preferred_language",
-    "notify_by_email",
-    "notify_by_sms",
-]
+EDITABLE_FIELDS = [name for name in REGISTRATION_FIELDS if name != "username"]
 MINOR_REFUSED = _(
     "You must be 18 or older to register: this marketplace is not intended for minors "
     "(privacy policy, section F). If you gave only your year of birth and are already 18, "

@@ -1,6 +1,7 @@
 from django.apps import apps
 
 from accounts.models import (
+    REGISTRATION_FIELDS,
     Address,
     BankAccount,
     MarketingPreference,
@@ -55,27 +56,7 @@ declare(
     category=Category.REGISTRATION,
     fields=[
         personal(name, purposes=["B3", "B9"], erasure=Erasure.DELETE, retention_days=HISTORY_DAYS)
-        for name in (
-            "username",
-            "first_name",
-            "last_name",
-            "email",
-            "phone",
-            "fax",
-            "gender",
-            "birth_date",
-            "birth_year",
-            "address_line",
-            "city",
-            "region",
-            "postal_code",
-            "country",
-            "company_name",
-            "preferred_language",
-            "notify_by_email",
-            "notify_by_sms",
-            "pgh_created_at",
-        )
+        for name in (*REGISTRATION_FIELDS, "pgh_created_at")
     ],
 )
 
