@@ -13,7 +13,14 @@ import secrets
 from django.utils import timezone
 
 from cookies.models import Method
-from cookies.selectors import allowed_categories, consent_current, declared_cookies
+from cookies.selectors import (
+    AD_CATEGORIES,
+    allowed_categories,
+    consent_current,
+    consent_needed,
+    declared_cookies,
+    optional_category_codes,
+)
 from cookies.services import consent_record, undeclared_cookie_note
 
 VISITOR_COOKIE = "po_visitor"
@@ -57,13 +64,16 @@ class CookieConsentMiddleware:
             gpc
             and consent is not None
             and not consent.gpc
-            and any(consent.allows(code) for code in ("ad_targeting", "partner_tracking"))
+            and not consent_needed(consent, now=now)
+            and any(consent.allows(code) for code in AD_CATEGORIES)
         ):
-            # The signal withdraws an earlier grant: record it, as proof, once.
+            # The signal withdraws a current grant: record it, as proof, once. (An expired or
+            # outdated consent allows nothing anyway, and must not be renewed by this.)
+            choices = {code: consent.allows(code) for code in optional_category_codes()}
             consent_record(
                 visitor_id=request.visitor_id,
                 user=user,
-                choices={**consent.choices, "ad_targeting": False, "partner_tracking": False},
+                choices={**choices, **dict.fromkeys(AD_CATEGORIES, False)},
                 method=Method.GPC,
                 gpc=True,
                 ip=request.META.get("REMOTE_ADDR"),

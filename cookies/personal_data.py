@@ -1,5 +1,3 @@
-from django.db.models import Q
-
 from cookies.models import (
     ConsentRecord,
     CookieCategory,
@@ -7,6 +5,7 @@ from cookies.models import (
     UndeclaredCookie,
     VisitorLink,
 )
+from cookies.selectors import records_of_user
 from privacy_office.registry import Category, Erasure, SubjectQuery, declare, personal
 
 PROOF_DAYS = 3 * 365  # consent must stay provable (GDPR Art. 7(1)) for as long as claims run
@@ -17,16 +16,11 @@ declare(CookieDeclaration, subject=None, exempt={"name": "the name of a cookie"}
 declare(UndeclaredCookie, subject=None, exempt={"name": "the name of a cookie"})
 
 
-def consent_records_of(user) -> Q:
-    linked = VisitorLink.objects.filter(user=user).values("visitor_id")
-    return Q(user=user) | Q(visitor_id__in=linked)
-
-
 declare(
     ConsentRecord,
     subject=SubjectQuery(
-        rows_of=consent_records_of,
-        description="made by the user, or by a browser that later signed in as the user",
+        rows_of=records_of_user,
+        description="made by the user, or anonymously on a browser before it signed in as them",
     ),
     category=Category.BROWSING,
     fields=[

@@ -17,11 +17,16 @@ def link_visitor_on_login(sender, request, user, **kwargs) -> None:
     from cookies.services import visitor_link
 
     visitor_id = getattr(request, "visitor_id", None)
-    if visitor_id:
+    # On a public or shared computer the browser's earlier choices are not this person's.
+    if visitor_id and not request.POST.get("shared_computer"):
         visitor_link(visitor_id=visitor_id, user=user, now=timezone.now())
 
 
 def declarations_changed(**kwargs) -> None:
+    from django.db import transaction
+
     from cookies.selectors import declarations_version_forget
 
+    # Again after commit: a request between the two could cache the old version.
     declarations_version_forget()
+    transaction.on_commit(declarations_version_forget)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from cookies.models import ConsentRecord, CookieCategory, CookieDeclaration, VisitorLink
 
@@ -88,8 +88,12 @@ def optional_category_codes() -> list[str]:
     return [code for code in category_codes() if code != "necessary"]
 
 
-def _key(visitor_id: str) -> str:
-    return f"cookies:consent:{visitor_id}"
+def _visitor_key(visitor_id: str) -> str:
+    return f"cookies:consent:visitor:{visitor_id}"
+
+
+def _user_key(user) -> str:
+    return f"cookies:consent:user:{user.pk}"
 
 
 def consent_from_record(record: ConsentRecord) -> Consent:
@@ -102,24 +106,44 @@ def consent_from_record(record: ConsentRecord) -> Consent:
     )
 
 
+def records_of_user(user) -> Q:
+    """The user's own decisions, and anonymous ones made on a browser before it signed in as
+    them (never another user's, even on a shared browser)."""
+    linked_before = VisitorLink.objects.filter(
+        user=user, visitor_id=OuterRef("visitor_id"), linked_at__gte=OuterRef("created_at")
+    )
+    return Q(user=user) | (Q(user__isnull=True) & Exists(linked_before))
+
+
 def consent_current(*, visitor_id: str, user=None) -> Consent | None:
-    """Return the latest decision of this browser, or of the signed-in user on any browser."""
-    cached = cache.get(_key(visitor_id)) if visitor_id else None
-    if cached is not None and (user is None or cached != "none"):
+    """Return the signed-in user's latest decision (any browser), else this browser's."""
+    signed_in = user is not None and user.is_authenticated
+    key = _user_key(user) if signed_in else _visitor_key(visitor_id)
+    cached = cache.get(key) if (signed_in or visitor_id) else None
+    if cached is not None:
         return None if cached == "none" else cached
-    condition = Q(visitor_id=visitor_id) if visitor_id else Q(pk__in=[])
-    if user is not None and user.is_authenticated:
-        linked = VisitorLink.objects.filter(user=user).values("visitor_id")
-        condition |= Q(user=user) | Q(visitor_id__in=linked)
+    if signed_in:
+        condition = records_of_user(user)
+    elif visitor_id:
+        condition = Q(visitor_id=visitor_id)
+    else:
+        return None
     record = ConsentRecord.objects.filter(condition).order_by("-created_at", "-pk").first()
     consent = consent_from_record(record) if record else None
-    if visitor_id:
-        cache.set(_key(visitor_id), consent or "none", CACHE_SECONDS)
+    cache.set(key, consent or "none", CACHE_SECONDS)
     return consent
 
 
-def consent_remember(visitor_id: str, consent: Consent) -> None:
-    cache.set(_key(visitor_id), consent, CACHE_SECONDS)
+def consent_remember(record: ConsentRecord) -> None:
+    """Make a new decision current for its browser and, if signed in, for its user."""
+    consent = consent_from_record(record)
+    cache.set(_visitor_key(record.visitor_id), consent, CACHE_SECONDS)
+    if record.user_id:
+        cache.set(f"cookies:consent:user:{record.user_id}", consent, CACHE_SECONDS)
+
+
+def consent_forget_user(user) -> None:
+    cache.delete(_user_key(user))
 
 
 def consent_needed(consent: Consent | None, *, now: datetime) -> bool:

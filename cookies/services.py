@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cookies.models import ConsentRecord, UndeclaredCookie, VisitorLink
 from cookies.selectors import (
-    consent_from_record,
+    consent_forget_user,
     consent_remember,
     declarations_version,
     optional_category_codes,
@@ -84,14 +84,20 @@ def consent_record(
     )
     record.full_clean()
     record.save()
-    transaction.on_commit(lambda: consent_remember(visitor_id, consent_from_record(record)))
+    transaction.on_commit(lambda: consent_remember(record))
     return record
 
 
 def visitor_link(*, visitor_id: str, user, now: datetime) -> None:
-    """Link this browser's visitor id to the user who signed in on it."""
-    VisitorLink.objects.get_or_create(visitor_id=visitor_id, user=user, defaults={"linked_at": now})
-    cache.delete(f"cookies:consent:{visitor_id}")
+    """Link this browser's visitor id to the user who signed in on it, as of now.
+
+    The anonymous decisions made on it until now become the user's; later ones on the
+    same browser (someone else, after sign-out) do not.
+    """
+    VisitorLink.objects.update_or_create(
+        visitor_id=visitor_id, user=user, defaults={"linked_at": now}
+    )
+    consent_forget_user(user)
 
 
 def undeclared_cookie_note(*, name: str, path: str, now: datetime) -> None:

@@ -3,6 +3,7 @@ as easy as consent, a new declarations version asks again, GPC honoured, records
 
 from datetime import timedelta
 
+import pgtrigger
 import pytest
 from django.db import DatabaseError, transaction
 from django.urls import reverse
@@ -294,3 +295,83 @@ def test_staff_see_rates_per_category_and_export_records_as_proof(client):
     assert rates["Statistics"] == 100 and rates["Ad targeting"] == 0
     assert export["Content-Type"].startswith("text/csv")
     assert "banner_save" in export.content.decode()
+
+
+def test_a_shared_browser_never_hands_one_users_records_or_choices_to_another(client):
+    alice, bob = UserFactory(), UserFactory()
+    client.get("/")
+    client.post(reverse("accounts:login"), {"username": alice.username, "password": PASSWORD})
+    decide(client, "accept")
+    client.post(reverse("accounts:logout"))
+    client.post(reverse("accounts:login"), {"username": bob.username, "password": PASSWORD})
+
+    page = client.get("/test/sets-cookies/")
+    data = client.get(reverse("api-my-data")).content.decode()
+
+    assert set_cookies(page) & {"po_stats", "_ad_interest"} == set()
+    assert "banner_accept" not in data and "Banner: accept all" not in data
+
+
+def test_a_shared_computer_sign_in_does_not_adopt_the_browsers_choices(client):
+    user = UserFactory()
+    client.get("/")
+    decide(client, "accept")  # someone before, anonymously
+    client.post(
+        reverse("accounts:login"),
+        {"username": user.username, "password": PASSWORD, "shared_computer": "on"},
+    )
+
+    data = client.get(reverse("api-my-data")).content.decode()
+
+    assert "Banner: accept all" not in data
+
+
+def test_a_withdrawal_on_one_device_reaches_the_users_other_devices(client):
+    user = UserFactory()
+    laptop, phone = client, client.__class__()
+    laptop.force_login(user)
+    phone.force_login(user)
+    laptop.get("/")
+    decide(laptop, "accept")
+    assert "_ad_interest" in set_cookies(laptop.get("/test/sets-cookies/"))
+
+    phone.get("/")
+    decide(phone, "reject")
+
+    assert set_cookies(laptop.get("/test/sets-cookies/")) & {"_ad_interest", "po_stats"} == set()
+
+
+def test_gpc_does_not_renew_an_expired_consent(client):
+    from datetime import timedelta as days
+
+    client.get("/")
+    decide(client, "accept")
+    record = ConsentRecord.objects.get()
+    with (
+        transaction.atomic(),
+        __import__("pgtrigger").ignore("cookies.ConsentRecord:consent_records_append_only"),
+    ):
+        ConsentRecord.objects.filter(pk=record.pk).update(
+            created_at=record.created_at - days(days=400)
+        )
+    from django.core.cache import cache
+
+    cache.clear()
+
+    page = client.get("/test/sets-cookies/", HTTP_SEC_GPC="1")
+
+    assert ConsentRecord.objects.count() == 1
+    assert set_cookies(page) & {"po_stats", "po_promo"} == set()
+
+
+def test_gpc_with_choices_naming_a_removed_category_still_answers(client):
+    client.get("/")
+    decide(client, "accept")
+    CookieDeclaration.objects.filter(category__code="promotions").delete()
+    CookieCategory.objects.filter(code="promotions").delete()
+
+    page = client.get("/test/sets-cookies/", HTTP_SEC_GPC="1")
+
+    assert page.status_code == 200
+    assert ConsentRecord.objects.count() == 1  # the change asks again; nothing to withdraw
+    assert set_cookies(page) & {"_ad_interest", "_partner_ref"} == set()
