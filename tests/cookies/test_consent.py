@@ -3,7 +3,6 @@ as easy as consent, a new declarations version asks again, GPC honoured, records
 
 from datetime import timedelta
 
-import pgtrigger
 import pytest
 from django.db import DatabaseError, transaction
 from django.urls import reverse
