@@ -14,7 +14,7 @@ from accounts.forms import EDITABLE_FIELDS, RegistrationForm, RegistrationInform
 from accounts.models import MarketingChannel
 from accounts.selectors import marketing_choices
 from accounts.services import marketing_preferences_set, registration_update, user_register
-from privacy_office.api import form_errors_response
+from privacy_office.api import form_errors_response, form_values, values_error_response
 from privacy_office.subject_data import personal_data_of
 
 RegistrationInformationSerializer = inline_serializer(
@@ -59,7 +59,10 @@ class RegisterAPI(APIView):
         summary="Register (A.2); mandatory fields enforced (A.8), under 18 refused (F)",
     )
     def post(self, request):
-        form = RegistrationForm(data=request.data)
+        values, errors = form_values(request.data)
+        if errors:
+            return values_error_response(errors)
+        form = RegistrationForm(data=values)
         if not form.is_valid():
             return form_errors_response(form)
         try:
@@ -82,9 +85,10 @@ class MeAPI(APIView):
         responses={200: RegistrationInformationSerializer, 400: ErrorSerializer},
     )
     def patch(self, request):
-        if not isinstance(request.data, dict):
-            return Response({"detail": _("Send a JSON object.")}, status=400)
-        unknown = sorted(set(request.data) - set(EDITABLE_FIELDS))
+        values, errors = form_values(request.data)
+        if errors:
+            return values_error_response(errors)
+        unknown = sorted(set(values) - set(EDITABLE_FIELDS))
         if unknown:
             return Response(
                 {
@@ -94,7 +98,7 @@ class MeAPI(APIView):
                 status=status.HTTP_400_BAD_REQUEST,
             )
         current = registration_information(request.user)
-        form = RegistrationInformationForm(data={**current, **request.data}, instance=request.user)
+        form = RegistrationInformationForm(data={**current, **values}, instance=request.user)
         if not form.is_valid():
             return form_errors_response(form)
         user = request.user

@@ -40,6 +40,8 @@ def _target(number: int, user, item: Mapping):
         raise _problem(number, _("%(field)s cannot be corrected") % {"field": reference})
     rows = subject_rows(declaration, user)
     if "id" in item:
+        if not isinstance(item["id"], int) or isinstance(item["id"], bool):
+            raise _problem(number, _("the record's id must be a whole number"))
         rows = rows.filter(pk=item["id"])
     found = list(rows[:2])
     if not found:
@@ -85,6 +87,10 @@ def correction_items_build(*, request, user, corrections: Iterable[Mapping]) -> 
             raise _problem(number, _("corrections need a signed-in account"))
         if not isinstance(item, Mapping) or "field" not in item or "value" not in item:
             raise _problem(number, _('give "field" and "value"'))
+        if isinstance(item["value"], dict | list):
+            raise _problem(number, _("the value must be text, a number, true or false"))
+        if isinstance(item["value"], int | float) and not isinstance(item["value"], bool):
+            item = {**item, "value": str(item["value"])}
         instance, declared = _target(number, user, item)
         try:
             _validated(instance, declared.name, item["value"])

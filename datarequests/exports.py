@@ -170,10 +170,19 @@ def export_create(*, request, now: datetime):
     )
 
 
+ORPHAN_AFTER = timedelta(hours=1)
+
+
 def exports_purge(*, now: datetime) -> int:
-    """Delete export files older than their retention; return how many."""
+    """Delete export files older than their retention, and files no export points to (left by
+    a build whose transaction rolled back); return how many exports were purged."""
     from datarequests.models import Export
 
+    known = set(Export.objects.filter(purged_at__isnull=True).values_list("path", flat=True))
+    for path in export_dir().glob("*.zip.enc"):
+        modified = datetime.fromtimestamp(path.stat().st_mtime, tz=now.tzinfo)
+        if str(path) not in known and modified < now - ORPHAN_AFTER:
+            path.unlink(missing_ok=True)
     purged = 0
     for export in Export.objects.filter(
         purged_at__isnull=True, created_at__lt=now - timedelta(days=KEEP_DAYS)

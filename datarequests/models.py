@@ -237,6 +237,7 @@ class FeeQuote(models.Model):
         PAID = "paid", _("Paid")
         WAIVED = "waived", _("Waived")
         LAPSED = "lapsed", _("Lapsed")
+        CANCELLED = "cancelled", _("Cancelled")
         NONE = "none", _("No fee")
 
     request = models.OneToOneField(DataRequest, on_delete=models.CASCADE, related_name="fee_quote")

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+import smtplib
+
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
+
+logger = logging.getLogger("datarequests")
 
 
 def _send(request, template: str, **context) -> None:
@@ -18,9 +24,21 @@ def _send(request, template: str, **context) -> None:
         body = render_to_string(
             f"datarequests/email/{template}.txt", {"request": request, **context}
         )
-    send_mail(
-        " ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [request.requester_email]
+    message = (
+        " ".join(subject.split()),
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [request.requester_email],
     )
+    # After commit: a mail failure must not undo the step, and a rolled-back step sends nothing.
+    transaction.on_commit(lambda: _deliver(request.pk, template, message))
+
+
+def _deliver(request_id: int, template: str, message: tuple) -> None:
+    try:
+        send_mail(*message)
+    except (OSError, smtplib.SMTPException):
+        logger.warning("Could not email request %s its %s notice", request_id, template)
 
 
 def fee_quoted(request) -> None:

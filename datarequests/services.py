@@ -419,6 +419,13 @@ def quotes_lapse(*, now: datetime) -> int:
 # -- fulfilment, review, refusal, withdrawal, extension -----------------------------------
 
 
+def _quote_cancel(request: DataRequest) -> None:
+    """An unpaid quote of a request that ends no longer stands (nor shows as outstanding)."""
+    FeeQuote.objects.filter(request=request, status=FeeQuote.Status.QUOTED).update(
+        status=FeeQuote.Status.CANCELLED
+    )
+
+
 @transaction.atomic
 def access_fulfil(*, request_id: int, now: datetime) -> DataRequest:
     """Build the access export of an in-progress access request and mark it fulfilled."""
@@ -453,6 +460,7 @@ def data_request_refuse(
         raise ValidationError({"ground": GROUND_REQUIRED})
     if not explanation.strip():
         raise ValidationError({"explanation": REASON_REQUIRED})
+    _quote_cancel(request)
     _record(request, status=Status.REFUSED, actor=actor, reason=f"{ground}: {explanation}", now=now)
     notify.refused(request, ground=ground, explanation=explanation)
     return request
@@ -462,6 +470,7 @@ def data_request_refuse(
 def data_request_withdraw(*, request_id: int, requester, now: datetime) -> DataRequest:
     """Withdraw the owner's request while it is not yet fulfilled."""
     request = _locked(request_id, OPEN_STATUSES)
+    _quote_cancel(request)
     _record(
         request,
         status=Status.WITHDRAWN,

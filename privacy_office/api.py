@@ -33,3 +33,34 @@ class HealthAPI(APIView):
     @extend_schema(responses=inline_serializer("Health", {"status": serializers.CharField()}))
     def get(self, request):
         return Response({"status": "ok"})
+
+
+NOT_AN_OBJECT = _("Send a JSON object.")
+NOT_A_VALUE = _("Give a single value here: text, a number, true or false.")
+
+
+def form_values(data) -> tuple[dict, dict[str, list[str]]]:
+    """Return JSON input as form data (numbers as text) and the fields that hold no single value.
+
+    Django's form fields expect text; a number or a list where a date is due would
+    otherwise end in a server error instead of a message.
+    """
+    if not isinstance(data, dict):
+        return {}, {"__all__": [str(NOT_AN_OBJECT)]}
+    values, errors = {}, {}
+    for name, value in data.items():
+        if isinstance(value, dict | list):
+            errors[name] = [str(NOT_A_VALUE)]
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            values[name] = str(value)
+        else:
+            values[name] = value
+    return values, errors
+
+
+def values_error_response(errors: dict[str, list[str]]) -> Response:
+    general = errors.pop("__all__", None)
+    return Response(
+        {"detail": general[0] if general else str(NOT_A_VALUE), "fields": errors},
+        status=status.HTTP_400_BAD_REQUEST,
+    )

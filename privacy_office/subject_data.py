@@ -87,7 +87,11 @@ def _identifiers_filter(subject: Identifiers, user) -> Q | None:
     if subject.username:
         condition |= Q(**{subject.username: user.get_username()})
     if subject.email and user.email and getattr(user, "email_verified_at", None):
-        condition |= Q(**{f"{subject.email}__iexact": user.email})
+        by_email = Q(**{f"{subject.email}__iexact": user.email})
+        if subject.user:
+            # A row already tied to an account is that account's, whoever holds the address now.
+            by_email &= Q(**{f"{subject.user}__isnull": True})
+        condition |= by_email
     return condition or None
 
 

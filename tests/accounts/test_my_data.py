@@ -200,3 +200,28 @@ def test_changing_the_email_unverifies_it_so_no_one_elses_lead_is_shown(client):
     user.refresh_from_db()
     assert user.email_verified_at is None
     assert "event" not in my_data(client, user)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"birth_date": 5}, "Enter a valid date."),
+        ({"city": ["Hangzhou"]}, "Give a single value here"),
+        ({"city": {"a": 1}}, "Give a single value here"),
+    ],
+)
+def test_patch_me_with_odd_json_values_answers_400(client, change, message):
+    client.force_login(UserFactory())
+
+    response = client.patch(reverse("api-me"), change, content_type="application/json")
+
+    assert response.status_code == 400
+    assert message in str(response.json())
+
+
+def test_patch_me_with_a_json_list_answers_400(client):
+    client.force_login(UserFactory())
+
+    response = client.patch(reverse("api-me"), ["x"], content_type="application/json")
+
+    assert (response.status_code, response.json()["detail"]) == (400, "Send a JSON object.")

@@ -161,3 +161,12 @@ def test_two_registrations_racing_for_one_email_leave_one_account(client):
 
     assert str(JUST_TAKEN) in str(error.value) or "already exists" in str(error.value)
     assert User.objects.count() == 1
+
+
+def test_registration_with_odd_json_values_answers_400(client):
+    number = register(client, birth_date=5)
+    listed = register(client, email=["a@example.com"])
+
+    assert number.status_code == 400 and "Enter a valid date." in str(number.json())
+    assert listed.status_code == 400 and "Give a single value here" in str(listed.json())
+    assert not User.objects.exists()

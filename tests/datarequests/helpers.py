@@ -12,3 +12,13 @@ def export_zip(export) -> zipfile.ZipFile:
 
 def export_json(export) -> dict:
     return json.loads(export_zip(export).read("data.json"))
+
+
+class FailingEmailBackend:
+    """An email backend whose server is down."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("mail server down")

@@ -156,7 +156,8 @@ def test_an_unpaid_quote_lapses_after_its_period_with_notice(
         request_id = submit(client, user, jurisdiction="HK").json()["id"]
 
     early = services.requests_sweep(now=timezone.now() + timedelta(days=29))
-    late = services.requests_sweep(now=timezone.now() + timedelta(days=31))
+    with django_capture_on_commit_callbacks(execute=True):
+        late = services.requests_sweep(now=timezone.now() + timedelta(days=31))
 
     request = DataRequest.objects.get(pk=request_id)
     assert (early["lapsed"], late["lapsed"]) == (0, 1)
@@ -334,7 +335,9 @@ def test_corrections_are_free_even_in_hong_kong(client, django_capture_on_commit
     assert request.status == Status.AWAITING_REVIEW
 
 
-def test_refusal_needs_a_ground_of_the_jurisdiction_and_tells_the_requester(client):
+def test_refusal_needs_a_ground_of_the_jurisdiction_and_tells_the_requester(
+    client, django_capture_on_commit_callbacks
+):
     user = UserFactory()
     request_id = submit(client, user, jurisdiction="HK").json()["id"]
     ground = "s.20(3)(b) not enough information to locate the data"
@@ -343,13 +346,14 @@ def test_refusal_needs_a_ground_of_the_jurisdiction_and_tells_the_requester(clie
         services.data_request_refuse(
             request_id=request_id, actor=None, ground="because", explanation="x", now=timezone.now()
         )
-    services.data_request_refuse(
-        request_id=request_id,
-        actor=None,
-        ground=ground,
-        explanation="We found no account under the details given.",
-        now=timezone.now(),
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.data_request_refuse(
+            request_id=request_id,
+            actor=None,
+            ground=ground,
+            explanation="We found no account under the details given.",
+            now=timezone.now(),
+        )
 
     assert DataRequest.objects.get(pk=request_id).status == Status.REFUSED
     assert ground in mail.outbox[-1].body
@@ -381,16 +385,20 @@ def test_no_one_else_can_read_or_withdraw_a_request(client):
     assert client.get(reverse("api-requests")).json() == []
 
 
-def test_an_eu_deadline_is_extended_once_with_reasons(client):
+def test_an_eu_deadline_is_extended_once_with_reasons(client, django_capture_on_commit_callbacks):
     user = UserFactory()
     request_id = submit(client, user).json()["id"]
     request = DataRequest.objects.get(pk=request_id)
     DataRequest.objects.filter(pk=request_id).update(status=Status.IN_PROGRESS)
     before = request.due_at
 
-    services.deadline_extend(
-        request_id=request_id, actor=None, reason="200,000 records to review", now=timezone.now()
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.deadline_extend(
+            request_id=request_id,
+            actor=None,
+            reason="200,000 records to review",
+            now=timezone.now(),
+        )
     with pytest.raises(ValidationError, match="already extended"):
         services.deadline_extend(
             request_id=request_id, actor=None, reason="again", now=timezone.now()
@@ -549,13 +557,14 @@ def test_a_rejected_correction_changes_nothing_and_tells_why(
             corrections=[{"field": "accounts.User.city", "value": "Atlantis"}],
         ).json()["id"]
 
-    services.data_request_refuse(
-        request_id=request_id,
-        actor=None,
-        ground="Art.12(5) manifestly unfounded",
-        explanation="No such city exists.",
-        now=timezone.now(),
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.data_request_refuse(
+            request_id=request_id,
+            actor=None,
+            ground="Art.12(5) manifestly unfounded",
+            explanation="No such city exists.",
+            now=timezone.now(),
+        )
 
     user.refresh_from_db()
     assert user.city == "Hangzhou"
@@ -566,3 +575,89 @@ def test_a_rejected_correction_changes_nothing_and_tells_why(
         .exists()
     )
     assert "No such city exists." in mail.outbox[-1].body
+
+
+@pytest.mark.parametrize(
+    ("correction", "message"),
+    [
+        (
+            {"field": "accounts.Address.city", "value": "X", "id": "abc"},
+            "id must be a whole number",
+        ),
+        ({"field": "accounts.Address.city", "value": "X", "id": {}}, "id must be a whole number"),
+        ({"field": "accounts.User.birth_date", "value": 5}, "Enter a valid date."),
+        ({"field": "accounts.User.city", "value": ["a"]}, "text, a number, true or false"),
+    ],
+)
+def test_odd_json_in_corrections_gets_a_clear_error_not_a_crash(client, correction, message):
+    response = submit(client, UserFactory(), kind="correction", corrections=[correction])
+
+    assert response.status_code == 400
+    assert message in response.json()["detail"]
+
+
+def test_a_withdrawn_or_refused_request_no_longer_owes_its_fee(
+    client, django_capture_on_commit_callbacks
+):
+    user = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = submit(client, user, jurisdiction="HK").json()["id"]
+        second = submit(client, user, jurisdiction="HK").json()["id"]
+
+    client.post(reverse("api-request-withdraw", args=[first]))
+    services.data_request_refuse(
+        request_id=second,
+        actor=None,
+        ground="Part 8 exemption",
+        explanation="Exempt.",
+        now=timezone.now(),
+    )
+
+    assert {DataRequest.objects.get(pk=pk).fee_quote.status for pk in (first, second)} == {
+        FeeQuote.Status.CANCELLED
+    }
+    assert client.get(reverse("api-request", args=[first])).json()["fee"]["status"] == "cancelled"
+
+
+def test_a_mail_failure_does_not_undo_the_step(
+    client, django_capture_on_commit_callbacks, settings
+):
+    settings.EMAIL_BACKEND = "tests.datarequests.helpers.FailingEmailBackend"
+    user = UserFactory()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        request_id = submit(client, user, jurisdiction="HK").json()["id"]
+
+    assert DataRequest.objects.get(pk=request_id).status == Status.AWAITING_PAYMENT
+
+
+def test_an_export_file_left_by_a_rolled_back_build_is_purged(client):
+    import os
+
+    from datarequests.exports import export_dir, exports_purge
+
+    orphan = export_dir() / "999999-deadbeef.zip.enc"
+    orphan.write_bytes(b"x")
+    old = (timezone.now() - timedelta(hours=2)).timestamp()
+    os.utime(orphan, (old, old))
+    fresh = export_dir() / "999998-cafebabe.zip.enc"
+    fresh.write_bytes(b"x")
+
+    exports_purge(now=timezone.now())
+
+    assert not orphan.exists()
+    assert fresh.exists()  # may still belong to a build in progress
+    fresh.unlink()
+
+
+def test_a_new_holder_of_an_email_address_does_not_get_the_old_accounts_requests(client):
+    alice = UserFactory(email="shared@example.com", email_verified_at=timezone.now())
+    submit(client, alice, details="Alice's private details")
+    alice.email = "alice.new@example.com"
+    alice.save()
+    bob = UserFactory(email="shared@example.com", email_verified_at=timezone.now())
+    client.force_login(bob)
+
+    data = client.get(reverse("api-my-data")).content.decode()
+
+    assert "Alice's private details" not in data
