@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from datarequests import services
+from datarequests.corrections import corrections_check
 from datarequests.models import (
     OPEN_STATUSES,
     Channel,
@@ -93,12 +94,21 @@ class LetterForm(forms.ModelForm):
     envelope_date = forms.DateField(
         label=_("date on the envelope stamp"), widget=forms.DateInput(attrs={"type": "date"})
     )
+    corrections_text = forms.CharField(
+        label=_("corrections asked for"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_(
+            "One a line, as the data map names the field: accounts.User.phone = +86 571 0000 0000"
+        ),
+    )
 
     class Meta:
         model = DataRequest
         fields = [
             "kind",
             "jurisdiction",
+            "requester",
             "requester_name",
             "requester_email",
             "requester_phone",
@@ -110,14 +120,9 @@ class LetterForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("kind") != Kind.ACCESS:
-            self.add_error(
-                "kind",
-                _(
-                    "Letters for corrections are entered as access for now; "
-                    "record the asked changes in the details."
-                ),
-            )
+        if cleaned.get("kind") == Kind.GUARDIAN_DELETION:
+            self.add_error("kind", _("Guardian deletion requests are not offered yet."))
+        cleaned["corrections"] = self._corrections(cleaned)
         if not cleaned.get("postal_address"):
             self.add_error(
                 "postal_address",
@@ -126,6 +131,29 @@ class LetterForm(forms.ModelForm):
         if cleaned.get("envelope_date") and cleaned["envelope_date"] > timezone.localdate():
             self.add_error("envelope_date", _("The stamp date cannot be in the future."))
         return cleaned
+
+    def _corrections(self, cleaned) -> list[dict]:
+        if cleaned.get("kind") != Kind.CORRECTION:
+            return []
+        if cleaned.get("requester") is None:
+            self.add_error("requester", _("Name the account whose data is to be corrected."))
+            return []
+        lines = [line for line in cleaned.get("corrections_text", "").splitlines() if line.strip()]
+        corrections = []
+        for line in lines:
+            field, separator, value = line.partition("=")
+            if not separator:
+                self.add_error("corrections_text", _("Write each line as field = new value."))
+                return []
+            corrections.append({"field": field.strip(), "value": value.strip()})
+        if not corrections:
+            self.add_error("corrections_text", _("Write at least one correction."))
+            return []
+        try:
+            corrections_check(user=cleaned["requester"], corrections=corrections)
+        except ValidationError as error:
+            self.add_error("corrections_text", error.messages)
+        return corrections
 
 
 class ActionForm(forms.Form):
@@ -159,6 +187,7 @@ class DataRequestAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind", "jurisdiction", "channel", DueFilter, FeeOutstandingFilter]
     list_select_related = ["jurisdiction", "fee_quote"]
     search_fields = ["=pk", "=requester__username"]
+    raw_id_fields = ["requester"]
     ordering = ["due_at"]
     inlines = [CorrectionInline, EventInline]
     show_full_result_count = False
@@ -184,7 +213,7 @@ class DataRequestAdmin(admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return [*LetterForm.Meta.fields, "envelope_date"]
+            return [*LetterForm.Meta.fields, "corrections_text", "envelope_date"]
         return [
             "kind",
             "status",
@@ -218,6 +247,7 @@ class DataRequestAdmin(admin.ModelAdmin):
         stamp = form.cleaned_data["envelope_date"]
         created = services.data_request_submit(
             requester=services.Requester(
+                user=obj.requester,
                 name=obj.requester_name,
                 email=obj.requester_email,
                 phone=obj.requester_phone,
@@ -227,6 +257,7 @@ class DataRequestAdmin(admin.ModelAdmin):
             jurisdiction_code=obj.jurisdiction.code,
             channel=Channel.LETTER,
             details=obj.details,
+            corrections=form.cleaned_data["corrections"],
             language=obj.language,
             received_at=timezone.make_aware(datetime.combine(stamp, time(12, 0))),
             letter_scan=form.cleaned_data.get("letter_scan") or None,

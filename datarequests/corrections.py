@@ -78,34 +78,44 @@ def _validated(instance: models.Model, name: str, value) -> models.Model:
     return changed
 
 
-def correction_items_build(*, request, user, corrections: Iterable[Mapping]) -> list:
-    from datarequests.models import CorrectionItem
-
-    items = []
+def corrections_check(*, user, corrections: Iterable[Mapping]) -> list[tuple]:
+    """Check each asked correction; return (row, declared field, value), or raise with the
+    first problem named by its number."""
+    checked = []
     for number, item in enumerate(corrections, start=1):
         if user is None:
             raise _problem(number, _("corrections need a signed-in account"))
         if not isinstance(item, Mapping) or "field" not in item or "value" not in item:
             raise _problem(number, _('give "field" and "value"'))
-        if isinstance(item["value"], dict | list):
+        value = item["value"]
+        if isinstance(value, dict | list):
             raise _problem(number, _("the value must be text, a number, true or false"))
-        if isinstance(item["value"], int | float) and not isinstance(item["value"], bool):
-            item = {**item, "value": str(item["value"])}
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value = str(value)
         instance, declared = _target(number, user, item)
         try:
-            _validated(instance, declared.name, item["value"])
+            _validated(instance, declared.name, value)
         except ValidationError as error:
             raise _problem(number, " ".join(error.messages)) from error
-        items.append(
-            CorrectionItem(
-                request=request,
-                field=item["field"],
-                object_id=str(instance.pk),
-                old_value=display_value(instance, declared),
-                new_value=str(item["value"]),
-            )
+        checked.append((item["field"], instance, declared, value))
+    return checked
+
+
+def correction_items_build(*, request, user, corrections: Iterable[Mapping]) -> list:
+    from datarequests.models import CorrectionItem
+
+    return CorrectionItem.objects.bulk_create(
+        CorrectionItem(
+            request=request,
+            field=reference,
+            object_id=str(instance.pk),
+            old_value=display_value(instance, declared),
+            new_value=str(value),
         )
-    return CorrectionItem.objects.bulk_create(items)
+        for reference, instance, declared, value in corrections_check(
+            user=user, corrections=corrections
+        )
+    )
 
 
 def correction_items_apply(*, request, actor, now: datetime) -> None:

@@ -150,3 +150,33 @@ def test_the_dashboard_counts_by_status_and_days_left(
         reverse("admin:datarequests_dashboard")
         in client.get(reverse("admin:index")).content.decode()
     )
+
+
+def test_staff_enter_a_correction_letter_for_an_account(client, officer):
+    from tests.factories import UserFactory as Users
+
+    holder = Users(phone="+86 571 1111 1111")
+    form = {
+        "kind": "correction",
+        "jurisdiction": Jurisdiction.objects.get(code="HK").pk,
+        "requester": holder.pk,
+        "requester_name": "Mei Chen",
+        "postal_address": "Hangzhou",
+        "language": "en",
+        "envelope_date": "2026-11-20",
+    }
+
+    bad = client.post(
+        reverse("admin:datarequests_datarequest_add"),
+        {**form, "corrections_text": "accounts.User.username = someone"},
+    )
+    good = client.post(
+        reverse("admin:datarequests_datarequest_add"),
+        {**form, "corrections_text": "accounts.User.phone = +86 571 2222 2222"},
+    )
+
+    assert "accounts.User.username cannot be corrected" in bad.content.decode()
+    assert good.status_code == 302
+    request = DataRequest.objects.get()
+    assert (request.status, request.requester) == (Status.AWAITING_IDENTITY, holder)
+    assert request.corrections.get().new_value == "+86 571 2222 2222"
