@@ -4,12 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import EDITABLE_FIELDS
 from accounts.models import Address, BankAccount, MarketingPreference, Membership, PaymentCard, User
+from audit.admin_mixins import AuditedAdminMixin
 from privacy_office.fields import MASK, mask_number
 
 DJANGO_USER_FIELDS = {"username", "first_name", "last_name", "email"}
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Staff look; the user or the marketplace changes these, not the back-office."""
 
     def has_add_permission(self, request, obj=None):
@@ -25,7 +26,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     list_display = ["username", "country", "date_joined", "is_staff"]
     list_filter = ["is_staff", "is_active", "country", "preferred_language"]
     search_fields = ["username", "email"]

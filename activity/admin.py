@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from activity.models import CompanyProfile, ForumPost, Lead, Order, Shipment, TradeDispute
+from audit.admin_mixins import AuditedAdminMixin
 
 
 class ShipmentInline(admin.TabularInline):
@@ -9,7 +10,7 @@ class ShipmentInline(admin.TabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = [
         "pk",
         "goods_type",
@@ -27,26 +28,26 @@ class OrderAdmin(admin.ModelAdmin):
 
 
 @admin.register(TradeDispute)
-class TradeDisputeAdmin(admin.ModelAdmin):
+class TradeDisputeAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["pk", "order", "raised_by", "reason", "status", "opened_at"]
     list_filter = ["status"]
     raw_id_fields = ["order", "raised_by"]
 
 
 @admin.register(ForumPost)
-class ForumPostAdmin(admin.ModelAdmin):
+class ForumPostAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["title", "author", "posted_at"]
     raw_id_fields = ["author"]
 
 
 @admin.register(CompanyProfile)
-class CompanyProfileAdmin(admin.ModelAdmin):
+class CompanyProfileAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["company_name", "owner", "published_at"]
     raw_id_fields = ["owner"]
 
 
 @admin.register(Lead)
-class LeadAdmin(admin.ModelAdmin):
+class LeadAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["pk", "event_name", "event_date", "matched_user", "collected_at"]
     list_filter = ["event_name"]
     raw_id_fields = ["matched_user"]

@@ -3,12 +3,17 @@
 import csv
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin_mixins import AuditedAdminMixin
+from audit.models import Action
+from audit.services import audit_record
 from cookies.models import ConsentRecord, CookieCategory, CookieDeclaration, UndeclaredCookie
 from cookies.selectors import consent_rates_by_week
 
@@ -58,7 +63,7 @@ def export_as_proof(modeladmin, request, queryset):
 
 
 @admin.register(ConsentRecord)
-class ConsentRecordAdmin(admin.ModelAdmin):
+class ConsentRecordAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Records are proof: they can be read and exported, never added, changed or deleted here."""
 
     list_display = ["created_at", "visitor_id", "user", "method", "choices", "gpc"]
@@ -79,6 +84,26 @@ class ConsentRecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def changelist_view(self, request, extra_context=None):
+        """A search here is a look at someone's consent history: audit it, with whom."""
+        response = super().changelist_view(request, extra_context)
+        term = request.GET.get("q", "").strip()
+        if term and request.method == "GET":
+            subject = (
+                get_user_model().objects.filter(Q(username=term) | Q(email__iexact=term)).first()
+            )
+            audit_record(
+                actor=request.user,
+                action=Action.READ,
+                target="cookies.ConsentRecord:history",
+                subject=subject,
+                categories=["browsing"],
+                reference=request.GET.get("ref", ""),
+                detail="consent history looked up",
+                now=timezone.now(),
+            )
+        return response
 
     def get_urls(self):
         return [

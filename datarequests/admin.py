@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from audit.admin_mixins import AuditedAdminMixin
 from datarequests import services
 from datarequests.corrections import corrections_check
 from datarequests.models import (
@@ -172,7 +173,7 @@ ACTIONS = {
 
 
 @admin.register(DataRequest)
-class DataRequestAdmin(admin.ModelAdmin):
+class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = [
         "pk",
         "kind",

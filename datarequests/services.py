@@ -19,6 +19,8 @@ from django.db.models import DateTimeField, ExpressionWrapper, F, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import Action
+from audit.services import audit_record
 from datarequests import notify
 from datarequests.clock import ClockEvent, ClockRules, due_date
 from datarequests.corrections import correction_items_apply, correction_items_build
@@ -128,6 +130,15 @@ def _record(
     )
     request.due_at = request_due_at(request, now=now)
     request.save(update_fields=["status", "due_at"])
+    audit_record(
+        actor=actor,
+        action=Action.TRANSITION,
+        target=f"datarequests.DataRequest:{request.pk}",
+        subject=request.requester,
+        reference=f"request {request.pk}",
+        detail=f"{type}: {status}",
+        now=now,
+    )
 
 
 def _locked(request_id: int, expected: Iterable[str]) -> DataRequest:

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "privacy_office.apps.PrivacyOfficeConfig",
     "accounts",
     "activity",
+    "audit",
     "datarequests",
     "cookies",
 ]

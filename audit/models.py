@@ -1,0 +1,56 @@
+import pgtrigger
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(models.TextChoices):
+    READ = "read", _("read personal data")
+    CREATE = "create", _("created")
+    CHANGE = "change", _("changed")
+    DELETE = "delete", _("deleted")
+    TRANSITION = "transition", _("moved a request")
+
+
+@pgtrigger.register(
+    pgtrigger.Protect(
+        name="audit_events_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+    )
+)
+class AuditEvent(models.Model):
+    """One change or staff read; each carries the hash of the one before (a chain)."""
+
+    at = models.DateTimeField(_("at"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        verbose_name=_("whose data"),
+    )
+    categories = models.JSONField(_("categories"), default=list)
+    target = models.CharField(_("what"), max_length=200)
+    reference = models.CharField(_("for request or ticket"), max_length=100, blank=True)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [models.Index(fields=["subject", "-at"], name="audit_subject_time")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.target}"
