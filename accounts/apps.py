@@ -5,3 +5,18 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_install_roles, sender=self)
+
+
+def _install_roles(using="default", **kwargs) -> None:
+    from django.contrib.auth.models import Group
+    from django.db import connections
+
+    from accounts.roles import roles_install
+
+    if Group._meta.db_table in connections[using].introspection.table_names():
+        roles_install()

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.permissions import IsAdminUser
+from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -12,8 +12,13 @@ from activity.services import IngestError, browsing_ingest
 MAX_ROWS = 10_000
 
 
+class CanIngestBrowsing(BasePermission):
+    def has_permission(self, request, view) -> bool:
+        return request.user.is_authenticated and request.user.has_perm("activity.add_pageview")
+
+
 class BrowsingIngestAPI(APIView):
-    permission_classes = [IsAdminUser]
+    permission_classes = [CanIngestBrowsing]
 
     @extend_schema(
         request=inline_serializer(

@@ -50,6 +50,7 @@ class AuditEvent(models.Model):
         ordering = ["-pk"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
+        permissions = [("view_reports", _("Can view reports and statistics (no personal data)"))]
         indexes = [models.Index(fields=["subject", "-at"], name="audit_subject_time")]
 
     def __str__(self) -> str:

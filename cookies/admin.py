@@ -4,6 +4,7 @@ import csv
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
@@ -116,6 +117,8 @@ class ConsentRecordAdmin(AuditedAdminMixin, admin.ModelAdmin):
         ]
 
     def statistics_view(self, request):
+        if not request.user.has_perm("audit.view_reports"):
+            raise PermissionDenied
         weeks = consent_rates_by_week(now=timezone.now(), weeks=12)
         context = {
             **self.admin_site.each_context(request),

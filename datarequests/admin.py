@@ -4,7 +4,7 @@ from datetime import datetime, time, timedelta
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -285,12 +285,6 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None:
-            context["request_actions"] = self._available_actions(obj)
-            context["refusal_grounds"] = obj.jurisdiction.refusal_grounds
-        return super().render_change_form(request, context, add, change, form_url, obj)
-
     def _available_actions(self, obj) -> list[tuple[str, str]]:
         available = {
             Status.AWAITING_IDENTITY: ["verify"],
@@ -303,7 +297,20 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
             available.append("refuse")
         return [(name, ACTIONS[name]) for name in available]
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            actions = (
+                self._available_actions(obj) if self.has_change_permission(request, obj) else []
+            )
+            if not request.user.has_perm("datarequests.refuse_datarequest"):
+                actions = [(name, label) for name, label in actions if name != "refuse"]
+            context["request_actions"] = actions
+            context["refusal_grounds"] = obj.jurisdiction.refusal_grounds
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def dashboard_view(self, request):
+        if not request.user.has_perm("audit.view_reports"):
+            raise PermissionDenied
         counts = dashboard_counts(now=timezone.now())
         largest = max([n for _name, n in counts["by_deadline"]] + [1])
         context = {
@@ -322,8 +329,10 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
         back = reverse("admin:datarequests_datarequest_change", args=[request_id])
         if request.method != "POST" or action not in ACTIONS:
             return redirect(back)
-        if not self.has_change_permission(request, obj):
-            return TemplateResponse(request, "admin/403.html", status=403)
+        if not self.has_change_permission(request, obj) or (
+            action == "refuse" and not request.user.has_perm("datarequests.refuse_datarequest")
+        ):
+            raise PermissionDenied
         form = ActionForm(request.POST)
         form.is_valid()
         text, ground = form.cleaned_data.get("text", ""), form.cleaned_data.get("ground", "")

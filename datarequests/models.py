@@ -175,6 +175,7 @@ class DataRequest(models.Model):
         ordering = ["due_at"]
         verbose_name = _("data request")
         verbose_name_plural = _("data requests")
+        permissions = [("refuse_datarequest", _("Can refuse a data request"))]
         indexes = [models.Index(fields=["status", "due_at"], name="datarequests_queue")]
 
     def __str__(self) -> str:

@@ -20,28 +20,36 @@ class PrivacyOfficeAdminSite(admin.AdminSite):
             *super().get_urls(),
         ]
 
-    # Pages that are not model lists, shown first in their app's section of the index.
+    # Pages that are not model lists, shown first in their app's section of the index,
+    # to staff holding the permission (None: every staff member).
     extra_pages = [
-        ("privacy_office", _("Privacy office"), _("Data map"), "admin:datamap"),
+        ("privacy_office", _("Privacy office"), _("Data map"), "admin:datamap", None),
         (
             "datarequests",
             _("Data requests"),
             _("Requests dashboard"),
             "admin:datarequests_dashboard",
+            "audit.view_reports",
         ),
-        ("cookies", _("Cookies"), _("Consent statistics"), "admin:cookies_statistics"),
+        (
+            "cookies",
+            _("Cookies"),
+            _("Consent statistics"),
+            "admin:cookies_statistics",
+            "audit.view_reports",
+        ),
     ]
 
     def get_app_list(self, request, app_label=None):
         app_list = super().get_app_list(request, app_label)
-        for label, section_name, name, url_name in self.extra_pages:
+        for label, section_name, name, url_name, permission in self.extra_pages:
             if app_label not in (None, label):
+                continue
+            if permission and not request.user.has_perm(permission):
                 continue
             url = reverse(url_name, current_app=self.name)
             section = next((app for app in app_list if app["app_label"] == label), None)
             if section is None:
-                if label != "privacy_office":
-                    continue  # no access to the app's models: no page either
                 section = {
                     "name": section_name,
                     "app_label": label,
@@ -49,7 +57,7 @@ class PrivacyOfficeAdminSite(admin.AdminSite):
                     "has_module_perms": True,
                     "models": [],
                 }
-                app_list.insert(0, section)
+                app_list.append(section)
             section["models"].insert(
                 0,
                 {

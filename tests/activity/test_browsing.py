@@ -91,7 +91,11 @@ def test_a_bad_row_stores_nothing_and_says_which_and_why(bad, message):
 def test_ingest_api_is_for_staff_and_reports_bad_rows(client):
     client.force_login(UserFactory())
     refused = client.post(reverse("api-browsing-ingest"), [row()], content_type="application/json")
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(UserFactory(is_staff=True))  # staff, but not allowed to ingest
+    not_allowed = client.post(
+        reverse("api-browsing-ingest"), [row()], content_type="application/json"
+    )
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
     stored = client.post(
         reverse("api-browsing-ingest"), [row(), row()], content_type="application/json"
     )
@@ -106,6 +110,7 @@ def test_ingest_api_is_for_staff_and_reports_bad_rows(client):
     )
 
     assert refused.status_code == 403
+    assert not_allowed.status_code == 403
     assert (stored.status_code, stored.json()) == (201, {"stored": 2})
     assert (bad.status_code, bad.json()["detail"]) == (
         400,
