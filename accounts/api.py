@@ -15,6 +15,7 @@ from accounts.models import MarketingChannel
 from accounts.selectors import marketing_choices
 from accounts.services import marketing_preferences_set, registration_update, user_register
 from privacy_office.api import form_errors_response, form_values, values_error_response
+from privacy_office.ratelimit import ScopeThrottle
 from privacy_office.subject_data import personal_data_of
 
 RegistrationInformationSerializer = inline_serializer(
@@ -43,6 +44,8 @@ ErrorSerializer = inline_serializer(
 class RegisterAPI(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
+    throttle_classes = [ScopeThrottle]
+    rate_scope = "register"
 
     @extend_schema(
         request=inline_serializer(
@@ -183,3 +186,5 @@ class TokenSerializer(AuthTokenSerializer):
 
 class TokenAPI(ObtainAuthToken):
     serializer_class = TokenSerializer
+    throttle_classes = [ScopeThrottle]
+    rate_scope = "login"

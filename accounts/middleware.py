@@ -11,9 +11,11 @@ SHARED_COMPUTER_KEY = "shared_computer"
 LAST_SEEN_KEY = "last_seen"
 
 
-def idle_limit(session) -> int:
+def idle_limit(session, user) -> int:
     if session.get(SHARED_COMPUTER_KEY):
         return settings.SESSION_IDLE_SECONDS_SHARED
+    if user.is_staff:
+        return settings.SESSION_IDLE_SECONDS_STAFF
     return settings.SESSION_IDLE_SECONDS
 
 
@@ -26,7 +28,7 @@ class IdleTimeoutMiddleware:
         if user is not None and user.is_authenticated and hasattr(request, "session"):
             now = int(time.time())
             last_seen = request.session.get(LAST_SEEN_KEY, now)
-            if now - last_seen > idle_limit(request.session):
+            if now - last_seen > idle_limit(request.session, user):
                 logout(request)
                 messages.info(request, _("You were signed out after a period without activity."))
             else:

@@ -7,6 +7,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -21,9 +22,11 @@ from accounts.forms import (
 from accounts.middleware import SHARED_COMPUTER_KEY
 from accounts.selectors import marketing_choices
 from accounts.services import marketing_preferences_set, registration_update, user_register
+from privacy_office.ratelimit import rate_limited
 from privacy_office.subject_data import personal_data_of
 
 
+@method_decorator(rate_limited("register"), name="dispatch")
 class RegisterView(View):
     template_name = "accounts/register.html"
 
@@ -49,6 +52,7 @@ class RegisterView(View):
 LOGIN_HINT_COOKIE = "po_login_hint"
 
 
+@method_decorator(rate_limited("login"), name="dispatch")
 class SignInView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = SignInForm

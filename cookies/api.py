@@ -20,6 +20,7 @@ from cookies.selectors import (
     declarations_version,
 )
 from cookies.services import consent_record
+from privacy_office.ratelimit import ScopeThrottle
 
 ConsentSerializer = inline_serializer(
     "CookieConsent",
@@ -91,6 +92,8 @@ def consent_data(request) -> dict:
 
 class ConsentAPI(APIView):
     permission_classes = [AllowAny]
+    throttle_classes = [ScopeThrottle]
+    rate_scope = "consent"
 
     @extend_schema(responses=ConsentSerializer)
     def get(self, request):

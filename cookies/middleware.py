@@ -42,6 +42,7 @@ class CookieConsentMiddleware:
         if new_visitor:
             visitor_id = secrets.token_hex(16)
         request.visitor_id = visitor_id
+        request.visitor_is_new = new_visitor
         response = self.get_response(request)
         if new_visitor:
             response.set_cookie(

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
@@ -11,6 +12,7 @@ from cookies.forms import ConsentForm
 from cookies.middleware import sends_gpc
 from cookies.selectors import categories_with_cookies, consent_current, consent_needed
 from cookies.services import consent_record
+from privacy_office.ratelimit import rate_limited
 
 
 def _back(request, fallback: str) -> str:
@@ -40,6 +42,7 @@ class PreferenceCentreView(View):
         )
 
 
+@method_decorator(rate_limited("consent"), name="dispatch")
 class ConsentView(View):
     def post(self, request):
         categories = list(categories_with_cookies())

@@ -16,6 +16,7 @@ from datarequests.exports import export_is_downloadable
 from datarequests.models import Channel, DataRequest, Kind
 from datarequests.selectors import request_of, requests_of
 from privacy_office.encrypted_files import decrypted_chunks
+from privacy_office.ratelimit import ScopeThrottle
 
 
 class SubmitSerializer(serializers.Serializer):
@@ -98,6 +99,9 @@ RequestListSerializer = inline_serializer("DataRequestList", REQUEST_FIELDS, man
 
 
 class RequestsAPI(APIView):
+    throttle_classes = [ScopeThrottle]
+    rate_scope = "request"
+
     @extend_schema(responses=RequestListSerializer)
     def get(self, request):
         return Response([request_data(r) for r in requests_of(user=request.user)[:500]])

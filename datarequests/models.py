@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from privacy_office.uploads import validate_document
+
 
 class Kind(models.TextChoices):
     ACCESS = "access", _("Access (a copy of my data)")
@@ -162,7 +164,13 @@ class DataRequest(models.Model):
     postal_address = models.TextField(_("postal address for the written reply"), blank=True)
     language = models.CharField(_("reply language"), max_length=10, choices=settings.LANGUAGES)
     details = models.TextField(_("details"), blank=True)
-    letter_scan = models.FileField(_("scan of the letter"), upload_to="letters/", blank=True)
+    letter_scan = models.FileField(
+        _("scan of the letter"),
+        upload_to="letters/",
+        blank=True,
+        validators=[validate_document],
+        help_text=_("PDF, JPEG or PNG, at most 10 MB."),
+    )
     received_at = models.DateTimeField(_("received at"))
     identity_method = models.CharField(_("identity checked by"), max_length=200, blank=True)
     manifestly_excessive_reason = models.TextField(

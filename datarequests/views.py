@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -15,8 +16,10 @@ from datarequests.exports import export_is_downloadable
 from datarequests.forms import RequestForm
 from datarequests.models import Channel
 from datarequests.selectors import request_of, requests_of
+from privacy_office.ratelimit import rate_limited
 
 
+@method_decorator(rate_limited("request"), name="dispatch")
 class RequestListView(LoginRequiredMixin, View):
     template_name = "datarequests/list.html"
 
