@@ -12,10 +12,12 @@ from cookies.middleware import sends_gpc
 from cookies.models import Method
 from cookies.selectors import (
     CONSENT_LIFETIME,
+    Consent,
     allowed_categories,
     categories_with_cookies,
     category_codes,
     consent_current,
+    consent_from_record,
     consent_needed,
     declarations_version,
 )
@@ -75,9 +77,10 @@ class CategoriesAPI(APIView):
         )
 
 
-def consent_data(request) -> dict:
+def consent_data(request, consent: Consent | None = None) -> dict:
     now = timezone.now()
-    consent = consent_current(visitor_id=request.visitor_id, user=request.user)
+    if consent is None:
+        consent = consent_current(visitor_id=request.visitor_id, user=request.user)
     allowed = allowed_categories(consent, now=now, gpc=sends_gpc(request))
     codes = category_codes()
     return {
@@ -114,7 +117,7 @@ class ConsentAPI(APIView):
                 status=status.HTTP_400_BAD_REQUEST,
             )
         try:
-            consent_record(
+            record = consent_record(
                 visitor_id=request.visitor_id,
                 user=request.user,
                 choices=choices,
@@ -129,4 +132,4 @@ class ConsentAPI(APIView):
                 {"detail": error.messages[0], "fields": error.message_dict},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        return Response(consent_data(request))
+        return Response(consent_data(request, consent_from_record(record)))

@@ -35,13 +35,7 @@ def seconds_to_wait(scope: str, key: str, *, now: float | None = None) -> int:
     limit, period = settings.RATE_LIMITS[scope]
     now = time.time() if now is None else now
     window = int(now // period)
-    counter = f"ratelimit:{scope}:{key}:{window}"
-    cache.add(counter, 0, period + 5)
-    try:
-        used = cache.incr(counter)
-    except ValueError:  # expired between add and incr
-        cache.set(counter, 1, period + 5)
-        used = 1
+    used = cache.count(f"ratelimit:{scope}:{key}:{window}", period + 5)
     if used <= limit:
         return 0
     return max(1, int((window + 1) * period - now))
