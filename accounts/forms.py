@@ -6,6 +6,7 @@ registration fields are mandatory is the registry's ``mandatory`` flag
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
@@ -63,6 +64,9 @@ class RegistrationInformationForm(forms.ModelForm):
         if email and taken.exists():
             raise forms.ValidationError(_("An account with this email address already exists."))
         return email
+
+    def clean_preferred_language(self):
+        return self.cleaned_data.get("preferred_language") or settings.LANGUAGE_CODE
 
     def clean_country(self):
         return (self.cleaned_data.get("country") or "").upper()

@@ -90,7 +90,9 @@ def corrections_check(*, user, corrections: Iterable[Mapping]) -> list[tuple]:
         value = item["value"]
         if isinstance(value, dict | list):
             raise _problem(number, _("the value must be text, a number, true or false"))
-        if isinstance(value, int | float) and not isinstance(value, bool):
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        elif isinstance(value, int | float):
             value = str(value)
         instance, declared = _target(number, user, item)
         try:

@@ -42,8 +42,8 @@ NOT_A_VALUE = _("Give a single value here: text, a number, true or false.")
 def form_values(data) -> tuple[dict, dict[str, list[str]]]:
     """Return JSON input as form data (numbers as text) and the fields that hold no single value.
 
-    Django's form fields expect text; a number or a list where a date is due would
-    otherwise end in a server error instead of a message.
+    Django's form fields expect text; a number, true/false or a list where a date is due
+    would otherwise end in a server error instead of a message.
     """
     if not isinstance(data, dict):
         return {}, {"__all__": [str(NOT_AN_OBJECT)]}
@@ -51,7 +51,9 @@ def form_values(data) -> tuple[dict, dict[str, list[str]]]:
     for name, value in data.items():
         if isinstance(value, dict | list):
             errors[name] = [str(NOT_A_VALUE)]
-        elif isinstance(value, int | float) and not isinstance(value, bool):
+        elif isinstance(value, bool):
+            values[name] = "true" if value else "false"
+        elif isinstance(value, int | float):
             values[name] = str(value)
         else:
             values[name] = value

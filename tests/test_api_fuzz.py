@@ -1,0 +1,53 @@
+"""The whole API, fuzzed from its OpenAPI schema: no server error on any input, and every
+documented answer shaped as documented."""
+
+import json
+
+import pytest
+import schemathesis
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.renderers import OpenApiJsonRenderer
+from hypothesis import HealthCheck, settings
+from rest_framework.authtoken.models import Token
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance
+
+from privacy_office.wsgi import application
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.fuzz
+
+schema = schemathesis.openapi.from_dict(
+    json.loads(OpenApiJsonRenderer().render(SchemaGenerator().get_schema(public=True)))
+)
+schema.app = application
+
+
+@pytest.fixture
+def served(db, settings):
+    """While the fuzzer calls the real WSGI application, requests leave the test's database
+    connection open (as Django's test client does) and rate limits stand aside."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    settings.RATE_LIMITS = dict.fromkeys(settings.RATE_LIMITS, (100_000, 60))
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def token(db):
+    user = UserFactory(username="fuzzer", is_staff=True, is_superuser=True)
+    return Token.objects.create(user=user).key
+
+
+@schema.parametrize()
+@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
+def test_every_operation_answers_without_a_server_error_and_as_documented(case, served, token):
+    case.call_and_validate(
+        headers={"Authorization": f"Token {token}", "Host": "localhost"},
+        checks=[not_a_server_error, response_schema_conformance],
+    )
