@@ -11,4 +11,5 @@ urlpatterns = [
     path("me/edit/", views.EditRegistrationView.as_view(), name="edit"),
     path("me/marketing/", views.MarketingView.as_view(), name="marketing"),
     path("me/password/", views.PasswordChangeView.as_view(), name="password"),
+    path("two-factor/", views.TwoFactorSetupView.as_view(), name="two-factor"),
 ]

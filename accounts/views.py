@@ -1,16 +1,20 @@
 """Self-service pages: registration, sign-in, "my data", edits, marketing and password."""
 
+import base64
+
+import segno
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
+from django_otp import login as otp_login
 
 from accounts.forms import (
     MarketingPreferencesForm,
@@ -22,6 +26,11 @@ from accounts.forms import (
 from accounts.middleware import SHARED_COMPUTER_KEY
 from accounts.selectors import marketing_choices
 from accounts.services import marketing_preferences_set, registration_update, user_register
+from accounts.two_factor import (
+    authenticator_confirm,
+    authenticator_device,
+    authenticator_pending,
+)
 from privacy_office.ratelimit import rate_limited
 from privacy_office.subject_data import personal_data_of
 
@@ -141,3 +150,35 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         messages.success(self.request, _("Your password was changed."))
         return super().form_valid(form)
+
+
+class TwoFactorSetupView(LoginRequiredMixin, View):
+    """A staff member links an authenticator app, then keeps the recovery codes shown once."""
+
+    template_name = "accounts/two_factor.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.is_staff:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        return render(request, self.template_name, self._context(request))
+
+    def post(self, request):
+        codes = authenticator_confirm(user=request.user, token=request.POST.get("token", ""))
+        if codes is None:
+            context = self._context(request)
+            context["error"] = _("That code is not right; type the 6 digits the app shows now.")
+            return render(request, self.template_name, context, status=400)
+        otp_login(request, authenticator_device(user=request.user))
+        return render(request, "accounts/recovery_codes.html", {"codes": codes})
+
+    def _context(self, request) -> dict:
+        if authenticator_device(user=request.user):
+            return {"already": True}
+        device = authenticator_pending(user=request.user)
+        return {
+            "qr_svg": segno.make(device.config_url, error="m").svg_inline(scale=4),
+            "secret": base64.b32encode(device.bin_key).decode(),
+        }

@@ -1,16 +1,64 @@
 """The staff admin site, with the read-only data map beside the models."""
 
-from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django_otp import devices_for_user
+from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from privacy_office.registry import Category
 from privacy_office.selectors import datamap_by_category, datamap_exempt, purposes_legend
 
 
-class PrivacyOfficeAdminSite(admin.AdminSite):
+class StaffLoginForm(OTPAdminAuthenticationForm):
+    """Password, then a one-time code from the staff member's authenticator or a recovery code.
+
+    A staff member with no device yet signs in with the password alone and is sent to set
+    one up; the admin stays closed until the session is verified by a code.
+    """
+
+    def _chosen_device(self, user):
+        """Without a choice, the code's shape picks the device: six digits come from the
+        authenticator app, anything else is a recovery code."""
+        chosen = super()._chosen_device(user)
+        if chosen is not None:
+            return chosen
+        token = (self.cleaned_data.get("otp_token") or "").strip()
+        devices = devices_for_user(user, confirmed=True)
+        wanted = TOTPDevice if token.isdigit() and len(token) == 6 else StaticDevice
+        return next((device for device in devices if isinstance(device, wanted)), None)
+
+    def clean(self):
+        self.cleaned_data = AdminAuthenticationForm.clean(self)
+        user = self.get_user()
+        if user is not None and any(devices_for_user(user, confirmed=True)):
+            self.clean_otp(user)
+        return self.cleaned_data
+
+
+class PrivacyOfficeAdminSite(OTPAdminSite):
+    login_form = StaffLoginForm
     site_header = _("privacy-office")
+
+    def __init__(self, name: str = "admin") -> None:
+        super().__init__(name)
+
+    def login(self, request, extra_context=None):
+        user = request.user
+        needs_a_device = (
+            user.is_authenticated
+            and user.is_staff
+            and not user.is_verified()
+            and not any(devices_for_user(user, confirmed=True))
+        )
+        if needs_a_device:
+            return redirect("accounts:two-factor")
+        return super().login(request, extra_context)
+
     site_title = _("privacy-office staff")
     index_title = _("Privacy back-office")
 

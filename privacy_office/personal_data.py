@@ -4,6 +4,8 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, Permission
 from django_celery_beat.models import PeriodicTask
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
 from privacy_office.registry import Category, Erasure, Identifiers, declare, personal
@@ -64,4 +66,14 @@ for login_model in (AccessAttempt, AccessLog, AccessFailureLog):
             )
             for name in ("username", "ip_address", "user_agent", "attempt_time")
         ],
+    )
+
+# Second factors of staff sign-in: the secrets themselves are never shown or exported.
+for device_model in (TOTPDevice, StaticDevice):
+    declare(
+        device_model,
+        subject="user",
+        category=Category.REGISTRATION,
+        fields=[personal("confirmed", purposes=["B1"], erasure=Erasure.DELETE)],
+        exempt={"name": "the name of a sign-in device, such as 'authenticator'"},
     )

@@ -105,3 +105,38 @@ def _empty_unmanaged_tables(request, django_db_blocker):
 
         with django_db_blocker.unblock(), connection.cursor() as cursor:
             cursor.execute("TRUNCATE activity_pageview")
+
+
+@pytest.fixture(autouse=True)
+def _staff_test_logins_pass_two_factor(monkeypatch):
+    """``client.force_login`` of a staff member also verifies a second factor, as the admin
+    requires; the two-factor sign-in itself is tested in tests/accounts/test_two_factor.py."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if user.is_staff:
+            from django_otp.plugins.otp_static.models import StaticDevice
+
+            device, _ = StaticDevice.objects.get_or_create(
+                user=user, name="test", defaults={"confirmed": True}
+            )
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+def staff_recovery_code(user, code: str = "recovery1") -> str:
+    """Give a staff member a recovery code for a real sign-in through the admin's form."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    device, _ = StaticDevice.objects.get_or_create(
+        user=user, name="recovery codes", defaults={"confirmed": True}
+    )
+    StaticToken.objects.create(device=device, token=code)
+    return code

@@ -25,6 +25,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "csp",
     "django_celery_beat",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "pgtrigger",
     "pghistory",
     "axes",
@@ -47,6 +50,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
@@ -146,6 +150,10 @@ AXES_VERBOSE = False
 SESSION_IDLE_SECONDS = 2 * 60 * 60
 SESSION_IDLE_SECONDS_SHARED = 15 * 60
 SESSION_IDLE_SECONDS_STAFF = 30 * 60
+
+# Staff sign in to the admin with a password and a one-time code (TOTP, or a recovery code).
+OTP_TOTP_ISSUER = "privacy-office"
+RECOVERY_CODES = 10
 SESSION_COOKIE_AGE = 14 * 24 * 60 * 60
 
 PASSWORD_HASHERS = [

@@ -1,5 +1,7 @@
 import pytest
 
+from tests.conftest import staff_recovery_code
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -8,6 +10,7 @@ def test_staff_signs_in_and_reads_the_data_map(browser_page, live_server, staff_
     page.goto(f"{live_server.url}/admin/")
     page.fill("#id_username", "officer")
     page.fill("#id_password", "correct horse battery")
+    page.fill("#id_otp_token", staff_recovery_code(staff_user))
     page.click("input[type=submit]")
 
     page.click("text=Data map")

@@ -1,5 +1,6 @@
 import pytest
 
+from tests.conftest import staff_recovery_code
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -41,6 +42,7 @@ def test_reject_then_choose_in_the_preference_centre_and_staff_see_the_records(
     admin.goto(f"{live_server.url}/admin/cookies/consentrecord/")
     admin.fill("#id_username", staff.username)
     admin.fill("#id_password", PASSWORD)
+    admin.fill("#id_otp_token", staff_recovery_code(staff))
     admin.click("input[type=submit]")
     admin.wait_for_selector("#result_list")
     rows = admin.locator("#result_list tbody tr")

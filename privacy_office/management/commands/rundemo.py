@@ -1,13 +1,17 @@
+import base64
 import os
 import secrets
 import sys
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connections
 from honcho.manager import Manager
 
+from accounts.roles import PRIVACY_OFFICER
+from accounts.two_factor import authenticator_device, authenticator_pending, recovery_codes_renew
 from privacy_office import localservices
 
 DEMO_STAFF_USERNAME = "officer"
@@ -34,7 +38,8 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("seed_demo", users=users)
         password = demo_staff_password()
-        self._ensure_staff(password)
+        staff = self._ensure_staff(password)
+        secret, codes = self._ensure_second_factor(staff)
         connections.close_all()
 
         address = f"http://127.0.0.1:{port}/admin/"
@@ -43,6 +48,8 @@ class Command(BaseCommand):
                 f"\n  Staff sign-in:  {address}\n"
                 f"  username:       {DEMO_STAFF_USERNAME}\n"
                 f"  password:       {password}\n"
+                f"  OTP token:      one of {', '.join(codes)} (each works once),\n"
+                f"                  or a code from an authenticator app given the key {secret}\n"
                 "  Stop with Ctrl-C (it also stops the embedded PostgreSQL and Redis).\n"
             )
         )
@@ -59,7 +66,16 @@ class Command(BaseCommand):
             self._stop_embedded()
         sys.exit(manager.returncode)
 
-    def _ensure_staff(self, password: str) -> None:
+    def _ensure_second_factor(self, user) -> tuple[str, list[str]]:
+        """Give the demo officer an authenticator and fresh recovery codes (staff need both)."""
+        device = authenticator_device(user=user)
+        if device is None:
+            device = authenticator_pending(user=user)
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+        return base64.b32encode(device.bin_key).decode(), recovery_codes_renew(user=user)[:5]
+
+    def _ensure_staff(self, password: str):
         user, _ = get_user_model().objects.get_or_create(
             username=DEMO_STAFF_USERNAME,
             defaults={
@@ -71,6 +87,8 @@ class Command(BaseCommand):
         user.is_staff = user.is_superuser = user.is_active = True
         user.set_password(password)
         user.save()
+        user.groups.add(Group.objects.get(name=PRIVACY_OFFICER))
+        return user
 
     def _stop_embedded(self) -> None:
         """Stop the embedded servers this demo used; external ones are left alone."""
