@@ -17,6 +17,7 @@ from audit.models import Action
 from audit.services import audit_record
 from cookies.models import ConsentRecord, CookieCategory, CookieDeclaration, UndeclaredCookie
 from cookies.selectors import consent_rates_by_week
+from privacy_office.admin_base import ProofAdmin
 
 
 @admin.register(CookieCategory)
@@ -64,7 +65,7 @@ def export_as_proof(modeladmin, request, queryset):
 
 
 @admin.register(ConsentRecord)
-class ConsentRecordAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class ConsentRecordAdmin(AuditedAdminMixin, ProofAdmin):
     """Records are proof: they can be read and exported, never added, changed or deleted here."""
 
     list_display = ["created_at", "visitor_id", "user", "method", "choices", "gpc"]
@@ -73,18 +74,6 @@ class ConsentRecordAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_select_related = ["user"]
     actions = [export_as_proof]
     date_hierarchy = "created_at"
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def changelist_view(self, request, extra_context=None):
         """A search here is a look at someone's consent history: audit it, with whom."""

@@ -29,6 +29,7 @@ from datarequests.models import (
     Status,
 )
 from datarequests.selectors import dashboard_counts
+from privacy_office.admin_base import HistoryInline
 
 
 class DueFilter(admin.SimpleListFilter):
@@ -67,26 +68,14 @@ class FeeOutstandingFilter(admin.SimpleListFilter):
         return queryset
 
 
-class EventInline(admin.TabularInline):
+class EventInline(HistoryInline):
     model = RequestEvent
-    extra = 0
-    can_delete = False
     fields = ["at", "type", "status", "actor", "reason"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class CorrectionInline(admin.TabularInline):
+class CorrectionInline(HistoryInline):
     model = CorrectionItem
-    extra = 0
-    can_delete = False
     fields = ["field", "object_id", "old_value", "new_value", "applied_at"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class LetterForm(forms.ModelForm):
