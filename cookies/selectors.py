@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q
 
 from cookies.models import ConsentRecord, CookieCategory, CookieDeclaration, VisitorLink
+from policies.selectors import cookie_section_hash
 
 CONSENT_LIFETIME = timedelta(days=365)
 VERSION_KEY = "cookies:declarations-version"
@@ -53,7 +54,7 @@ def declarations_version() -> str:
             "name", "domain", "category__code", "purpose", "lifetime", "first_party"
         )
         categories = CookieCategory.objects.order_by("position").values_list("code", "always_on")
-        fingerprint = repr((list(rows), list(categories)))
+        fingerprint = repr((list(rows), list(categories), cookie_section_hash()))
         version = hashlib.sha256(fingerprint.encode()).hexdigest()[:12]
         cache.set(VERSION_KEY, version, CACHE_SECONDS)
     _memo["version"] = (version, time.monotonic() + VERSION_MEMO_SECONDS)

@@ -20,6 +20,7 @@ from cookies.selectors import (
     declarations_version,
     optional_category_codes,
 )
+from policies.selectors import current_policy_version
 from privacy_office.policy import CURRENT_POLICY_VERSION
 
 UNKNOWN_CATEGORY = _("Unknown cookie categories: %(names)s. Use %(known)s.")
@@ -75,7 +76,7 @@ def consent_record(
         user=user if user is not None and user.is_authenticated else None,
         choices=clean_choices(choices),
         declarations_version=declarations_version(),
-        policy_version=CURRENT_POLICY_VERSION,
+        policy_version=current_policy_version() or CURRENT_POLICY_VERSION,
         method=method,
         gpc=gpc,
         created_at=now,

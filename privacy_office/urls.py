@@ -38,6 +38,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("requests/", include("datarequests.urls")),
     path("cookies/", include("cookies.urls")),
+    path("privacy-policy/", include("policies.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "accounts",
     "activity",
     "audit",
+    "policies",
     "datarequests",
     "cookies",
 ]
@@ -73,6 +74,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cookies.context_processors.cookie_banner",
+                "policies.context_processors.policy_notice",
             ],
         },
     },

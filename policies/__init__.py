@@ -1,0 +1,1 @@
+"""Privacy-policy versions (policy H): publication, notice to every user, acknowledgements."""

@@ -1,0 +1,47 @@
+"""Questions about policy versions: which governs, who still has to acknowledge it."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+
+from policies.models import PolicyAcknowledgement, PolicyVersion
+
+CURRENT_KEY = "policies:current"
+
+
+def policy_current() -> PolicyVersion | None:
+    """Return the version that governs now: the latest published one (cached)."""
+    current = cache.get(CURRENT_KEY)
+    if current is None:
+        current = PolicyVersion.objects.filter(published_at__isnull=False).first() or "none"
+        cache.set(CURRENT_KEY, current, 60 * 60)
+    return None if current == "none" else current
+
+
+def policy_current_forget() -> None:
+    cache.delete(CURRENT_KEY)
+
+
+def current_policy_version() -> str:
+    current = policy_current()
+    return current.version if current else ""
+
+
+def cookie_section_hash() -> str:
+    current = policy_current()
+    return current.cookie_section_hash if current else ""
+
+
+def needs_acknowledgement(*, user) -> PolicyVersion | None:
+    """Return the governing version if the signed-in user has not acknowledged it yet."""
+    current = policy_current()
+    if current is None or not user.is_authenticated:
+        return None
+    if current.published_at <= user.date_joined:
+        return None  # they registered under it
+    done = PolicyAcknowledgement.objects.filter(version=current, user=user).exists()
+    return None if done else current
+
+
+def published_versions():
+    return PolicyVersion.objects.filter(published_at__isnull=False).order_by("-published_at")

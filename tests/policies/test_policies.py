@@ -1,0 +1,168 @@
+"""Policy versions (policy H): the latest published governs at once, every user is told exactly
+once (even when the fan-out dies and is run again), and acknowledges on the self-service pages."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from cookies.models import ConsentRecord
+from policies.models import PolicyAcknowledgement, PolicyNotice, PolicyVersion
+from policies.selectors import policy_current
+from policies.services import CLAIM_LEASE, policy_notices_send, policy_version_publish
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def new_version(text_change: str = "", *, cookie_change: str = "") -> PolicyVersion:
+    first = PolicyVersion.objects.get(version="2018-11-02")
+    text = first.text.replace("E. COOKIES", f"E. COOKIES {cookie_change}") + text_change
+    return PolicyVersion.objects.create(
+        version="2026-12-01", title="Privacy Policy", text=text, summary="Clearer wording."
+    )
+
+
+def test_the_2018_policy_is_the_first_version_and_served_publicly(client):
+    page = client.get(reverse("policies:current"))
+
+    assert policy_current().version == "2018-11-02"
+    assert "Privacy Policy_waimaotong" in page.content.decode()
+    assert "Version 2018-11-02, in force since 2018-11-02." in page.content.decode()
+
+
+def test_publishing_makes_a_version_govern_at_once_and_keeps_the_history(
+    client, django_capture_on_commit_callbacks
+):
+    version = new_version("\nH. A new sentence.")
+    with django_capture_on_commit_callbacks(execute=False):
+        policy_version_publish(version_id=version.pk, now=timezone.now())
+
+    current = client.get(reverse("policies:current")).content.decode()
+    old = client.get(reverse("policies:version", args=["2018-11-02"])).content.decode()
+
+    assert policy_current().version == "2026-12-01"
+    assert "A new sentence." in current and "Clearer wording." in current
+    assert "no longer in force" in old
+
+
+def test_a_published_version_cannot_be_published_again():
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="already published"):
+        policy_version_publish(version_id=PolicyVersion.objects.get().pk, now=timezone.now())
+
+
+def test_every_user_is_told_once_even_when_the_fan_out_dies_and_runs_again(monkeypatch):
+    users = [UserFactory() for _ in range(7)]
+    UserFactory(is_active=False)
+    version = new_version()
+    version.published_at = timezone.now()
+    version.save()
+    from policies import services
+
+    real_send, sent = services._notice_email, []
+
+    def dying_after_four(v, user):
+        if len(sent) == 4:
+            raise SystemExit("worker killed")
+        real_send(v, user)
+        sent.append(user.pk)
+
+    monkeypatch.setattr(services, "_notice_email", dying_after_four)
+    with pytest.raises(SystemExit):
+        policy_notices_send(version_id=version.pk, now_fn=timezone.now, batch=3)
+    monkeypatch.setattr(services, "_notice_email", real_send)
+
+    # Rerun later than the claim lease: the claimed-but-unsent are taken back.
+    later = timezone.now() + CLAIM_LEASE + timedelta(minutes=1)
+    rerun = policy_notices_send(version_id=version.pk, now_fn=lambda: later, batch=3)
+    again = policy_notices_send(version_id=version.pk, now_fn=lambda: later, batch=3)
+
+    recipients = [message.to[0] for message in mail.outbox]
+    assert sorted(recipients) == sorted(user.email for user in users)
+    assert (rerun, again) == (3, 0)
+    assert PolicyNotice.objects.filter(version=version, sent_at__isnull=False).count() == 7
+
+
+def test_a_claim_within_its_lease_is_left_to_its_worker():
+    user = UserFactory()
+    version = new_version()
+    PolicyNotice.objects.create(version=version, user=user, claimed_at=timezone.now())
+
+    assert policy_notices_send(version_id=version.pk, now_fn=timezone.now) == 0
+    assert mail.outbox == []
+
+
+def test_users_see_a_notice_until_they_acknowledge(client, django_capture_on_commit_callbacks):
+    user = UserFactory()
+    client.force_login(user)
+    version = new_version()
+    with django_capture_on_commit_callbacks(execute=False):
+        policy_version_publish(version_id=version.pk, now=timezone.now())
+
+    before = client.get(reverse("accounts:my-data")).content.decode()
+    client.post(reverse("policies:acknowledge"), {"next": "/accounts/me/"})
+    after = client.get(reverse("accounts:my-data")).content.decode()
+
+    assert "Our privacy policy changed on" in before
+    assert "Our privacy policy changed on" not in after
+    assert PolicyAcknowledgement.objects.get(user=user).version == version
+
+
+def test_a_change_to_the_cookie_section_asks_for_cookie_consent_again(
+    client, django_capture_on_commit_callbacks
+):
+    client.get("/")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("cookies:consent"), {"action": "accept", "source": "banner", "next": "/"}
+        )
+    assert 'id="cookie-banner"' not in client.get("/").content.decode()
+
+    other_text = new_version("\nH. Unrelated.")
+    with django_capture_on_commit_callbacks(execute=True):
+        policy_version_publish(version_id=other_text.pk, now=timezone.now())
+    unchanged = client.get("/").content.decode()
+
+    cookie_text = PolicyVersion.objects.create(
+        version="2027-01-01",
+        title="Privacy Policy",
+        text=other_text.text.replace("E. COOKIES", "E. COOKIES We now also use analytics."),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        policy_version_publish(version_id=cookie_text.pk, now=timezone.now())
+    changed = client.get("/").content.decode()
+
+    assert 'id="cookie-banner"' not in unchanged
+    assert 'id="cookie-banner"' in changed
+    client.post(reverse("cookies:consent"), {"action": "reject", "source": "banner", "next": "/"})
+    assert ConsentRecord.objects.order_by("-pk").first().policy_version == "2027-01-01"
+
+
+def test_only_the_privacy_officer_publishes(client):
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import PRIVACY_OFFICER, REQUEST_HANDLER
+
+    version = new_version()
+    handler = UserFactory(is_staff=True)
+    handler.groups.add(Group.objects.get(name=REQUEST_HANDLER))
+    client.force_login(handler)
+    refused = client.post(
+        reverse("admin:policies_policyversion_changelist"),
+        {"action": "publish", "_selected_action": [version.pk]},
+    )
+    officer = UserFactory(is_staff=True)
+    officer.groups.add(Group.objects.get(name=PRIVACY_OFFICER))
+    client.force_login(officer)
+    client.post(
+        reverse("admin:policies_policyversion_changelist"),
+        {"action": "publish", "_selected_action": [version.pk]},
+    )
+
+    assert refused.status_code == 403
+    version.refresh_from_db()
+    assert version.published_at is not None
