@@ -74,7 +74,8 @@ def registration_update(*, user: User, actor: User, cleaned: Mapping[str, Any]) 
         stored.email_verified_at = None
         changed.append("email_verified_at")
     stored.full_clean(exclude=["password"])
-    with pghistory.context(actor=actor.pk, via="self-service" if actor == user else "staff"):
+    via = "self-service" if actor == user else "staff"
+    with pghistory.context(actor=getattr(actor, "pk", None), via=via):
         stored.save(update_fields=changed)
     return changed
 

@@ -120,11 +120,14 @@ def correction_items_build(*, request, user, corrections: Iterable[Mapping]) -> 
     )
 
 
-def correction_items_apply(*, request, actor, now: datetime) -> None:
-    """Apply each correction again through validation; the user's own edits keep history."""
+def correction_items_apply(*, request, actor, now: datetime) -> set[str]:
+    """Apply each correction again through validation; the user's own edits keep history.
+
+    Return the categories of the corrected fields (whose recipients must hear of it)."""
     from accounts.models import User
     from accounts.services import registration_update
 
+    categories: set[str] = set()
     for number, item in enumerate(request.corrections.order_by("pk"), start=1):
         app_label, model_name, name = item.field.split(".")
         model = apps.get_model(app_label, model_name)
@@ -139,3 +142,7 @@ def correction_items_apply(*, request, actor, now: datetime) -> None:
             changed.save(update_fields=[name])
         item.applied_at = now
         item.save(update_fields=["applied_at"])
+        declaration = registry.for_model(model)
+        declared = next(f for f in declaration.fields if f.name == name)
+        categories.add(declaration.category_of(declared))
+    return categories

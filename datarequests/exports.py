@@ -137,6 +137,33 @@ def _write_json(archive: zipfile.ZipFile, request, user, now: datetime) -> list[
     return summaries
 
 
+def _recipients(subject) -> list[dict]:
+    """Each recipient the person's data went to, with the categories and purposes (C, D)."""
+    from disclosures.models import Disclosure
+
+    if getattr(subject, "pk", None) is None:
+        return []
+    merged: dict[int, dict] = {}
+    for disclosure in Disclosure.objects.filter(subject=subject).select_related("recipient"):
+        recipient = disclosure.recipient
+        entry = merged.setdefault(
+            recipient.pk,
+            {
+                "organisation": recipient.organisation,
+                "kind": str(recipient.get_kind_display()),
+                "jurisdiction": recipient.jurisdiction,
+                "categories": set(),
+                "purposes": set(),
+            },
+        )
+        entry["categories"].update(disclosure.categories)
+        entry["purposes"].add(disclosure.purpose)
+    return [
+        {**entry, "categories": sorted(entry["categories"]), "purposes": sorted(entry["purposes"])}
+        for entry in merged.values()
+    ]
+
+
 def export_create(*, request, now: datetime):
     """Write the request's export, encrypted, and record it with its expiry."""
     from datarequests.letters import reply_letter_pdf
@@ -153,7 +180,10 @@ def export_create(*, request, now: datetime):
             _write_csvs(archive, user)
             summaries = _write_json(archive, request, user, now)
             archive.writestr(
-                "letter.pdf", reply_letter_pdf(request=request, summaries=summaries, now=now)
+                "letter.pdf",
+                reply_letter_pdf(
+                    request=request, summaries=summaries, recipients=_recipients(user), now=now
+                ),
             )
         plain_size = writer.plain_size
     old = Export.objects.filter(request=request).first()

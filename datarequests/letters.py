@@ -30,7 +30,7 @@ def _styles():
     return body, ParagraphStyle("title", parent=body, fontSize=15, leading=21, spaceAfter=6)
 
 
-def reply_letter_pdf(*, request, summaries, now: datetime) -> bytes:
+def reply_letter_pdf(*, request, summaries, recipients=(), now: datetime) -> bytes:
     body, title = _styles()
     with translation.override(request.language):
         story = [
@@ -103,10 +103,7 @@ def reply_letter_pdf(*, request, summaries, now: datetime) -> bytes:
         story += [
             table,
             Spacer(1, 5 * mm),
-            Paragraph(
-                escape(_("Recipients: no disclosure of your data to third parties is recorded.")),
-                body,
-            ),
+            *_recipient_paragraphs(recipients, body, labels),
             Paragraph(
                 escape(
                     _(
@@ -120,3 +117,27 @@ def reply_letter_pdf(*, request, summaries, now: datetime) -> bytes:
         buffer = io.BytesIO()
         SimpleDocTemplate(buffer, pagesize=A4, title=_("Reply to your access request")).build(story)
     return buffer.getvalue()
+
+
+def _recipient_paragraphs(recipients, body, labels) -> list:
+    if not recipients:
+        return [
+            Paragraph(
+                escape(_("Recipients: no disclosure of your data to third parties is recorded.")),
+                body,
+            )
+        ]
+    lines = [Paragraph(escape(_("Your data was disclosed to these recipients:")), body)]
+    for recipient in recipients:
+        categories = ", ".join(str(labels[code]) for code in recipient["categories"])
+        purposes = ", ".join(f"{code} {PURPOSES[code][0]}" for code in recipient["purposes"])
+        lines.append(
+            Paragraph(
+                escape(
+                    f"• {recipient['organisation']} ({recipient['kind']}, "
+                    f"{recipient['jurisdiction']}): {categories}; {purposes}"
+                ),
+                body,
+            )
+        )
+    return lines

@@ -37,6 +37,7 @@ from datarequests.models import (
     RequestEvent,
     Status,
 )
+from disclosures.services import recipients_to_notify
 from privacy_office.registry import registry
 from privacy_office.subject_data import ContactPerson, subject_rows
 
@@ -455,7 +456,19 @@ def access_fulfil(*, request_id: int, now: datetime) -> DataRequest:
 def correction_approve(*, request_id: int, actor, now: datetime) -> DataRequest:
     """Apply the reviewed corrections through the fields' own validation, then fulfil."""
     request = _locked(request_id, [Status.AWAITING_REVIEW])
-    correction_items_apply(request=request, actor=actor, now=now)
+    categories = correction_items_apply(request=request, actor=actor, now=now)
+    recipients = recipients_to_notify(subject=request.requester, categories=categories, now=now)
+    if recipients:
+        # HK s.23(1)(c), GDPR Art.19: the corrected data goes on to whoever received it.
+        _record(
+            request,
+            status=request.status,
+            actor=actor,
+            type=RequestEvent.Type.NOTE,
+            now=now,
+            reason=_("send the correction on to: %(recipients)s")
+            % {"recipients": ", ".join(r.organisation for r in recipients)},
+        )
     _record(request, status=Status.FULFILLED, actor=actor, reason=_("corrections applied"), now=now)
     notify.fulfilled(request)
     return request

@@ -6,6 +6,7 @@ from accounts import api as accounts_api
 from activity import api as activity_api
 from cookies import api as cookies_api
 from datarequests import api as requests_api
+from disclosures import api as disclosures_api
 from privacy_office.api import HealthAPI
 from privacy_office.views import HomeView
 
@@ -19,6 +20,7 @@ api_v1 = [
     path("browsing/ingest/", activity_api.BrowsingIngestAPI.as_view(), name="api-browsing-ingest"),
     path("cookies/categories/", cookies_api.CategoriesAPI.as_view(), name="api-cookie-categories"),
     path("cookies/consent/", cookies_api.ConsentAPI.as_view(), name="api-cookie-consent"),
+    path("disclosures/", disclosures_api.DisclosuresAPI.as_view(), name="api-disclosures"),
     path("requests/", requests_api.RequestsAPI.as_view(), name="api-requests"),
     path("requests/<int:request_id>/", requests_api.RequestAPI.as_view(), name="api-request"),
     path(

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "activity",
     "audit",
     "policies",
+    "disclosures",
     "datarequests",
     "cookies",
 ]

@@ -1,0 +1,1 @@
+"""Recipients and disclosures (policy C): who receives personal data, and each time they do."""

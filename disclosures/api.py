@@ -1,0 +1,54 @@
+"""Disclosures written by the marketplace's systems, in bulk."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from disclosures.services import disclosures_record
+
+MAX_ROWS = 10_000
+
+
+class CanRecordDisclosures(BasePermission):
+    def has_permission(self, request, view) -> bool:
+        return request.user.is_authenticated and request.user.has_perm("disclosures.add_disclosure")
+
+
+class DisclosuresAPI(APIView):
+    permission_classes = [CanRecordDisclosures]
+
+    @extend_schema(
+        request=inline_serializer(
+            "DisclosureRow",
+            {
+                "recipient": serializers.CharField(),
+                "subject_id": serializers.IntegerField(),
+                "categories": serializers.ListField(child=serializers.CharField()),
+                "purpose": serializers.CharField(),
+                "disclosed_at": serializers.DateTimeField(),
+                "reference": serializers.CharField(required=False),
+            },
+            many=True,
+        ),
+        responses={
+            201: inline_serializer("DisclosuresStored", {"stored": serializers.IntegerField()}),
+            400: OpenApiResponse(description="the first bad row and what is wrong with it"),
+        },
+        summary="Record disclosures to recipients: all, or none at the first bad one",
+    )
+    def post(self, request):
+        rows = request.data
+        if not isinstance(rows, list) or not rows or len(rows) > MAX_ROWS:
+            return Response(
+                {"detail": _("Send a JSON list of 1 to 10,000 disclosures.")},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        try:
+            stored = disclosures_record(rows=rows)
+        except ValidationError as error:
+            return Response({"detail": error.messages[0]}, status=status.HTTP_400_BAD_REQUEST)
+        return Response({"stored": stored}, status=status.HTTP_201_CREATED)

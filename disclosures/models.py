@@ -1,0 +1,53 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Recipient(models.Model):
+    """Someone personal data is disclosed to (C.1, C.4, C.6), with what binds them."""
+
+    class Kind(models.TextChoices):
+        SERVICE_PROVIDER = "service_provider", _("Service provider (C.1)")
+        BANK = "bank", _("Bank (C.4)")
+        SUPPLIER = "supplier", _("Supplier (C.4)")
+        CREDIT_AGENCY = "credit_agency", _("Credit agency (C.4)")
+        CO_BRANDED_PARTNER = "co_branded_partner", _("Co-branded partner (C.6)")
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    organisation = models.CharField(_("organisation"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    service = models.TextField(_("what they do for us"))
+    jurisdiction = models.CharField(_("jurisdiction"), max_length=60)
+    confidentiality_agreed_on = models.DateField(
+        _("confidentiality agreement signed on"), null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["organisation"]
+        verbose_name = _("recipient")
+        verbose_name_plural = _("recipients")
+
+    def __str__(self) -> str:
+        return self.organisation
+
+
+class Disclosure(models.Model):
+    """One disclosure of a person's data to a recipient: which categories, for which purpose."""
+
+    recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, related_name="disclosures")
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="disclosures"
+    )
+    categories = models.JSONField(_("categories"))
+    purpose = models.CharField(_("purpose"), max_length=3)
+    disclosed_at = models.DateTimeField(_("disclosed at"), db_index=True)
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-disclosed_at"]
+        verbose_name = _("disclosure")
+        verbose_name_plural = _("disclosures")
+        indexes = [models.Index(fields=["subject", "-disclosed_at"], name="disclosure_subject")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} {self.disclosed_at:%Y-%m-%d}"

@@ -1,0 +1,167 @@
+"""Recipients and disclosures (policy C): recorded, in the person's export and letter, and a
+correction sent on to exactly those who received the corrected category in the last 12 months."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from datarequests import services
+from datarequests.models import Channel, DataRequest, Kind
+from disclosures.models import Disclosure, Recipient
+from disclosures.services import recipients_to_notify
+from tests.datarequests.helpers import export_json, export_zip
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def recipients():
+    def make(code, organisation, kind):
+        return Recipient.objects.create(
+            code=code,
+            organisation=organisation,
+            kind=kind,
+            service="…",
+            jurisdiction="CN",
+            confidentiality_agreed_on=date(2024, 1, 1),
+        )
+
+    return {
+        "logistics": make("sf", "SF Express", Recipient.Kind.SERVICE_PROVIDER),
+        "bank": make("boh", "Bank of Hangzhou", Recipient.Kind.BANK),
+        "agency": make("credit", "Zhima Credit", Recipient.Kind.CREDIT_AGENCY),
+    }
+
+
+def disclose(recipient, subject, categories, *, days_ago, purpose="B5"):
+    return Disclosure.objects.create(
+        recipient=recipient,
+        subject=subject,
+        categories=categories,
+        purpose=purpose,
+        disclosed_at=timezone.now() - timedelta(days=days_ago),
+    )
+
+
+def test_a_correction_goes_to_recipients_of_that_category_in_the_last_12_months(recipients):
+    person = UserFactory()
+    disclose(recipients["logistics"], person, ["registration"], days_ago=30)
+    disclose(recipients["bank"], person, ["account"], days_ago=30)  # another category
+    disclose(recipients["agency"], person, ["registration"], days_ago=13 * 30)  # 13 months ago
+    disclose(recipients["agency"], UserFactory(), ["registration"], days_ago=1)  # someone else
+
+    found = recipients_to_notify(subject=person, categories=["registration"], now=timezone.now())
+
+    assert found == [recipients["logistics"]]
+
+
+def test_an_approved_correction_lists_the_recipients_to_notify(recipients, client):
+    person = UserFactory(phone="+86 571 1111 1111")
+    disclose(recipients["logistics"], person, ["registration"], days_ago=10)
+    client.force_login(person)
+    request_id = client.post(
+        reverse("api-requests"),
+        {
+            "kind": "correction",
+            "jurisdiction": "HK",
+            "corrections": [{"field": "accounts.User.phone", "value": "+86 571 2222 2222"}],
+        },
+        content_type="application/json",
+    ).json()["id"]
+    services.fee_assess(request_id=request_id, now=timezone.now())
+
+    services.correction_approve(request_id=request_id, actor=None, now=timezone.now())
+
+    note = DataRequest.objects.get(pk=request_id).events.get(type="note")
+    assert note.reason == "send the correction on to: SF Express"
+
+
+def test_disclosures_are_in_the_export_and_the_reply_letter(
+    recipients, django_capture_on_commit_callbacks
+):
+    person = UserFactory()
+    disclose(recipients["bank"], person, ["account"], days_ago=5, purpose="B5")
+    request = services.data_request_submit(
+        requester=services.Requester(user=person),
+        kind=Kind.ACCESS,
+        jurisdiction_code="EU",
+        channel=Channel.API,
+        now=timezone.now(),
+    )
+    services.fee_assess(request_id=request.pk, now=timezone.now())
+    services.access_fulfil(request_id=request.pk, now=timezone.now())
+
+    export = DataRequest.objects.get(pk=request.pk).export
+    rows = export_json(export)["categories"]["activity"]["models"]["disclosures.Disclosure"]["rows"]
+    letter = export_zip(export).read("letter.pdf")
+
+    assert rows[0]["purpose"] == "B5"
+    assert "account" in rows[0]["categories"]
+    assert letter.startswith(b"%PDF")
+    from datarequests.exports import _recipients
+    from datarequests.letters import _recipient_paragraphs
+    from privacy_office.registry import Category
+
+    listed = _recipient_paragraphs(_recipients(person), None, dict(Category.choices))
+    assert [p.text for p in listed][1].startswith("• Bank of Hangzhou (Bank (C.4), CN): Account")
+
+
+def test_the_marketplace_records_disclosures_through_the_api(recipients, client):
+    person = UserFactory()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    row = {
+        "recipient": "sf",
+        "subject_id": person.pk,
+        "categories": ["registration"],
+        "purpose": "B5",
+        "disclosed_at": timezone.now().isoformat(),
+        "reference": "order 77",
+    }
+
+    stored = client.post(reverse("api-disclosures"), [row, row], content_type="application/json")
+    bad = client.post(
+        reverse("api-disclosures"),
+        [row, {**row, "recipient": "nobody"}],
+        content_type="application/json",
+    )
+    client.force_login(UserFactory())
+    refused = client.post(reverse("api-disclosures"), [row], content_type="application/json")
+
+    assert (stored.status_code, stored.json()) == (201, {"stored": 2})
+    assert bad.status_code == 400 and bad.json()["detail"].startswith(
+        "Disclosure 2: unknown recipient"
+    )
+    assert refused.status_code == 403
+    assert Disclosure.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"subject_id": 999999}, "subject_id must be the id of an account"),
+        ({"categories": ["secrets"]}, "categories must list some of"),
+        ({"purpose": "B10"}, "purpose must be one of B1 to B9"),
+        ({"disclosed_at": "yesterday"}, "disclosed_at must be a date and time"),
+    ],
+)
+def test_bad_disclosures_are_refused_whole(recipients, client, change, message):
+    person = UserFactory()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    row = {
+        "recipient": "sf",
+        "subject_id": person.pk,
+        "categories": ["registration"],
+        "purpose": "B5",
+        "disclosed_at": timezone.now().isoformat(),
+    }
+
+    response = client.post(
+        reverse("api-disclosures"), [row, {**row, **change}], content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert message in response.json()["detail"]
+    assert not Disclosure.objects.exists()
