@@ -51,3 +51,43 @@ class Disclosure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient} {self.disclosed_at:%Y-%m-%d}"
+
+
+class StatisticalRelease(models.Model):
+    """Counts of people by dimensions, for a third party (C.5): no identifier, no small cell."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be computed")
+        READY = "ready", _("Ready")
+
+    DIMENSIONS = [
+        ("country", _("country")),
+        ("membership", _("membership")),
+        ("goods_type", _("type of goods bought")),
+    ]
+
+    name = models.CharField(_("name"), max_length=200)
+    recipient = models.ForeignKey(
+        Recipient, on_delete=models.PROTECT, null=True, blank=True, related_name="releases"
+    )
+    dimensions = models.JSONField(_("dimensions"))
+    minimum_cell = models.PositiveSmallIntegerField(
+        _("smallest count released"),
+        default=10,
+        help_text=_("cells with fewer people are left out"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    result_csv = models.TextField(_("result (CSV)"), blank=True, editable=False)
+    cells_released = models.PositiveIntegerField(_("cells released"), default=0, editable=False)
+    cells_suppressed = models.PositiveIntegerField(_("cells left out"), default=0, editable=False)
+    computed_at = models.DateTimeField(_("computed at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("statistical release")
+        verbose_name_plural = _("statistical releases")
+
+    def __str__(self) -> str:
+        return self.name
