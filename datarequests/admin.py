@@ -99,6 +99,8 @@ class LetterForm(forms.ModelForm):
             "kind",
             "jurisdiction",
             "requester",
+            "minor",
+            "guardianship_document",
             "requester_name",
             "requester_email",
             "requester_phone",
@@ -110,8 +112,8 @@ class LetterForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("kind") == Kind.GUARDIAN_DELETION:
-            self.add_error("kind", _("Guardian deletion requests are not offered yet."))
+        if cleaned.get("kind") == Kind.GUARDIAN_DELETION and cleaned.get("minor") is None:
+            self.add_error("minor", _("Name the minor's account whose data is to be deleted."))
         cleaned["corrections"] = self._corrections(cleaned)
         if not cleaned.get("postal_address"):
             self.add_error(
@@ -177,7 +179,7 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_filter = ["status", "kind", "jurisdiction", "channel", DueFilter, FeeOutstandingFilter]
     list_select_related = ["jurisdiction", "fee_quote"]
     search_fields = ["=pk", "=requester__username"]
-    raw_id_fields = ["requester"]
+    raw_id_fields = ["requester", "minor"]
     ordering = ["due_at"]
     inlines = [CorrectionInline, EventInline]
     show_full_result_count = False
@@ -210,6 +212,8 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
             "channel",
             "jurisdiction",
             "requester",
+            "minor",
+            "guardianship_document",
             "requester_name",
             "requester_email",
             "requester_phone",
@@ -251,6 +255,8 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
             language=obj.language,
             received_at=timezone.make_aware(datetime.combine(stamp, time(12, 0))),
             letter_scan=form.cleaned_data.get("letter_scan") or None,
+            minor=obj.minor,
+            guardianship_document=form.cleaned_data.get("guardianship_document") or None,
             now=timezone.now(),
         )
         obj.pk = created.pk
@@ -328,7 +334,11 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
         now, actor = timezone.now(), request.user
         calls = {
             "verify": lambda: services.identity_verify(
-                request_id=request_id, actor=actor, method=text, now=now
+                request_id=request_id,
+                actor=actor,
+                method=text,
+                now=now,
+                guardianship_document=request.FILES.get("document"),
             ),
             "paid": lambda: services.fee_settle(
                 request_id=request_id, actor=actor, waived=False, note=text, now=now

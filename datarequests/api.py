@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from datarequests import services
 from datarequests.exports import export_is_downloadable
 from datarequests.models import Channel, DataRequest, Kind
-from datarequests.selectors import request_of, requests_of
+from datarequests.selectors import account_named, request_of, requests_of
 from privacy_office.encrypted_files import decrypted_chunks
 from privacy_office.ratelimit import ScopeThrottle
 
@@ -25,6 +25,11 @@ class SubmitSerializer(serializers.Serializer):
     details = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     corrections = serializers.ListField(
         child=serializers.DictField(), required=False, max_length=50
+    )
+    minor = serializers.CharField(
+        required=False,
+        max_length=254,
+        help_text="guardian_deletion: the minor's user name or email",
     )
 
 
@@ -124,6 +129,7 @@ class RequestsAPI(APIView):
                 channel=Channel.API,
                 details=data.get("details", ""),
                 corrections=data.get("corrections", []),
+                minor=account_named(data.get("minor", "")),
                 language=request.user.preferred_language,
                 now=timezone.now(),
             )

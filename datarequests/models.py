@@ -158,6 +158,21 @@ class DataRequest(models.Model):
         blank=True,
         related_name="data_requests",
     )
+    minor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("minor whose data is to be deleted"),
+    )
+    guardianship_document = models.FileField(
+        _("proof of guardianship"),
+        upload_to="guardianship/",
+        blank=True,
+        validators=[validate_document],
+        help_text=_("PDF, JPEG or PNG, at most 10 MB."),
+    )
     requester_name = models.CharField(_("requester's name"), max_length=200, blank=True)
     requester_email = models.EmailField(_("requester's email"), blank=True)
     requester_phone = models.CharField(_("requester's phone"), max_length=32, blank=True)
@@ -283,3 +298,20 @@ class Export(models.Model):
 
     def __str__(self) -> str:
         return _("Export of request %(id)s") % {"id": self.request_id}
+
+
+class ErasureTombstone(models.Model):
+    """Proof that a person's data was erased (policy F): when, by whom, what — not the data."""
+
+    request = models.OneToOneField(DataRequest, on_delete=models.PROTECT, related_name="tombstone")
+    subject_id = models.BigIntegerField(_("erased account"), db_index=True)
+    erased_at = models.DateTimeField(_("erased at"))
+    categories = models.JSONField(_("categories"))
+    counts = models.JSONField(_("rows per table"))
+
+    class Meta:
+        verbose_name = _("erasure tombstone")
+        verbose_name_plural = _("erasure tombstones")
+
+    def __str__(self) -> str:
+        return _("Erasure of account %(id)s") % {"id": self.subject_id}

@@ -1,12 +1,22 @@
+from django.db.models import Q
+
 from datarequests.models import (
     CorrectionItem,
     DataRequest,
+    ErasureTombstone,
     Export,
     FeeQuote,
     Jurisdiction,
     RequestEvent,
 )
-from privacy_office.registry import Category, Erasure, Identifiers, declare, personal
+from privacy_office.registry import (
+    Category,
+    Erasure,
+    Identifiers,
+    SubjectQuery,
+    declare,
+    personal,
+)
 
 RECORD_DAYS = 4 * 365 + 1  # the longest record duty: HK's log of refusals (s.27), 4 years
 RECORD = "proof of how the request was handled (HK s.27, CCPA regs 7101)"
@@ -72,4 +82,14 @@ declare(
     Jurisdiction,
     subject=None,
     exempt={"name": "the name of a jurisdiction, not of a person"},
+)
+
+# What remains of an erased person: the proof of the erasure (policy F), no data.
+declare(
+    ErasureTombstone,
+    subject=SubjectQuery(
+        rows_of=lambda user: Q(subject_id=user.pk), description="the erased account"
+    ),
+    category=Category.ACTIVITY,
+    fields=[record("erased_at"), record("categories"), record("counts")],
 )

@@ -63,3 +63,14 @@ def dashboard_counts(*, now) -> dict:
         ],
         "by_deadline": [(name, by_deadline[name]) for name, _low, _high in DEADLINE_BUCKETS],
     }
+
+
+def account_named(name: str):
+    """Return the account with this user name or email address, or None."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    name = (name or "").strip()
+    if not name:
+        return None
+    return get_user_model().objects.filter(Q(username=name) | Q(email__iexact=name)).first()

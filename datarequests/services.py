@@ -42,7 +42,10 @@ from privacy_office.registry import registry
 from privacy_office.subject_data import ContactPerson, subject_rows
 
 UNKNOWN_JURISDICTION = _("Unknown jurisdiction %(code)s; choose one of %(known)s.")
-KIND_NOT_OFFERED = _("Requests of this kind are not offered yet; write to the privacy office.")
+NO_MINOR = _("Name the minor's account: their user name or email address.")
+NO_GUARDIANSHIP_PROOF = _(
+    "Attach the proof of guardianship (a PDF, JPEG or PNG) before verifying this request."
+)
 NO_CORRECTIONS = _("A correction request must name at least one correction.")
 CORRECTIONS_ONLY_FOR_CORRECTION = _("Corrections are only for a correction request.")
 NO_EXTENSION = _("The law of this request allows no extension.")
@@ -172,6 +175,8 @@ def data_request_submit(
     language: str = "en",
     received_at: datetime | None = None,
     letter_scan=None,
+    minor=None,
+    guardianship_document=None,
     now: datetime,
 ) -> DataRequest:
     """Take in a request from any channel.
@@ -186,8 +191,8 @@ def data_request_submit(
         raise ValidationError(
             {"jurisdiction": UNKNOWN_JURISDICTION % {"code": jurisdiction_code, "known": known}}
         )
-    if kind not in (Kind.ACCESS, Kind.CORRECTION):
-        raise ValidationError({"kind": KIND_NOT_OFFERED})
+    if kind == Kind.GUARDIAN_DELETION and minor is None:
+        raise ValidationError({"minor": NO_MINOR})
     corrections = list(corrections)
     if kind == Kind.CORRECTION and not corrections:
         raise ValidationError({"corrections": NO_CORRECTIONS})
@@ -207,9 +212,12 @@ def data_request_submit(
         language=language,
         details=details,
         received_at=received_at or now,
+        minor=minor if kind == Kind.GUARDIAN_DELETION else None,
     )
     if letter_scan is not None:
         request.letter_scan = letter_scan
+    if guardianship_document is not None:
+        request.guardianship_document = guardianship_document
     request.full_clean()
     request.save()
     correction_items_build(request=request, user=user, corrections=corrections)
@@ -220,7 +228,8 @@ def data_request_submit(
         reason=request.get_channel_display(),
         now=request.received_at,
     )
-    signed_in = user is not None and channel != Channel.LETTER
+    # A guardian always waits: staff check both who they are and that they are the guardian.
+    signed_in = user is not None and channel != Channel.LETTER and kind != Kind.GUARDIAN_DELETION
     if signed_in:
         _record(
             request,
@@ -254,13 +263,21 @@ def _enqueue_fulfilment(request_id: int) -> None:
 
 
 @transaction.atomic
-def identity_verify(*, request_id: int, actor, method: str, now: datetime) -> DataRequest:
+def identity_verify(
+    *, request_id: int, actor, method: str, now: datetime, guardianship_document=None
+) -> DataRequest:
     """Record how staff checked the requester's identity; the fee is assessed next."""
     if not method.strip():
         raise ValidationError({"method": _("Say how identity was checked.")})
     request = _locked(request_id, [Status.AWAITING_IDENTITY])
+    if request.kind == Kind.GUARDIAN_DELETION:
+        if guardianship_document is not None:
+            request.guardianship_document = guardianship_document
+        if not request.guardianship_document:
+            raise ValidationError({"document": NO_GUARDIANSHIP_PROOF})
+        request.full_clean(exclude=["minor", "requester", "jurisdiction"])
     request.identity_method = method
-    request.save(update_fields=["identity_method"])
+    request.save(update_fields=["identity_method", "guardianship_document"])
     _record(request, status=Status.ASSESSING_FEE, actor=actor, reason=method, now=now)
     _enqueue_assessment(request.pk)
     return request
@@ -363,6 +380,10 @@ def _proceed(request: DataRequest, *, reason, actor, now: datetime) -> None:
             reason=_("waiting for staff to review the corrections"),
             now=now,
         )
+    elif request.kind == Kind.GUARDIAN_DELETION:
+        from datarequests.tasks import minor_erase_task
+
+        _after_commit(minor_erase_task, request.pk)
     else:
         _enqueue_fulfilment(request.pk)
 
@@ -448,6 +469,22 @@ def access_fulfil(*, request_id: int, now: datetime) -> DataRequest:
         raise AlreadyMoved(request)
     export_create(request=request, now=now)
     _record(request, status=Status.FULFILLED, actor=None, reason=_("export ready"), now=now)
+    notify.fulfilled(request)
+    return request
+
+
+@transaction.atomic
+def guardian_deletion_fulfil(*, request_id: int, now: datetime) -> DataRequest:
+    """Erase the minor's data as every field declares, leave the tombstone, tell the guardian."""
+    from datarequests.erasure import minor_erase
+
+    request = _locked(request_id, [Status.IN_PROGRESS])
+    if request.kind != Kind.GUARDIAN_DELETION:
+        raise AlreadyMoved(request)
+    minor_erase(request=request, now=now)
+    _record(
+        request, status=Status.FULFILLED, actor=None, reason=_("the minor's data erased"), now=now
+    )
     notify.fulfilled(request)
     return request
 

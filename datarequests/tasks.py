@@ -37,3 +37,9 @@ def staff_reminder_task() -> int:
     now = timezone.now()
     services.paused_clocks_refresh(now=now)
     return services.staff_reminder_send(now=now)
+
+
+@shared_task
+def minor_erase_task(request_id: int) -> None:
+    with contextlib.suppress(services.AlreadyMoved):
+        services.guardian_deletion_fulfil(request_id=request_id, now=timezone.now())

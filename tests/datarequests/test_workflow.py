@@ -450,7 +450,7 @@ def test_unknown_jurisdiction_and_kind_are_refused_clearly(client):
     bad_kind = submit(client, user, kind="delete-everything")
 
     assert unknown.status_code == 400 and "Unknown jurisdiction XX" in unknown.json()["detail"]
-    assert guardian.status_code == 400 and "not offered yet" in guardian.json()["detail"]
+    assert guardian.status_code == 400 and "Name the minor's account" in guardian.json()["detail"]
     assert bad_kind.status_code == 400 and "kind" in bad_kind.json()["fields"]
 
 

@@ -1,0 +1,167 @@
+"""Guardian deletion of a minor's data (policy F): nothing moves before the guardian and the
+guardianship are verified; then every declared category is erased as declared, the sessions
+end, a tombstone proves it, and the minor's export finds only what the law keeps."""
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Address, BankAccount, Membership, PaymentCard
+from activity.models import CompanyProfile, ForumPost, Lead, PageView
+from datarequests import services
+from datarequests.models import DataRequest, ErasureTombstone, Status
+from privacy_office.subject_data import personal_data_of
+from tests.factories import PASSWORD, UserFactory, person_with_data_in_every_category
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_tasks")]
+
+
+def proof():
+    return SimpleUploadedFile("birth-certificate.pdf", b"%PDF-1.7 certificate")
+
+
+@pytest.fixture
+def minor(client):
+    person = person_with_data_in_every_category(
+        UserFactory(username="young", birth_year=2012, email_verified_at=timezone.now())
+    )
+    BankAccount.objects.create(
+        user=person, bank_name="B", holder_name="Y", account_number="6222020200112233"
+    )
+    signed_in = client.__class__()
+    signed_in.post(reverse("accounts:login"), {"username": "young", "password": PASSWORD})
+    return person
+
+
+def ask(client, guardian, minor_name="young"):
+    client.force_login(guardian)
+    return client.post(
+        reverse("api-requests"),
+        {
+            "kind": "guardian_deletion",
+            "jurisdiction": "HK",
+            "minor": minor_name,
+            "details": "I am her mother.",
+        },
+        content_type="application/json",
+    )
+
+
+def test_nothing_is_erased_before_the_guardian_and_guardianship_are_verified(client, minor):
+    response = ask(client, UserFactory(username="mother"))
+
+    request = DataRequest.objects.get(pk=response.json()["id"])
+    assert response.status_code == 201
+    assert request.status == Status.AWAITING_IDENTITY
+    assert request.minor == minor
+    assert PageView.objects.filter(user=minor).exists()
+    with pytest.raises(ValidationError, match="Attach the proof of guardianship"):
+        services.identity_verify(
+            request_id=request.pk, actor=None, method="ID card seen", now=timezone.now()
+        )
+    assert DataRequest.objects.get(pk=request.pk).status == Status.AWAITING_IDENTITY
+
+
+def test_an_unknown_minor_is_refused_clearly(client):
+    response = ask(client, UserFactory(), minor_name="nobody-by-that-name")
+
+    assert response.status_code == 400
+    assert (
+        response.json()["detail"] == "Name the minor's account: their user name or email address."
+    )
+
+
+def test_verified_deletion_erases_every_category_and_leaves_a_tombstone(
+    client, minor, django_capture_on_commit_callbacks
+):
+    guardian = UserFactory(username="mother")
+    request_id = ask(client, guardian).json()["id"]
+    assert Session.objects.count() >= 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.identity_verify(
+            request_id=request_id,
+            actor=None,
+            method="mother's ID and birth certificate seen",
+            now=timezone.now(),
+            guardianship_document=proof(),
+        )
+
+    request = DataRequest.objects.get(pk=request_id)
+    minor.refresh_from_db()
+    assert request.status == Status.FULFILLED
+    for model in (PageView, PaymentCard, BankAccount, Address, Membership):
+        assert not model.objects.filter(user=minor).exists(), model
+    assert not ForumPost.objects.filter(author=minor).exists()
+    assert not CompanyProfile.objects.filter(owner=minor).exists()
+    assert not Lead.objects.filter(full_name="Mei Chen").exists()
+    assert (minor.username, minor.email, minor.phone, minor.is_active) == (
+        f"erased-{minor.pk}",
+        "",
+        "",
+        False,
+    )
+    assert not minor.has_usable_password()
+    tombstone = ErasureTombstone.objects.get(request=request)
+    assert tombstone.subject_id == minor.pk
+    assert tombstone.counts["activity.PageView"] == {"deleted": 3}
+    assert tombstone.counts["accounts.PaymentCard"] == {"deleted": 1}
+    assert tombstone.counts["sessions"]["ended"] >= 1
+    assert set(tombstone.categories) >= {"registration", "account", "activity", "event", "browsing"}
+    assert "mother" not in str(tombstone.counts) and "young" not in str(tombstone.counts)
+    assert mail.outbox[-1].to == [guardian.email]
+
+
+def test_afterwards_the_minors_data_holds_only_the_tombstone_and_what_the_law_keeps(
+    client, minor, django_capture_on_commit_callbacks
+):
+    request_id = ask(client, UserFactory(username="mother")).json()["id"]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.identity_verify(
+            request_id=request_id,
+            actor=None,
+            method="seen",
+            now=timezone.now(),
+            guardianship_document=proof(),
+        )
+
+    left = {item.model for c in personal_data_of(user=minor, limit=5) for item in c.models}
+
+    assert "datarequests.ErasureTombstone" in left
+    assert left <= {
+        "datarequests.ErasureTombstone",
+        "accounts.User",  # de-identified: the user name is "erased-<id>", the rest blank
+        "accounts.RegistrationChange",  # the de-identifying change itself
+        "activity.Order",
+        "activity.TradeDispute",  # kept for claims and tax, address redacted
+        "cookies.ConsentRecord",
+        "audit.AuditEvent",  # proofs the law requires
+        "axes.AccessLog",  # sign-in records, purged after 90 days
+    }
+
+
+def test_the_guardian_may_withdraw_before_verification(client, minor):
+    request_id = ask(client, UserFactory(username="mother")).json()["id"]
+
+    response = client.post(reverse("api-request-withdraw", args=[request_id]))
+
+    assert response.json()["status"] == "withdrawn"
+    assert PageView.objects.filter(user=minor).exists()
+
+
+def test_a_disguised_guardianship_document_is_refused(client, minor):
+    request_id = ask(client, UserFactory(username="mother")).json()["id"]
+
+    with pytest.raises(ValidationError, match="Only PDF, JPEG or PNG"):
+        services.identity_verify(
+            request_id=request_id,
+            actor=None,
+            method="seen",
+            now=timezone.now(),
+            guardianship_document=SimpleUploadedFile("proof.pdf", b"MZ not a pdf"),
+        )
+    assert PageView.objects.filter(user=minor).exists()
