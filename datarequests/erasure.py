@@ -8,7 +8,6 @@ that proves the erasure without holding the data.
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime
 
 from django.contrib.sessions.models import Session
@@ -86,6 +85,9 @@ def minor_erase(*, request, now: datetime) -> ErasureTombstone:
         outcome, count = _erase_rows(declaration, minor)
         if count:
             counts[declaration.label] = {outcome: count}
+            kept = sorted({f.keep_reason for f in declaration.fields if f.erasure == Erasure.KEEP})
+            if kept and outcome != "deleted":
+                counts[declaration.label]["kept because"] = "; ".join(kept)
             categories |= {declaration.category_of(f) for f in declaration.fields}
     _account_deidentify(minor)
     counts[f"{minor._meta.label}"] = {"de-identified": 1}
@@ -97,10 +99,3 @@ def minor_erase(*, request, now: datetime) -> ErasureTombstone:
         categories=sorted(categories | {"registration"}),
         counts=counts,
     )
-
-
-def tombstone_summary(tombstone: ErasureTombstone) -> Counter:
-    total: Counter = Counter()
-    for outcome in tombstone.counts.values():
-        total.update(outcome)
-    return total

@@ -111,6 +111,10 @@ def test_verified_deletion_erases_every_category_and_leaves_a_tombstone(
     assert tombstone.counts["activity.PageView"] == {"deleted": 3}
     assert tombstone.counts["accounts.PaymentCard"] == {"deleted": 1}
     assert tombstone.counts["sessions"]["ended"] >= 1
+    assert tombstone.counts["activity.Order"] == {
+        "redacted": 1,
+        "kept because": "a record of a trade, kept for claims, disputes and tax (B9)",
+    }
     assert set(tombstone.categories) >= {"registration", "account", "activity", "event", "browsing"}
     assert "mother" not in str(tombstone.counts) and "young" not in str(tombstone.counts)
     assert mail.outbox[-1].to == [guardian.email]
