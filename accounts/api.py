@@ -175,13 +175,24 @@ class MarketingAPI(APIView):
         return Response(marketing_choices(user=request.user))
 
 
+STAFF_NO_TOKEN = _(
+    "Staff accounts sign in to the admin with two factors and get no API token; "
+    "use an integration account."
+)
+
+
 class TokenSerializer(AuthTokenSerializer):
     def validate(self, attrs):
         # django-axes marks the Django request it is given; DRF's wrapper would hide the mark
         # from the lockout middleware.
         request = self.context.get("request")
         self.context["request"] = getattr(request, "_request", request)
-        return super().validate(attrs)
+        attrs = super().validate(attrs)
+        if attrs["user"].is_staff:
+            # A token would skip the staff's second factor: integrations use their own,
+            # non-staff accounts with just the permission they need.
+            raise serializers.ValidationError(STAFF_NO_TOKEN, code="authorization")
+        return attrs
 
 
 class TokenAPI(ObtainAuthToken):

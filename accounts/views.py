@@ -14,6 +14,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
+from django_otp import devices_for_user
 from django_otp import login as otp_login
 
 from accounts.forms import (
@@ -158,8 +159,16 @@ class TwoFactorSetupView(LoginRequiredMixin, View):
     template_name = "accounts/two_factor.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.is_staff:
+        user = request.user
+        if user.is_authenticated and not user.is_staff:
             raise PermissionDenied
+        # Someone who already has a second factor proves it before linking another.
+        if (
+            user.is_authenticated
+            and any(devices_for_user(user, confirmed=True))
+            and not user.is_verified()
+        ):
+            return redirect("admin:login")
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):

@@ -57,7 +57,10 @@ def _clean_row(line: int, row: dict, *, now: datetime) -> tuple:
         raise IngestError(line, _("missing %(fields)s") % {"fields": ", ".join(missing)})
     viewed_at = row["viewed_at"]
     if isinstance(viewed_at, str):
-        viewed_at = parse_datetime(viewed_at)
+        try:
+            viewed_at = parse_datetime(viewed_at)
+        except ValueError:  # well formed, but no such time (minute 61)
+            viewed_at = None
     if not isinstance(viewed_at, datetime) or viewed_at.tzinfo is None:
         raise IngestError(line, _("viewed_at must be a date and time with a time zone"))
     if viewed_at > now + timedelta(days=1):

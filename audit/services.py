@@ -11,11 +11,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db import connection, transaction
 
 from audit.models import AuditEvent
+from privacy_office.text import printable
 
 GENESIS = "0" * 64
 CHAIN_LOCK = 7_301_991  # any constant, the same for every writer
@@ -23,7 +24,7 @@ CHAIN_LOCK = 7_301_991  # any constant, the same for every writer
 
 def event_hash(event: AuditEvent, previous_hash: str) -> str:
     payload = {
-        "at": event.at.isoformat(),
+        "at": event.at.astimezone(UTC).isoformat(),
         "actor": event.actor_id,
         "action": event.action,
         "subject": event.subject_id,
@@ -53,14 +54,15 @@ def audit_record(
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
     last = AuditEvent.objects.order_by("-pk").values_list("hash", flat=True).first()
     event = AuditEvent(
-        at=now,
+        # UTC, as the database gives it back: the hash must be the same when verified.
+        at=now.astimezone(UTC),
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
         subject=subject if getattr(subject, "pk", None) else None,
         categories=sorted(set(categories)),
-        target=target[:200],
-        reference=reference[:100],
-        detail=detail[:300],
+        target=printable(target)[:200],
+        reference=printable(reference)[:100],
+        detail=printable(detail)[:300],
         previous_hash=last or GENESIS,
     )
     event.hash = event_hash(event, event.previous_hash)

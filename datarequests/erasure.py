@@ -22,8 +22,16 @@ def _blank(field: models.Field):
     return None if field.null else ""
 
 
+def _own_rows(declaration, person):
+    """The person's own rows: where a row has several parties (an order's buyer and seller),
+    only those where the person is the first-named party, whose data the fields are."""
+    if isinstance(declaration.subject, tuple):
+        return declaration.model.objects.filter(**{declaration.subject[0]: person})
+    return subject_rows(declaration, person)
+
+
 def _erase_rows(declaration, person) -> tuple[str, int]:
-    rows = subject_rows(declaration, person)
+    rows = _own_rows(declaration, person)
     count = rows.count()
     if not count:
         return "none", 0

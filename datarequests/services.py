@@ -582,7 +582,7 @@ def requests_sweep(*, now: datetime) -> dict[str, int]:
     """
     from django.db.models import Max
 
-    from datarequests.tasks import export_build_task, fee_assess_task
+    from datarequests.tasks import export_build_task, fee_assess_task, minor_erase_task
 
     lapsed = quotes_lapse(now=now)
 
@@ -597,14 +597,17 @@ def requests_sweep(*, now: datetime) -> dict[str, int]:
 
     stuck_fees = quiet(status=Status.ASSESSING_FEE)
     stuck_exports = quiet(status=Status.IN_PROGRESS, kind=Kind.ACCESS)
+    stuck_erasures = quiet(status=Status.IN_PROGRESS, kind=Kind.GUARDIAN_DELETION)
     for request_id in stuck_fees:
         fee_assess_task.delay(request_id)
     for request_id in stuck_exports:
         export_build_task.delay(request_id)
+    for request_id in stuck_erasures:
+        minor_erase_task.delay(request_id)
     open_requests = DataRequest.objects.filter(status__in=OPEN_STATUSES)
     return {
         "lapsed": lapsed,
-        "requeued": len(stuck_fees) + len(stuck_exports),
+        "requeued": len(stuck_fees) + len(stuck_exports) + len(stuck_erasures),
         "due_soon": open_requests.filter(due_at__gte=now, due_at__lt=now + DUE_SOON).count(),
         "overdue": open_requests.filter(due_at__lt=now).count(),
     }

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from disclosures.models import Disclosure, Recipient
 from privacy_office.purposes import PURPOSES
 from privacy_office.registry import Category
+from privacy_office.text import printable
 
 CORRECTION_LOOKBACK = timedelta(days=365)  # HK s.23(1)(c): disclosed in the 12 months before
 
@@ -24,7 +25,7 @@ def _clean(number: int, row: Mapping, recipients: dict[str, Recipient], users) -
 
     if not isinstance(row, Mapping):
         raise problem(_("each disclosure must be an object"))
-    recipient = recipients.get(str(row.get("recipient", "")))
+    recipient = recipients.get(printable(row.get("recipient", ""))[:50])
     if recipient is None:
         raise problem(_("unknown recipient; use a code from the recipient register"))
     subject_id = row.get("subject_id")
@@ -34,14 +35,18 @@ def _clean(number: int, row: Mapping, recipients: dict[str, Recipient], users) -
     if (
         not isinstance(categories, list)
         or not categories
+        or not all(isinstance(code, str) for code in categories)
         or not set(categories) <= set(Category.values)
     ):
         raise problem(
             _("categories must list some of %(known)s") % {"known": ", ".join(Category.values)}
         )
-    if row.get("purpose") not in PURPOSES:
+    if not isinstance(row.get("purpose"), str) or row["purpose"] not in PURPOSES:
         raise problem(_("purpose must be one of B1 to B9"))
-    disclosed_at = parse_datetime(str(row.get("disclosed_at", "")))
+    try:
+        disclosed_at = parse_datetime(str(row.get("disclosed_at", "")))
+    except ValueError:  # well formed, but no such date (30 February)
+        disclosed_at = None
     if disclosed_at is None or disclosed_at.tzinfo is None:
         raise problem(_("disclosed_at must be a date and time with a time zone"))
     return Disclosure(
@@ -50,7 +55,7 @@ def _clean(number: int, row: Mapping, recipients: dict[str, Recipient], users) -
         categories=sorted(set(categories)),
         purpose=row["purpose"],
         disclosed_at=disclosed_at,
-        reference=str(row.get("reference", ""))[:100],
+        reference=printable(row.get("reference", ""))[:100],
     )
 
 
@@ -58,7 +63,7 @@ def _clean(number: int, row: Mapping, recipients: dict[str, Recipient], users) -
 def disclosures_record(*, rows: Iterable[Mapping]) -> int:
     """Record disclosures written by the marketplace: all of them, or none at the first bad one."""
     rows = list(rows)
-    codes = {str(row.get("recipient", ""))[:50] for row in rows if isinstance(row, Mapping)}
+    codes = {printable(row.get("recipient", ""))[:50] for row in rows if isinstance(row, Mapping)}
     recipients = {r.code: r for r in Recipient.objects.filter(code__in=codes)}
     ids = {
         row.get("subject_id")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
+import smtplib
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -19,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from policies.models import PolicyAcknowledgement, PolicyNotice, PolicyVersion
 from policies.selectors import policy_current_forget
 
+logger = logging.getLogger("policies")
 ALREADY_PUBLISHED = _("This version is already published; write a new one to change it.")
 BATCH = 500
 # A notice claimed this long ago and not marked sent is taken to be unsent (its worker died
@@ -86,7 +89,12 @@ def policy_notices_send(*, version_id: int, now_fn, batch: int = BATCH) -> int:
         if not chosen:
             return sent
         for user in chosen:
-            _notice_email(version, user)
+            try:
+                _notice_email(version, user)
+            except (OSError, smtplib.SMTPException):
+                # Left claimed and unsent: counted in the admin, retried after the lease.
+                logger.warning("Policy notice %s could not be sent to user %s", version.pk, user.pk)
+                continue
             PolicyNotice.objects.filter(version=version, user=user).update(sent_at=now_fn())
             sent += 1
 

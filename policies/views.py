@@ -3,7 +3,9 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
 from policies.models import PolicyVersion
@@ -31,4 +33,7 @@ class AcknowledgeView(LoginRequiredMixin, View):
         version = needs_acknowledgement(user=request.user)
         if version is not None:
             policy_acknowledge(user=request.user, version=version, now=timezone.now())
-        return redirect(request.POST.get("next") or "accounts:my-data")
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+            target = reverse("accounts:my-data")
+        return redirect(target)

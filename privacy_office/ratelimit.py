@@ -19,13 +19,22 @@ from rest_framework.throttling import BaseThrottle
 TOO_MANY = _("Too many attempts. Please try again in %(seconds)s seconds.")
 
 
-def client_key(request) -> str:
+# Scopes counted by the visitor's browser (cheap, harmless writes); the others by address,
+# since a client can make up a visitor id for every request.
+BY_VISITOR = {"consent"}
+
+
+def client_key(request, scope: str = "") -> str:
     """The visitor's id where the browser sent one, else the client's address.
 
     (A client that keeps no cookies gets a new visitor id on every request, so for it
     the address is the only stable key.)
     """
-    if getattr(request, "visitor_id", "") and not getattr(request, "visitor_is_new", True):
+    if (
+        scope in BY_VISITOR
+        and getattr(request, "visitor_id", "")
+        and not getattr(request, "visitor_is_new", True)
+    ):
         return f"visitor:{request.visitor_id}"
     return f"ip:{request.META.get('REMOTE_ADDR', 'unknown')}"
 
@@ -57,7 +66,7 @@ def rate_limited(scope: str, methods=("POST",)):
         def wrapped(*args, **kwargs):
             request = args[1] if len(args) > 1 and hasattr(args[1], "META") else args[0]
             if request.method in methods:
-                wait = seconds_to_wait(scope, client_key(request))
+                wait = seconds_to_wait(scope, client_key(request, scope))
                 if wait:
                     return too_many_response(wait)
             return view(*args, **kwargs)
@@ -74,7 +83,7 @@ class ScopeThrottle(BaseThrottle):
         scope = getattr(view, "rate_scope", None)
         if scope is None or request.method in ("GET", "HEAD", "OPTIONS"):
             return True
-        self.wait_seconds = seconds_to_wait(scope, client_key(request._request))
+        self.wait_seconds = seconds_to_wait(scope, client_key(request._request, scope))
         return self.wait_seconds == 0
 
     def wait(self):

@@ -1,13 +1,15 @@
 """Uploaded letters and documents: PDF, JPEG or PNG by their content, within a size limit."""
 
+from pathlib import Path
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 SIGNATURES = {
-    b"%PDF-": "PDF",
-    b"\xff\xd8\xff": "JPEG",
-    b"\x89PNG\r\n\x1a\n": "PNG",
+    b"%PDF-": {".pdf"},
+    b"\xff\xd8\xff": {".jpg", ".jpeg"},
+    b"\x89PNG\r\n\x1a\n": {".png"},
 }
 TOO_LARGE = _("This file is %(size)s MB; the limit is %(limit)s MB.")
 NOT_A_DOCUMENT = _(
@@ -29,5 +31,9 @@ def validate_document(file) -> None:
     file.seek(0)
     head = file.read(8)
     file.seek(position)
-    if not any(head.startswith(signature) for signature in SIGNATURES):
+    suffix = Path(getattr(file, "name", "") or "").suffix.lower()
+    if not any(
+        head.startswith(signature) and suffix in suffixes
+        for signature, suffixes in SIGNATURES.items()
+    ):
         raise ValidationError(NOT_A_DOCUMENT, code="not_a_document")

@@ -45,7 +45,9 @@ def token(db):
 
 
 @schema.parametrize()
-@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
+# Derandomized: the same examples on every run, so CI is repeatable; raise max_examples or
+# drop derandomize locally to explore further.
+@settings(max_examples=20, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_every_operation_answers_without_a_server_error_and_as_documented(case, served, token):
     case.call_and_validate(
         headers={"Authorization": f"Token {token}", "Host": "localhost"},

@@ -156,6 +156,7 @@ SESSION_IDLE_SECONDS_STAFF = 30 * 60
 
 # Staff sign in to the admin with a password and a one-time code (TOTP, or a recovery code).
 OTP_TOTP_ISSUER = "privacy-office"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 RECOVERY_CODES = 10
 SESSION_COOKIE_AGE = 14 * 24 * 60 * 60
 

@@ -157,3 +157,8 @@ def test_retention_drops_whole_months_past_13_months_and_keeps_the_rest():
     assert [view.viewed_at for view in PageView.objects.all()] == [kept]
     assert set(created) <= set(partitions.existing_partitions())
     assert browsing_partitions_maintain(today=today + timedelta(days=1))[1] == []
+
+
+def test_a_well_formed_but_impossible_time_is_a_clear_error():
+    with pytest.raises(IngestError, match="Row 1: viewed_at must be a date and time"):
+        browsing_ingest(rows=[row(viewed_at="2026-11-20T10:61:00+00:00")])

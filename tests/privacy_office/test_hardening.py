@@ -120,12 +120,17 @@ def test_a_disguised_upload_is_refused_by_its_content(client):
 
 
 @pytest.mark.parametrize(
-    "content", [b"%PDF-1.7 ...", b"\xff\xd8\xff\xe0 jpeg", b"\x89PNG\r\n\x1a\n png"]
+    ("name", "content"),
+    [
+        ("letter.pdf", b"%PDF-1.7 ..."),
+        ("letter.JPG", b"\xff\xd8\xff\xe0 jpeg"),
+        ("letter.png", b"\x89PNG\r\n\x1a\n png"),
+    ],
 )
-def test_pdf_jpeg_and_png_scans_are_accepted(client, content):
+def test_pdf_jpeg_and_png_scans_are_accepted(client, name, content):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
 
-    response = letter_post(client, SimpleUploadedFile("letter.bin", content))
+    response = letter_post(client, SimpleUploadedFile(name, content))
 
     assert response.status_code == 302
     assert DataRequest.objects.get().letter_scan
@@ -143,3 +148,14 @@ def test_an_idle_staff_session_ends_after_30_minutes(client):
 
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_a_pdf_named_as_a_web_page_is_refused(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    response = letter_post(
+        client, SimpleUploadedFile("x.html", b"%PDF-1.7<script>alert(1)</script>")
+    )
+
+    assert "Only PDF, JPEG or PNG files are accepted" in response.content.decode()
+    assert not DataRequest.objects.exists()
