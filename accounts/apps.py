@@ -14,9 +14,8 @@ class AccountsConfig(AppConfig):
 
 def _install_roles(using="default", **kwargs) -> None:
     from django.contrib.auth.models import Group
-    from django.db import connections
 
     from accounts.roles import roles_install
+    from privacy_office.installing import install_when_migrated
 
-    if Group._meta.db_table in connections[using].introspection.table_names():
-        roles_install()
+    install_when_migrated(Group, roles_install, using)

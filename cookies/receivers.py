@@ -1,16 +1,15 @@
 """Signal receivers: install the defaults, link a visitor to the user who signs in, and
 forget the cached declarations version when a declaration changes."""
 
-from django.db import connections
 from django.utils import timezone
 
 
 def install_cookies(using="default", **kwargs) -> None:
     from cookies.models import CookieCategory
     from cookies.seed import cookies_install
+    from privacy_office.installing import install_when_migrated
 
-    if CookieCategory._meta.db_table in connections[using].introspection.table_names():
-        cookies_install()
+    install_when_migrated(CookieCategory, cookies_install, using)
 
 
 def link_visitor_on_login(sender, request, user, **kwargs) -> None:

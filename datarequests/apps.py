@@ -13,10 +13,8 @@ class DataRequestsConfig(AppConfig):
 
 
 def _install_jurisdictions(using="default", **kwargs) -> None:
-    from django.db import connections
-
     from datarequests.models import Jurisdiction
     from datarequests.seed import jurisdictions_install
+    from privacy_office.installing import install_when_migrated
 
-    if Jurisdiction._meta.db_table in connections[using].introspection.table_names():
-        jurisdictions_install()
+    install_when_migrated(Jurisdiction, jurisdictions_install, using)

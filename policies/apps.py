@@ -13,10 +13,8 @@ class PoliciesConfig(AppConfig):
 
 
 def _install(using="default", **kwargs) -> None:
-    from django.db import connections
-
     from policies.models import PolicyVersion
     from policies.services import policies_install
+    from privacy_office.installing import install_when_migrated
 
-    if PolicyVersion._meta.db_table in connections[using].introspection.table_names():
-        policies_install()
+    install_when_migrated(PolicyVersion, policies_install, using)

@@ -11,7 +11,7 @@ class PrivacyOfficeConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         from privacy_office import checks  # noqa: F401  (registers the system checks)
-        from privacy_office.schedules import schedules_install
+        from privacy_office.schedules import defaults_install
 
         autodiscover_modules("personal_data")
-        post_migrate.connect(schedules_install, sender=self)
+        post_migrate.connect(defaults_install, sender=self)

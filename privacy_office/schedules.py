@@ -7,7 +7,7 @@ staff made.
 
 from dataclasses import dataclass
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS
 from django.utils.translation import gettext_noop
 
 
@@ -78,19 +78,23 @@ DEFAULT_SCHEDULES = [
 ]
 
 
-def schedules_install(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
-    """Create the default purposes and periodic tasks that are missing (post_migrate handler)."""
-    from django.conf import settings
-    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+def defaults_install(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
+    """Install the purposes and the periodic tasks that are missing (post_migrate handler)."""
+    from django_celery_beat.models import PeriodicTask
 
+    from privacy_office.installing import install_when_migrated
     from privacy_office.models import Purpose
     from privacy_office.services import purposes_install
 
-    tables = set(connections[using].introspection.table_names())
-    if Purpose._meta.db_table in tables:
-        purposes_install()
-    if PeriodicTask._meta.db_table not in tables:
-        return
+    install_when_migrated(Purpose, purposes_install, using)
+    install_when_migrated(PeriodicTask, schedules_install, using)
+
+
+def schedules_install() -> None:
+    """Create the default periodic tasks that are missing; staff changes are kept."""
+    from django.conf import settings
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
     for default in DEFAULT_SCHEDULES:
         if PeriodicTask.objects.filter(name=default.name).exists():
             continue
