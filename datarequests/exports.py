@@ -1,5 +1,12 @@
 """The access export: a zip of JSON (one section per category), one CSV per declared model and
-the reply letter, built from the registry, streamed row by row into an encrypted file."""
+the reply letter, built from the registry and streamed into an encrypted file.
+
+Each model's rows are read once, as CSV: formatted by PostgreSQL (``COPY``) where the
+fields allow, by Python where a field is masked. The CSV blocks wait in an encrypted
+spool for the model's CSV file while polars turns them into the JSON objects; deflate is
+ISA-L's (``isal``), four times as fast as zlib for the same size. Memory stays flat: a
+few blocks of about 1 MiB are held at a time, whatever the subject's size.
+"""
 
 from __future__ import annotations
 
@@ -7,27 +14,35 @@ import csv
 import io
 import json
 import secrets
-import zipfile
+import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.utils import timezone
+from isal import isal_zlib
+from stream_zip import ZIP_64, stream_zip
 
-from privacy_office.encrypted_files import EncryptingWriter
+from privacy_office.encrypted_files import EncryptingWriter, Spool
 from privacy_office.registry import Category, Declaration, registry
 from privacy_office.subject_data import display_value, subject_filter, subject_rows
 from privacy_office.subject_sql import (
-    csv_chunks,
-    json_array_items,
+    BLOCK_BYTES,
+    copy_csv_blocks,
     sql_formattable,
-    subject_json_sql,
     subject_values_sql,
 )
+
+if TYPE_CHECKING:
+    import polars as pl
 
 LINK_DAYS = 14
 KEEP_DAYS = 30
 CHUNK_ROWS = 2000
+FILE_MODE = stat.S_IFREG | 0o600
 
 
 @dataclass
@@ -51,10 +66,10 @@ def _declarations() -> list[Declaration]:
     return [d for d in registry.declarations() if d.fields]
 
 
-def _summary(declaration: Declaration) -> ModelSummary:
+def _summary(declaration: Declaration, rows: int) -> ModelSummary:
     meta = declaration.model._meta
     summary = ModelSummary(
-        label=declaration.label, verbose_name=str(meta.verbose_name_plural), rows=0
+        label=declaration.label, verbose_name=str(meta.verbose_name_plural), rows=rows
     )
     for declared in declaration.fields:
         summary.purposes.update(declared.purposes)
@@ -64,77 +79,113 @@ def _summary(declaration: Declaration) -> ModelSummary:
     return summary
 
 
-def _write_csvs(archive: zipfile.ZipFile, user) -> None:
-    """One CSV per declared model, written by PostgreSQL's COPY where the fields allow it."""
-    for declaration in _declarations():
-        header = ",".join(d.name for d in declaration.fields) + "\r\n"
-        with archive.open(f"csv/{declaration.label}.csv", "w") as raw:
-            raw.write(b"\xef\xbb\xbf" + header.encode())
-            if subject_filter(declaration, user) is None:
-                continue  # the model cannot hold anything about this kind of subject
-            if sql_formattable(declaration):
-                sql, params = subject_values_sql(declaration, user, list(declaration.fields))
-                for block in csv_chunks(sql, params, len(declaration.fields)):
-                    raw.write(block)
-                continue
-            text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
-            writer = csv.writer(text)
-            for instance in subject_rows(declaration, user).iterator(chunk_size=CHUNK_ROWS):
-                writer.writerow([display_value(instance, d) for d in declaration.fields])
-            text.flush()
-            text.detach()
-
-
-def _json_rows(declaration: Declaration, user, declared: list):
-    """Yield the model's rows as comma-separated JSON objects, in blocks of bytes."""
+def _csv_blocks(declaration: Declaration, user) -> Iterator[bytes]:
+    """The person's rows of one model as CSV of display values, every declared field, in
+    blocks of whole rows."""
     if subject_filter(declaration, user) is None:
-        return
+        return  # the model cannot hold anything about this kind of subject
     if sql_formattable(declaration):
-        yield from json_array_items(*subject_json_sql(declaration, user, declared))
+        yield from copy_csv_blocks(*subject_values_sql(declaration, user, declaration.fields))
         return
-    separator = b""
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
     for instance in subject_rows(declaration, user).iterator(chunk_size=CHUNK_ROWS):
-        values = {f.name: display_value(instance, f) for f in declared}
-        yield separator + json.dumps(values, ensure_ascii=False).encode()
-        separator = b","
+        writer.writerow([display_value(instance, d) for d in declaration.fields])
+        if text.tell() >= BLOCK_BYTES:
+            yield text.getvalue().encode()
+            text = io.StringIO()
+            writer = csv.writer(text, lineterminator="\n")
+    if text.tell():
+        yield text.getvalue().encode()
 
 
-def _write_json(archive: zipfile.ZipFile, request, user, now: datetime) -> list[ModelSummary]:
-    """data.json, one section per category; return what each model held, for the letter."""
+class ModelRows:
+    """One model's rows for the subject: read from the database once, then replayed from
+    an encrypted spool (for a second category's section and for the model's CSV file)."""
 
-    def dump(value) -> bytes:
-        return json.dumps(value, ensure_ascii=False).encode()
+    def __init__(self, declaration: Declaration, user) -> None:
+        self.names = [d.name for d in declaration.fields]
+        self.count = 0
+        self._source = _csv_blocks(declaration, user)
+        self._spool = Spool()
+        self._read = False
 
-    summaries = []
-    with archive.open("data.json", "w") as out:
-        header = {
-            "request": request.pk,
-            "generated_at": now.isoformat(),
-            "notice": "Card and account numbers are shown by their last four digits.",
-        }
-        out.write(dump(header)[:-1] + b', "categories": {')
-        for index, (code, label) in enumerate(Category.choices):
-            out.write((b"," if index else b"") + dump(code) + b': {"label": ' + dump(str(label)))
-            out.write(b', "models": {')
-            first_model = True
-            for declaration in _declarations():
-                declared = [f for f in declaration.fields if declaration.category_of(f) == code]
-                if not declared:
-                    continue
-                out.write((b"" if first_model else b",") + dump(declaration.label) + b": ")
-                out.write(b'{"public": ' + dump(all(f.public for f in declared)) + b', "rows": [')
-                for block in _json_rows(declaration, user, declared):
-                    out.write(block)
-                out.write(b"]}")
-                first_model = False
-            out.write(b"}}")
-        out.write(b"}}")
-    for declaration in _declarations():
-        summary = _summary(declaration)
-        summary.rows = subject_rows(declaration, user).count()
-        if summary.rows:
-            summaries.append(summary)
-    return summaries
+    def blocks(self) -> Iterator[bytes]:
+        if self._read:
+            yield from self._spool.blocks()
+            return
+        for block in self._source:
+            self._spool.write(block)
+            yield block
+        self._read = True
+
+    def frames(self) -> Iterator[pl.DataFrame]:
+        import polars as pl  # here, so only the worker that builds exports loads it (34 MB)
+
+        counting = not self._read
+        for block in self.blocks():
+            frame = pl.read_csv(
+                block,
+                has_header=False,
+                new_columns=self.names,
+                schema=dict.fromkeys(self.names, pl.String),
+                empty_string_is_null=False,
+            )
+            if counting:
+                self.count += frame.height
+            yield frame
+
+    def close(self) -> None:
+        self._source.close()
+        self._spool.close()
+
+
+def _dump(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False).encode()
+
+
+def _json_chunks(request, now: datetime, models: dict[str, ModelRows]) -> Iterator[bytes]:
+    """data.json: one section per category, each model's rows as objects of display values."""
+    header = {
+        "request": request.pk,
+        "generated_at": now.isoformat(),
+        "notice": "Card and account numbers are shown by their last four digits.",
+    }
+    yield _dump(header)[:-1] + b', "categories": {'
+    for index, (code, label) in enumerate(Category.choices):
+        yield (b"," if index else b"") + _dump(code) + b': {"label": ' + _dump(str(label))
+        yield b', "models": {'
+        first_model = True
+        for declaration in _declarations():
+            declared = [f for f in declaration.fields if declaration.category_of(f) == code]
+            if not declared:
+                continue
+            yield (b"" if first_model else b",") + _dump(declaration.label) + b": "
+            yield b'{"public": ' + _dump(all(f.public for f in declared)) + b', "rows": ['
+            names = [f.name for f in declared]
+            separator = b""
+            for frame in models[declaration.label].frames():
+                if frame.height:
+                    yield separator + frame.select(names).write_json().encode()[1:-1]
+                    separator = b","
+            yield b"]}"
+            first_model = False
+        yield b"}}"
+    yield b"}}"
+
+
+def _csv_chunks(rows: ModelRows) -> Iterator[bytes]:
+    yield b"\xef\xbb\xbf" + (",".join(rows.names) + "\n").encode()
+    yield from rows.blocks()
+
+
+def _summaries(models: dict[str, ModelRows]) -> list[ModelSummary]:
+    """What each model held, for the letter (models with no rows are left out)."""
+    return [
+        _summary(declaration, models[declaration.label].count)
+        for declaration in _declarations()
+        if models[declaration.label].count
+    ]
 
 
 def _recipients(subject) -> list[dict]:
@@ -164,6 +215,10 @@ def _recipients(subject) -> list[dict]:
     ]
 
 
+def _compressor():
+    return isal_zlib.compressobj(1, isal_zlib.DEFLATED, -isal_zlib.MAX_WBITS)
+
+
 def export_create(*, request, now: datetime):
     """Write the request's export, encrypted, and record it with its expiry."""
     from datarequests.letters import reply_letter_pdf
@@ -172,20 +227,34 @@ def export_create(*, request, now: datetime):
 
     user = request_subject(request)
     path = export_dir() / f"{request.pk}-{secrets.token_hex(8)}.zip.enc"
-    with EncryptingWriter(path) as writer:
-        # Level 1: most of the size saving at a third of the default level's time.
-        with zipfile.ZipFile(
-            writer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1
-        ) as archive:
-            _write_csvs(archive, user)
-            summaries = _write_json(archive, request, user, now)
-            archive.writestr(
-                "letter.pdf",
-                reply_letter_pdf(
-                    request=request, summaries=summaries, recipients=_recipients(user), now=now
-                ),
-            )
-        plain_size = writer.plain_size
+    models = {d.label: ModelRows(d, user) for d in _declarations()}
+    stamp = timezone.localtime(now)
+
+    def letter() -> Iterator[bytes]:  # last: the counts are known once the rows were read
+        yield reply_letter_pdf(
+            request=request, summaries=_summaries(models), recipients=_recipients(user), now=now
+        )
+
+    members = [
+        ("data.json", stamp, FILE_MODE, ZIP_64, _json_chunks(request, now, models)),
+        *(
+            (f"csv/{label}.csv", stamp, FILE_MODE, ZIP_64, _csv_chunks(rows))
+            for label, rows in models.items()
+        ),
+        ("letter.pdf", stamp, FILE_MODE, ZIP_64, letter()),
+    ]
+    try:
+        with EncryptingWriter(path) as writer:
+            for chunk in stream_zip(members, chunk_size=BLOCK_BYTES, get_compressobj=_compressor):
+                writer.write(chunk)
+            plain_size = writer.plain_size
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    finally:
+        for rows in models.values():
+            rows.close()
+    summaries = _summaries(models)
     old = Export.objects.filter(request=request).first()
     if old is not None:
         Path(old.path).unlink(missing_ok=True)

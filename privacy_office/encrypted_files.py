@@ -1,50 +1,92 @@
 """Files encrypted at rest in chunks, so any size is written and read in flat memory.
 
-Layout: a sequence of records, each a 4-byte big-endian length and a Fernet
-token of up to ``CHUNK`` plain bytes, under the field-encryption keys.
+Layout: a header (``MAGIC``, the key's id, a random file id), then records, each a
+4-byte big-endian length and one chunk of up to ``CHUNK`` plain bytes sealed with
+AES-256-GCM. The key is derived (HKDF) from the first of ``FIELD_ENCRYPTION_KEYS``,
+so rotating those keys rotates these too; older keys still read older files. The
+nonce is the file id and the chunk's number, and the last chunk is sealed as the
+last, so a file that was cut short or had chunks swapped does not decrypt.
+
+Files written before this layout (Fernet tokens, one per record) are still read.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import struct
+import tempfile
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from privacy_office.fields import cipher
 
 CHUNK = 1024 * 1024
+MAGIC = b"POFILE2\n"
+_LENGTH = struct.Struct(">I")
+
+
+@cache
+def _file_key(field_key: str) -> tuple[bytes, AESGCM]:
+    key = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=b"privacy-office encrypted files"
+    ).derive(field_key.encode())
+    return hashlib.sha256(key).digest()[:8], AESGCM(key)
+
+
+def _keys() -> list[tuple[bytes, AESGCM]]:
+    return [_file_key(key) for key in settings.FIELD_ENCRYPTION_KEYS]
+
+
+def _associated(header: bytes, last: bool) -> bytes:
+    return header + (b"\x01" if last else b"\x00")
 
 
 class EncryptingWriter:
-    """A write-only, non-seekable file object that encrypts as it goes (for ``zipfile``)."""
+    """A write-only, non-seekable file object that encrypts as it goes."""
 
     def __init__(self, path: Path) -> None:
+        key_id, self._aead = _keys()[0]
+        self._file_id = os.urandom(8)
+        self._header = MAGIC + key_id + self._file_id
         self._file = path.open("wb")
+        self._file.write(self._header)
         self._buffer = bytearray()
-        self._cipher = cipher()
+        self._sealed = 0
         self.plain_size = 0
 
     def write(self, data: bytes) -> int:
         self._buffer += data
         self.plain_size += len(data)
-        while len(self._buffer) >= CHUNK:
-            self._flush(bytes(self._buffer[:CHUNK]))
+        # Keep at least one byte back: the last chunk is sealed as such on close.
+        while len(self._buffer) > CHUNK:
+            self._seal(bytes(self._buffer[:CHUNK]), last=False)
             del self._buffer[:CHUNK]
         return len(data)
 
-    def _flush(self, chunk: bytes) -> None:
-        token = self._cipher.encrypt(chunk)
-        self._file.write(struct.pack(">I", len(token)))
-        self._file.write(token)
+    def _seal(self, chunk: bytes, *, last: bool) -> None:
+        nonce = self._file_id + struct.pack(">I", self._sealed)
+        sealed = self._aead.encrypt(nonce, chunk, _associated(self._header, last))
+        self._file.write(_LENGTH.pack(len(sealed)))
+        self._file.write(sealed)
+        self._sealed += 1
 
     def flush(self) -> None:
         pass
 
     def close(self) -> None:
-        if self._buffer:
-            self._flush(bytes(self._buffer))
+        if not self._file.closed:
+            self._seal(bytes(self._buffer), last=True)
             self._buffer.clear()
-        self._file.close()
+            self._file.close()
 
     def __enter__(self) -> EncryptingWriter:
         return self
@@ -55,8 +97,66 @@ class EncryptingWriter:
 
 def decrypted_chunks(path: Path) -> Iterator[bytes]:
     """Yield the plain bytes of an encrypted file, one chunk at a time."""
-    decryptor = cipher()
     with path.open("rb") as handle:
-        while header := handle.read(4):
-            (length,) = struct.unpack(">I", header)
-            yield decryptor.decrypt(handle.read(length))
+        header = handle.read(len(MAGIC) + 16)
+        if not header.startswith(MAGIC):
+            handle.seek(0)
+            yield from _fernet_chunks(handle)
+            return
+        key_id, file_id = header[len(MAGIC) : -8], header[-8:]
+        aead = next((aead for known, aead in _keys() if known == key_id), None)
+        if aead is None:
+            raise ImproperlyConfigured(
+                f"{path.name} was encrypted with a key no longer in FIELD_ENCRYPTION_KEYS."
+            )
+        number = 0
+        next_header = handle.read(_LENGTH.size)
+        while next_header:
+            (length,) = _LENGTH.unpack(next_header)
+            sealed = handle.read(length)
+            next_header = handle.read(_LENGTH.size)
+            nonce = file_id + struct.pack(">I", number)
+            try:
+                yield aead.decrypt(nonce, sealed, _associated(header, last=not next_header))
+            except InvalidTag as error:
+                raise ValueError(f"{path.name} is damaged or incomplete.") from error
+            number += 1
+
+
+def _fernet_chunks(handle) -> Iterator[bytes]:
+    decryptor = cipher()
+    while header := handle.read(_LENGTH.size):
+        (length,) = _LENGTH.unpack(header)
+        yield decryptor.decrypt(handle.read(length))
+
+
+class Spool:
+    """A temporary store of byte blocks, read back once in order, for work that must be
+    written later (one model's CSV while its JSON is written first).
+
+    Blocks stay in memory up to a few MiB and then go to an unnamed temporary file,
+    encrypted under a key that only this object holds: nothing readable is left on
+    disk, even if the process dies.
+    """
+
+    IN_MEMORY = 4 * 1024 * 1024
+
+    def __init__(self) -> None:
+        self._aead = AESGCM(AESGCM.generate_key(bit_length=128))
+        self._file = tempfile.SpooledTemporaryFile(max_size=self.IN_MEMORY)  # noqa: SIM115 - closed by close()
+        self._blocks = 0
+
+    def write(self, block: bytes) -> None:
+        sealed = self._aead.encrypt(struct.pack(">4xQ", self._blocks), block, None)
+        self._file.write(_LENGTH.pack(len(sealed)))
+        self._file.write(sealed)
+        self._blocks += 1
+
+    def blocks(self) -> Iterator[bytes]:
+        self._file.seek(0)
+        for number in range(self._blocks):
+            (length,) = _LENGTH.unpack(self._file.read(_LENGTH.size))
+            yield self._aead.decrypt(struct.pack(">4xQ", number), self._file.read(length), None)
+
+    def close(self) -> None:
+        self._file.close()

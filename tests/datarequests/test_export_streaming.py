@@ -1,0 +1,133 @@
+"""The export reads each model's rows once, in blocks, through PostgreSQL's COPY: every row
+arrives once and in order however many blocks it spans, odd text survives both formats,
+and a failed or abandoned read leaves the connection usable and no half-written file."""
+
+import csv
+import io
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.db import connection, transaction
+from django.utils import timezone
+
+from activity.models import ForumPost, PageView
+from datarequests.exports import export_create, export_dir
+from datarequests.models import Channel, Kind
+from datarequests.services import Requester, data_request_submit
+from privacy_office import subject_sql
+from privacy_office.subject_sql import copy_csv_blocks
+from tests.datarequests.helpers import export_json, export_zip
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def access_request(user):
+    return data_request_submit(
+        requester=Requester(user=user),
+        kind=Kind.ACCESS,
+        jurisdiction_code="EU",
+        channel=Channel.API,
+        now=timezone.now(),
+    )
+
+
+def csv_rows(archive, label):
+    return list(csv.reader(io.StringIO(archive.read(f"csv/{label}.csv").decode("utf-8-sig"))))
+
+
+def test_rows_spanning_many_blocks_arrive_once_and_newest_first(monkeypatch):
+    monkeypatch.setattr(subject_sql, "BLOCK_BYTES", 2_000)  # about 20 rows a block
+    user = UserFactory()
+    start = timezone.now() - timedelta(days=3)
+    PageView.objects.bulk_create(
+        PageView(
+            viewed_at=start + timedelta(minutes=n),
+            visitor_id="v",
+            session_id="s",
+            user=user,
+            path=f"/products/{n}",
+        )
+        for n in range(700)
+    )
+
+    export = export_create(request=access_request(user), now=timezone.now())
+
+    views = export_json(export)["categories"]["browsing"]["models"]["activity.PageView"]["rows"]
+    expected = [f"/products/{n}" for n in reversed(range(700))]
+    assert [row["path"] for row in views] == expected
+    rows = csv_rows(export_zip(export), "activity.PageView")
+    assert rows[0][-1] == "path" and [row[-1] for row in rows[1:]] == expected
+    assert export.row_count >= 700
+
+
+def test_control_characters_and_line_breaks_survive_json_and_csv():
+    odd = 'bell\x07 tab\t "quoted", comma\r\nnew line \\ 梅 😀'
+    user = UserFactory(first_name="")
+    ForumPost.objects.create(author=user, title="", body=odd, posted_at=timezone.now())
+
+    export = export_create(request=access_request(user), now=timezone.now())
+
+    post = export_json(export)["categories"]["activity"]["models"]["activity.ForumPost"]["rows"]
+    assert post == [{"title": "", "body": odd, "posted_at": post[0]["posted_at"]}]
+    assert csv_rows(export_zip(export), "activity.ForumPost")[1][:2] == ["", odd]
+    user_row = export_json(export)["categories"]["registration"]["models"]["accounts.User"]
+    assert user_row["rows"][0]["first_name"] == ""
+
+
+def test_a_failing_query_raises_and_the_connection_stays_usable():
+    with pytest.raises(psycopg.Error, match="division by zero"), transaction.atomic():
+        list(copy_csv_blocks("SELECT 1 / 0", ()))
+
+    assert UserFactory().pk is not None
+    assert not any(t.name == "copy-reader" for t in threading.enumerate())
+
+
+def test_a_read_abandoned_halfway_stops_the_server_and_frees_the_connection():
+    class Abandoned(Exception):
+        pass
+
+    with pytest.raises(Abandoned), transaction.atomic():
+        many = "SELECT n, repeat('x', 100) FROM generate_series(1, 2000000) n"
+        blocks = copy_csv_blocks(many, ())
+        assert next(blocks).startswith(b"1,xxx")
+        blocks.close()
+        raise Abandoned
+
+    assert not any(t.name == "copy-reader" for t in threading.enumerate())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 42")
+        assert cursor.fetchone() == (42,)
+
+
+def test_a_failed_build_leaves_no_file_behind(monkeypatch):
+    user = UserFactory()
+    before = set(export_dir().glob("*.zip.enc"))
+
+    def broken_letter(**kwargs):
+        raise RuntimeError("letter failed")
+
+    monkeypatch.setattr("datarequests.letters.reply_letter_pdf", broken_letter)
+    with pytest.raises(RuntimeError, match="letter failed"):
+        export_create(request=access_request(user), now=timezone.now())
+
+    assert set(export_dir().glob("*.zip.enc")) == before
+
+
+def test_the_zip_opens_with_the_standard_library_and_is_compressed():
+    user = UserFactory()
+    PageView.objects.bulk_create(
+        PageView(viewed_at=timezone.now(), visitor_id="v", session_id="s", user=user, path="/p")
+        for _ in range(500)
+    )
+
+    export = export_create(request=access_request(user), now=timezone.now())
+
+    archive = export_zip(export)
+    assert archive.testzip() is None
+    info = archive.getinfo("csv/activity.PageView.csv")
+    assert info.compress_size < info.file_size / 5
+    assert export.size < Path(export.path).stat().st_size < export.size + 100  # sealed, not padded
