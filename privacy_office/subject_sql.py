@@ -149,7 +149,7 @@ def _receive(raw, statement: str, blocks: queue.Queue, stop: threading.Event) ->
             raise psycopg.Error(result.get_error_message())
         poller = select.poll()
         poller.register(pgconn.socket, select.POLLIN)
-        rows, size, cancelled = [], 0, False
+        rows, cancelled = bytearray(), False
         while True:
             if stop.is_set() and not cancelled:  # the consumer has gone: stop the server
                 raw.cancel_safe()
@@ -158,11 +158,10 @@ def _receive(raw, statement: str, blocks: queue.Queue, stop: threading.Event) ->
             if length > 0:
                 if cancelled:
                     continue
-                rows.append(bytes(data))
-                size += length
-                if size >= BLOCK_BYTES:
-                    blocks.put(b"".join(rows))
-                    rows, size = [], 0
+                rows += data
+                if len(rows) >= BLOCK_BYTES:
+                    blocks.put(bytes(rows))
+                    rows.clear()
             elif length == 0:
                 poller.poll(100)
                 pgconn.consume_input()
@@ -175,7 +174,7 @@ def _receive(raw, statement: str, blocks: queue.Queue, stop: threading.Event) ->
         if error is not None and not stop.is_set():
             raise psycopg.Error(error)
         if rows and not cancelled:
-            blocks.put(b"".join(rows))
+            blocks.put(bytes(rows))
         blocks.put(_END)
     except BaseException as error:  # handed to the consumer, who raises it
         blocks.put(error)

@@ -131,3 +131,21 @@ def test_the_zip_opens_with_the_standard_library_and_is_compressed():
     info = archive.getinfo("csv/activity.PageView.csv")
     assert info.compress_size < info.file_size / 5
     assert export.size < Path(export.path).stat().st_size < export.size + 100  # sealed, not padded
+
+
+def test_the_number_of_statements_does_not_grow_with_the_rows():
+    from django.test.utils import CaptureQueriesContext
+
+    def statements(views: int) -> int:
+        user = UserFactory()
+        PageView.objects.bulk_create(
+            PageView(viewed_at=timezone.now(), visitor_id="v", session_id="s", user=user, path="/")
+            for _ in range(views)
+        )
+        request = access_request(user)
+        with CaptureQueriesContext(connection) as queries:
+            export_create(request=request, now=timezone.now())
+        assert any(q["sql"].startswith("COPY (") for q in queries.captured_queries)
+        return len(queries)
+
+    assert statements(5) == statements(5_000)
