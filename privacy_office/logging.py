@@ -4,8 +4,9 @@ import logging
 import re
 
 # A run of digits, possibly grouped by spaces or dashes; masked when it holds 12 or more
-# digits (card and bank account numbers), left alone when shorter (order numbers, amounts).
-DIGIT_RUN = re.compile(r"\d(?:[ -]?\d){11,}")
+# digits (card and bank account numbers), left alone when shorter (order numbers, amounts)
+# or when it is the fraction of a decimal number (Celery's "succeeded in 0.5871602180005s").
+DIGIT_RUN = re.compile(r"(?<!\d)(?<!\d\.)\d(?:[ -]?\d){11,}")
 EMAIL = re.compile(r"\b([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})\b")
 
 

@@ -136,6 +136,8 @@ def test_log_records_are_masked_by_the_configured_handlers():
         ("acct 6222-0202-0011-2233-445", "acct •••• 3445"),
         ("order 12345 of 3 items", "order 12345 of 3 items"),
         ("mail mei.chen@example.com now", "mail m•••@example.com now"),
+        ("Task export succeeded in 0.5871602180005s", "Task export succeeded in 0.5871602180005s"),
+        ("card:4111111111111111.", "card:•••• 1111."),
     ],
 )
 def test_masking_of_numbers_and_emails_in_text(text, masked):
