@@ -215,8 +215,29 @@ def _recipients(subject) -> list[dict]:
     ]
 
 
-def _compressor():
-    return isal_zlib.compressobj(1, isal_zlib.DEFLATED, -isal_zlib.MAX_WBITS)
+class _Deflate:
+    """ISA-L's raw deflate, fed at least ``MIN_INPUT`` bytes a call: given a small piece
+    first, it compressed everything after it poorly (a CSV of short rows came out 45 times
+    larger than in one call)."""
+
+    MIN_INPUT = 256 * 1024
+
+    def __init__(self) -> None:
+        self._deflate = isal_zlib.compressobj(1, isal_zlib.DEFLATED, -isal_zlib.MAX_WBITS)
+        self._pending = bytearray()
+
+    def compress(self, data: bytes) -> bytes:
+        if not self._pending and len(data) >= self.MIN_INPUT:
+            return self._deflate.compress(data)
+        self._pending += data
+        if len(self._pending) < self.MIN_INPUT:
+            return b""
+        compressed = self._deflate.compress(bytes(self._pending))
+        self._pending.clear()
+        return compressed
+
+    def flush(self) -> bytes:
+        return self._deflate.compress(bytes(self._pending)) + self._deflate.flush()
 
 
 def export_create(*, request, now: datetime):
@@ -245,7 +266,7 @@ def export_create(*, request, now: datetime):
     ]
     try:
         with EncryptingWriter(path) as writer:
-            for chunk in stream_zip(members, chunk_size=BLOCK_BYTES, get_compressobj=_compressor):
+            for chunk in stream_zip(members, chunk_size=BLOCK_BYTES, get_compressobj=_Deflate):
                 writer.write(chunk)
             plain_size = writer.plain_size
     except BaseException:

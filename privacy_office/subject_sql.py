@@ -18,7 +18,7 @@ import psycopg
 from django.conf import settings
 from django.db import connection, models
 from django.db.models import Case, F, Func, Value, When
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 from psycopg import pq
 
@@ -29,35 +29,30 @@ TEXT = models.TextField()
 
 
 class LocalMinute(Func):
-    """``to_char(value AT TIME ZONE <site zone>, 'YYYY-MM-DD HH24:MI')``."""
+    """``YYYY-MM-DD HH:MM`` of a timestamp in the site's time zone: the first 16 characters
+    of its ISO text, which ``copy_csv_blocks`` has PostgreSQL write in that zone (a third
+    of the cost of ``to_char(value AT TIME ZONE zone, ...)``, which looks the zone up per
+    row)."""
 
     output_field = TEXT
-
-    def as_sql(self, compiler, connection, **extra):
-        sql, params = compiler.compile(self.source_expressions[0])
-        return f"to_char({sql} AT TIME ZONE %s, 'YYYY-MM-DD HH24:MI')", [
-            *params,
-            settings.TIME_ZONE,
-        ]
+    template = "left((%(expressions)s)::text, 16)"
 
 
 def display_expression(model: type[models.Model], declared: PersonalField):
-    """Return an SQL expression giving the field as ``display_value`` shows it, or None."""
+    """Return an SQL expression giving the field as ``display_value`` shows it (NULL for
+    an empty value, which CSV writes as an empty field), or None if it is masked."""
     if declared.masked:
         return None
     field = model._meta.get_field(declared.name)
     column = F(declared.name)
     if field.choices:
-        return Coalesce(
-            Case(
-                *[
-                    When(**{declared.name: value}, then=Value(str(label)))
-                    for value, label in field.choices
-                ],
-                default=Cast(column, TEXT),
-                output_field=TEXT,
-            ),
-            Value("", output_field=TEXT),
+        return Case(
+            *[
+                When(**{declared.name: value}, then=Value(str(label)))
+                for value, label in field.choices
+            ],
+            default=Cast(column, TEXT),
+            output_field=TEXT,
         )
     if isinstance(field, models.BooleanField):
         return Case(
@@ -67,12 +62,10 @@ def display_expression(model: type[models.Model], declared: PersonalField):
             output_field=TEXT,
         )
     if isinstance(field, models.DateTimeField):
-        return Coalesce(LocalMinute(column), Value("", output_field=TEXT))
+        return LocalMinute(column)
     if isinstance(field, models.GenericIPAddressField):
-        return Coalesce(
-            Func(column, function="host", output_field=TEXT), Value("", output_field=TEXT)
-        )
-    return Coalesce(Cast(column, TEXT), Value("", output_field=TEXT))
+        return Func(column, function="host", output_field=TEXT)
+    return Cast(column, TEXT)
 
 
 def sql_formattable(declaration: Declaration) -> bool:
@@ -107,6 +100,7 @@ def copy_csv_blocks(sql: str, params: tuple) -> Iterator[bytes]:
     """
     connection.ensure_connection()
     raw = connection.connection
+    saved = _session_set(raw, TimeZone=settings.TIME_ZONE, DateStyle="ISO")
     statement = psycopg.ClientCursor(raw).mogrify(
         f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)",
         params,
@@ -130,6 +124,17 @@ def copy_csv_blocks(sql: str, params: tuple) -> Iterator[bytes]:
             with contextlib.suppress(queue.Empty):
                 blocks.get(timeout=0.1)
         reader.join()
+        if raw.info.transaction_status != pq.TransactionStatus.INERROR:
+            _session_set(raw, **saved)  # else the rollback to come restores them
+
+
+def _session_set(raw, **settings_: str) -> dict[str, str]:
+    """Set PostgreSQL session settings; return their previous values."""
+    previous = {}
+    for name, value in settings_.items():
+        (previous[name],) = raw.execute("SELECT current_setting(%s)", [name]).fetchone()
+        raw.execute("SELECT set_config(%s, %s, false)", [name, value])
+    return previous
 
 
 _END = object()
