@@ -166,7 +166,10 @@ def _json_chunks(request, now: datetime, models: dict[str, ModelRows]) -> Iterat
             separator = b""
             for frame in models[declaration.label].frames():
                 if frame.height:
-                    yield separator + frame.select(names).write_json().encode()[1:-1]
+                    objects = io.BytesIO()
+                    frame.select(names).write_json(objects)
+                    yield separator
+                    yield objects.getbuffer()[1:-1]  # the objects, without the array's brackets
                     separator = b","
             yield b"]}"
             first_model = False
