@@ -18,10 +18,12 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from isal import isal_zlib
 from stream_zip import ZIP_64, stream_zip
@@ -87,14 +89,15 @@ def _csv_blocks(declaration: Declaration, user) -> Iterator[bytes]:
     if sql_formattable(declaration):
         yield from copy_csv_blocks(*subject_values_sql(declaration, user, declaration.fields))
         return
+    # Every value quoted: with "\n" line ends, Python 3.11 leaves a lone "\r" unquoted.
     text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\n")
+    writer = csv.writer(text, lineterminator="\n", quoting=csv.QUOTE_ALL)
     for instance in subject_rows(declaration, user).iterator(chunk_size=CHUNK_ROWS):
         writer.writerow([display_value(instance, d) for d in declaration.fields])
         if text.tell() >= BLOCK_BYTES:
             yield text.getvalue().encode()
             text = io.StringIO()
-            writer = csv.writer(text, lineterminator="\n")
+            writer = csv.writer(text, lineterminator="\n", quoting=csv.QUOTE_ALL)
     if text.tell():
         yield text.getvalue().encode()
 
@@ -123,11 +126,13 @@ class ModelRows:
         import polars as pl  # here, so only the worker that builds exports loads it (34 MB)
 
         counting = not self._read
+        # A header line of our own: polars drops a byte-order mark at the start of its
+        # input, which would take it off a value that begins with one.
+        header = ",".join(self.names).encode() + b"\n"
         for block in self.blocks():
             frame = pl.read_csv(
-                block,
-                has_header=False,
-                new_columns=self.names,
+                header + block,
+                has_header=True,
                 schema=dict.fromkeys(self.names, pl.String),
                 empty_string_is_null=False,
             )
@@ -180,6 +185,7 @@ def _json_chunks(request, now: datetime, models: dict[str, ModelRows]) -> Iterat
 def _csv_chunks(rows: ModelRows) -> Iterator[bytes]:
     yield b"\xef\xbb\xbf" + (",".join(rows.names) + "\n").encode()
     yield from rows.blocks()
+    rows.close()  # the last reader of the spool: free it now, not at the end
 
 
 def _summaries(models: dict[str, ModelRows]) -> list[ModelSummary]:
@@ -281,8 +287,9 @@ def export_create(*, request, now: datetime):
     summaries = _summaries(models)
     old = Export.objects.filter(request=request).first()
     if old is not None:
-        Path(old.path).unlink(missing_ok=True)
         old.delete()
+        # Only once committed: rolled back, the old row comes back and needs its file.
+        transaction.on_commit(partial(Path(old.path).unlink, missing_ok=True))
     return Export.objects.create(
         request=request,
         path=str(path),

@@ -96,50 +96,67 @@ class EncryptingWriter:
 
 
 def decrypted_chunks(path: Path) -> Iterator[bytes]:
-    """Yield the plain bytes of an encrypted file, one chunk at a time."""
-    with path.open("rb") as handle:
-        header = handle.read(len(MAGIC) + 16)
-        if not header.startswith(MAGIC):
-            handle.seek(0)
-            yield from _fernet_chunks(handle)
-            return
-        key_id, file_id = header[len(MAGIC) : -8], header[-8:]
-        aead = next((aead for known, aead in _keys() if known == key_id), None)
-        if aead is None:
-            raise ImproperlyConfigured(
-                f"{path.name} was encrypted with a key no longer in FIELD_ENCRYPTION_KEYS."
-            )
-        number = 0
-        next_header = handle.read(_LENGTH.size)
-        while next_header:
-            (length,) = _LENGTH.unpack(next_header)
+    """Return the plain bytes of an encrypted file as an iterator of chunks.
+
+    The header and the key are checked at once, so a file no configured key opens fails
+    here rather than halfway through a download; damage found later raises ``ValueError``.
+    """
+    handle = path.open("rb")
+    header = handle.read(len(MAGIC) + 16)
+    if not header.startswith(MAGIC):
+        handle.seek(0)
+        return _fernet_chunks(handle)
+    key_id = header[len(MAGIC) : -8]
+    aead = next((aead for known, aead in _keys() if known == key_id), None)
+    if aead is None:
+        handle.close()
+        raise ImproperlyConfigured(
+            f"{path.name} was encrypted with a key no longer in FIELD_ENCRYPTION_KEYS."
+        )
+    return _gcm_chunks(handle, path.name, header, aead)
+
+
+def _gcm_chunks(handle, name: str, header: bytes, aead: AESGCM) -> Iterator[bytes]:
+    damaged = ValueError(f"{name} is damaged or incomplete.")
+    file_id = header[-8:]
+    with handle:
+        number, last_seen = 0, False
+        prefix = handle.read(_LENGTH.size)
+        while prefix:
+            if len(prefix) < _LENGTH.size:
+                raise damaged
+            (length,) = _LENGTH.unpack(prefix)
             sealed = handle.read(length)
-            next_header = handle.read(_LENGTH.size)
+            prefix = handle.read(_LENGTH.size)
             nonce = file_id + struct.pack(">I", number)
             try:
-                yield aead.decrypt(nonce, sealed, _associated(header, last=not next_header))
+                yield aead.decrypt(nonce, sealed, _associated(header, last=not prefix))
             except InvalidTag as error:
-                raise ValueError(f"{path.name} is damaged or incomplete.") from error
+                raise damaged from error
+            last_seen = not prefix
             number += 1
+        if not last_seen:  # cut right after the header
+            raise damaged
 
 
 def _fernet_chunks(handle) -> Iterator[bytes]:
     decryptor = cipher()
-    while header := handle.read(_LENGTH.size):
-        (length,) = _LENGTH.unpack(header)
-        yield decryptor.decrypt(handle.read(length))
+    with handle:
+        while header := handle.read(_LENGTH.size):
+            (length,) = _LENGTH.unpack(header)
+            yield decryptor.decrypt(handle.read(length))
 
 
 class Spool:
     """A temporary store of byte blocks, read back once in order, for work that must be
     written later (one model's CSV while its JSON is written first).
 
-    Blocks stay in memory up to a few MiB and then go to an unnamed temporary file,
+    Blocks stay in memory up to 1 MiB and then go to an unnamed temporary file,
     encrypted under a key that only this object holds: nothing readable is left on
     disk, even if the process dies.
     """
 
-    IN_MEMORY = 4 * 1024 * 1024
+    IN_MEMORY = 1024 * 1024
 
     def __init__(self) -> None:
         self._aead = AESGCM(AESGCM.generate_key(bit_length=128))

@@ -8,6 +8,7 @@ email), and which fields are personal and how they are shown.
 from __future__ import annotations
 
 import datetime
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -133,6 +134,8 @@ def display_value(instance: models.Model, declared: PersonalField) -> str:
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, datetime.date | Decimal):
         return str(value)
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
     return str(value)
 
 

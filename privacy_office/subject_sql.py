@@ -40,10 +40,13 @@ class LocalMinute(Func):
 
 def display_expression(model: type[models.Model], declared: PersonalField):
     """Return an SQL expression giving the field as ``display_value`` shows it (NULL for
-    an empty value, which CSV writes as an empty field), or None if it is masked."""
+    an empty value, which CSV writes as an empty field), or None where only Python can:
+    masked fields, JSON and arrays."""
     if declared.masked:
         return None
     field = model._meta.get_field(declared.name)
+    if isinstance(field, models.JSONField) or field.get_internal_type() == "ArrayField":
+        return None  # PostgreSQL's text of these differs from the JSON Python writes
     column = F(declared.name)
     if field.choices:
         return Case(
@@ -69,7 +72,10 @@ def display_expression(model: type[models.Model], declared: PersonalField):
 
 
 def sql_formattable(declaration: Declaration) -> bool:
-    return all(not declared.masked for declared in declaration.fields)
+    return all(
+        display_expression(declaration.model, declared) is not None
+        for declared in declaration.fields
+    )
 
 
 def subject_values_sql(
@@ -100,13 +106,19 @@ def copy_csv_blocks(sql: str, params: tuple) -> Iterator[bytes]:
     """
     connection.ensure_connection()
     raw = connection.connection
-    saved = _session_set(raw, TimeZone=settings.TIME_ZONE, DateStyle="ISO")
+    # The COPY runs in a savepoint (or a transaction of its own) that is rolled back after:
+    # a read stopped halfway is cancelled, which must not abort the caller's transaction,
+    # and the session settings below last only until then.
+    inside = raw.info.transaction_status == pq.TransactionStatus.INTRANS
+    begin, end = (SAVEPOINT, UNDO_SAVEPOINT) if inside else ("BEGIN", "ROLLBACK")
     statement = psycopg.ClientCursor(raw).mogrify(
+        f"{begin}; SET LOCAL TimeZone TO %s; SET LOCAL DateStyle TO ISO; "
         f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)",
-        params,
+        (settings.TIME_ZONE, *params),
     )
     if connection.queries_logged:
         connection.queries_log.append({"sql": statement, "time": "0.000"})
+        connection.queries_log.append({"sql": end, "time": "0.000"})
     blocks: queue.Queue = queue.Queue(maxsize=4)
     stop = threading.Event()
     reader = threading.Thread(
@@ -116,7 +128,8 @@ def copy_csv_blocks(sql: str, params: tuple) -> Iterator[bytes]:
     try:
         while (block := blocks.get()) is not _END:
             if isinstance(block, BaseException):
-                raise block
+                with connection.wrap_database_errors:  # as Django's own queries raise
+                    raise block
             yield block
     finally:
         stop.set()
@@ -124,20 +137,35 @@ def copy_csv_blocks(sql: str, params: tuple) -> Iterator[bytes]:
             with contextlib.suppress(queue.Empty):
                 blocks.get(timeout=0.1)
         reader.join()
-        if raw.info.transaction_status != pq.TransactionStatus.INERROR:
-            _session_set(raw, **saved)  # else the rollback to come restores them
+        _finish(raw, end)
 
 
-def _session_set(raw, **settings_: str) -> dict[str, str]:
-    """Set PostgreSQL session settings; return their previous values."""
-    previous = {}
-    for name, value in settings_.items():
-        (previous[name],) = raw.execute("SELECT current_setting(%s)", [name]).fetchone()
-        raw.execute("SELECT set_config(%s, %s, false)", [name, value])
-    return previous
+SAVEPOINT = "SAVEPOINT copy_csv_blocks"
+UNDO_SAVEPOINT = "ROLLBACK TO SAVEPOINT copy_csv_blocks; RELEASE SAVEPOINT copy_csv_blocks"
+
+
+def _finish(raw, end: str) -> None:
+    """Undo the COPY's savepoint or transaction; close the connection if it is stuck."""
+    if raw.info.transaction_status == pq.TransactionStatus.ACTIVE:
+        connection.close()  # still mid-COPY after a failure: no one can use it any more
+        return
+    result = raw.pgconn.exec_(end.encode())
+    if result.status != pq.ExecStatus.COMMAND_OK:
+        connection.close()
+        raise _error(result)
 
 
 _END = object()
+
+
+def _error(result) -> psycopg.Error:
+    """The psycopg exception for a failed result (``DataError`` for a division by zero…)."""
+    state = (result.error_field(pq.DiagnosticField.SQLSTATE) or b"").decode()
+    try:
+        kind = psycopg.errors.lookup(state)
+    except KeyError:
+        kind = psycopg.DatabaseError
+    return kind(result.get_error_message())
 
 
 def _receive(raw, statement: str, blocks: queue.Queue, stop: threading.Event) -> None:
@@ -148,10 +176,12 @@ def _receive(raw, statement: str, blocks: queue.Queue, stop: threading.Event) ->
     try:
         pgconn.send_query(statement.encode())
         result = pgconn.get_result()
+        while result.status == pq.ExecStatus.COMMAND_OK:  # the statements before the COPY
+            result = pgconn.get_result()
         if result.status != pq.ExecStatus.COPY_OUT:
             while pgconn.get_result() is not None:  # leave the connection ready for the next
                 pass
-            raise psycopg.Error(result.get_error_message())
+            raise _error(result)
         poller = select.poll()
         poller.register(pgconn.socket, select.POLLIN)
         rows, cancelled = bytearray(), False
@@ -175,9 +205,9 @@ def _receive(raw, statement: str, blocks: queue.Queue, stop: threading.Event) ->
         error = None
         while (result := pgconn.get_result()) is not None:
             if result.status == pq.ExecStatus.FATAL_ERROR and error is None:
-                error = result.get_error_message()
+                error = _error(result)
         if error is not None and not stop.is_set():
-            raise psycopg.Error(error)
+            raise error
         if rows and not cancelled:
             blocks.put(bytes(rows))
         blocks.put(_END)

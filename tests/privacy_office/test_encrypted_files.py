@@ -109,3 +109,25 @@ def test_a_spool_gives_its_blocks_back_in_order_and_keeps_nothing_readable(tmp_p
     spool._file.seek(0)
     assert b"block 1: Mei" not in spool._file.read()
     spool.close()
+
+
+def test_a_file_cut_to_its_header_or_inside_a_length_is_refused(tmp_path):
+    path = tmp_path / "export.zip.enc"
+    write(path)
+    header, sealed = records(path)
+
+    path.write_bytes(header)
+    with pytest.raises(ValueError, match="damaged or incomplete"):
+        b"".join(decrypted_chunks(path))
+    path.write_bytes(header + sealed[0] + sealed[1][:2])
+    with pytest.raises(ValueError, match="damaged or incomplete"):
+        b"".join(decrypted_chunks(path))
+
+
+def test_a_missing_key_is_reported_before_any_byte_is_served(tmp_path, settings):
+    path = tmp_path / "export.zip.enc"
+    write(path)
+    settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+
+    with pytest.raises(ImproperlyConfigured):
+        decrypted_chunks(path)  # not iterated: the check is on the call
