@@ -100,6 +100,7 @@ class LetterForm(forms.ModelForm):
             "jurisdiction",
             "requester",
             "minor",
+            "minor_named",
             "guardianship_document",
             "requester_name",
             "requester_email",
@@ -213,6 +214,7 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
             "jurisdiction",
             "requester",
             "minor",
+            "minor_named",
             "guardianship_document",
             "requester_name",
             "requester_email",
@@ -339,6 +341,7 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
                 method=text,
                 now=now,
                 guardianship_document=request.FILES.get("document"),
+                minor_name=request.POST.get("minor", ""),
             ),
             "paid": lambda: services.fee_settle(
                 request_id=request_id, actor=actor, waived=False, note=text, now=now

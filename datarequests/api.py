@@ -130,6 +130,7 @@ class RequestsAPI(APIView):
                 details=data.get("details", ""),
                 corrections=data.get("corrections", []),
                 minor=account_named(data.get("minor", "")),
+                minor_named=data.get("minor", ""),
                 language=request.user.preferred_language,
                 now=timezone.now(),
             )

@@ -166,6 +166,15 @@ class DataRequest(models.Model):
         related_name="+",
         verbose_name=_("minor whose data is to be deleted"),
     )
+    minor_named = models.CharField(
+        _("minor as the guardian named them"),
+        max_length=254,
+        blank=True,
+        help_text=_(
+            "Kept as given: an unknown name is not refused at the door, which would "
+            "tell the asker whether an account exists. Staff link the account."
+        ),
+    )
     guardianship_document = models.FileField(
         _("proof of guardianship"),
         upload_to="guardianship/",

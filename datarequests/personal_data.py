@@ -45,6 +45,7 @@ declare(
         record("requester_email"),
         record("requester_phone"),
         record("postal_address"),
+        record("minor_named"),
         record("language"),
         record("details"),
         record("letter_scan"),

@@ -43,6 +43,10 @@ from privacy_office.subject_data import ContactPerson, subject_rows
 
 UNKNOWN_JURISDICTION = _("Unknown jurisdiction %(code)s; choose one of %(known)s.")
 NO_MINOR = _("Name the minor's account: their user name or email address.")
+NO_SUCH_MINOR = _(
+    "No account has the user name or email address “%(name)s”. Enter the minor's account as "
+    "you found it, or refuse the request."
+)
 NO_GUARDIANSHIP_PROOF = _(
     "Attach the proof of guardianship (a PDF, JPEG or PNG) before verifying this request."
 )
@@ -176,6 +180,7 @@ def data_request_submit(
     received_at: datetime | None = None,
     letter_scan=None,
     minor=None,
+    minor_named: str = "",
     guardianship_document=None,
     now: datetime,
 ) -> DataRequest:
@@ -191,7 +196,8 @@ def data_request_submit(
         raise ValidationError(
             {"jurisdiction": UNKNOWN_JURISDICTION % {"code": jurisdiction_code, "known": known}}
         )
-    if kind == Kind.GUARDIAN_DELETION and minor is None:
+    minor_named = (minor_named or (minor.get_username() if minor else "")).strip()[:254]
+    if kind == Kind.GUARDIAN_DELETION and minor is None and not minor_named:
         raise ValidationError({"minor": NO_MINOR})
     corrections = list(corrections)
     if kind == Kind.CORRECTION and not corrections:
@@ -213,6 +219,7 @@ def data_request_submit(
         details=details,
         received_at=received_at or now,
         minor=minor if kind == Kind.GUARDIAN_DELETION else None,
+        minor_named=minor_named if kind == Kind.GUARDIAN_DELETION else "",
     )
     if letter_scan is not None:
         request.letter_scan = letter_scan
@@ -264,20 +271,36 @@ def _enqueue_fulfilment(request_id: int) -> None:
 
 @transaction.atomic
 def identity_verify(
-    *, request_id: int, actor, method: str, now: datetime, guardianship_document=None
+    *,
+    request_id: int,
+    actor,
+    method: str,
+    now: datetime,
+    guardianship_document=None,
+    minor_name: str = "",
 ) -> DataRequest:
-    """Record how staff checked the requester's identity; the fee is assessed next."""
+    """Record how staff checked the requester's identity; the fee is assessed next.
+
+    For a guardian's request whose minor was not found by the name given, staff name the
+    account here (``minor_name``: a user name or email address)."""
+    from datarequests.selectors import account_named
+
     if not method.strip():
         raise ValidationError({"method": _("Say how identity was checked.")})
     request = _locked(request_id, [Status.AWAITING_IDENTITY])
     if request.kind == Kind.GUARDIAN_DELETION:
+        if request.minor is None:
+            name = (minor_name or request.minor_named).strip()
+            request.minor = account_named(name)
+            if request.minor is None:
+                raise ValidationError({"minor": NO_SUCH_MINOR % {"name": name}})
         if guardianship_document is not None:
             request.guardianship_document = guardianship_document
         if not request.guardianship_document:
             raise ValidationError({"document": NO_GUARDIANSHIP_PROOF})
         request.full_clean(exclude=["minor", "requester", "jurisdiction"])
     request.identity_method = method
-    request.save(update_fields=["identity_method", "guardianship_document"])
+    request.save(update_fields=["identity_method", "guardianship_document", "minor"])
     _record(request, status=Status.ASSESSING_FEE, actor=actor, reason=method, now=now)
     _enqueue_assessment(request.pk)
     return request

@@ -66,13 +66,76 @@ def test_nothing_is_erased_before_the_guardian_and_guardianship_are_verified(cli
     assert DataRequest.objects.get(pk=request.pk).status == Status.AWAITING_IDENTITY
 
 
-def test_an_unknown_minor_is_refused_clearly(client):
-    response = ask(client, UserFactory(), minor_name="nobody-by-that-name")
+def test_the_answer_does_not_tell_whether_the_minor_has_an_account(client, minor):
+    known = ask(client, UserFactory(), minor_name="young")
+    unknown = ask(client, UserFactory(), minor_name="nobody-by-that-name")
 
-    assert response.status_code == 400
-    assert (
-        response.json()["detail"] == "Name the minor's account: their user name or email address."
+    assert known.status_code == unknown.status_code == 201
+    assert set(known.json()) == set(unknown.json())
+    assert "young" not in known.content.decode()
+    for response in (known, unknown):
+        assert response.json()["status"] == Status.AWAITING_IDENTITY
+    assert DataRequest.objects.get(pk=unknown.json()["id"]).minor_named == "nobody-by-that-name"
+
+
+def test_a_guardian_who_names_no_one_is_asked_to(client):
+    blank = ask(client, UserFactory(), minor_name="  ")
+    client.force_login(UserFactory())
+    missing = client.post(
+        reverse("api-requests"),
+        {"kind": "guardian_deletion", "jurisdiction": "HK"},
+        content_type="application/json",
     )
+
+    assert blank.status_code == missing.status_code == 400
+    assert blank.json()["fields"]["minor"]
+    assert missing.json()["fields"]["minor"] == [
+        "Name the minor's account: their user name or email address."
+    ]
+
+
+def test_staff_link_the_account_when_the_name_given_matched_none(
+    client, minor, django_capture_on_commit_callbacks
+):
+    request_id = ask(client, UserFactory(), minor_name="Young One").json()["id"]
+
+    with pytest.raises(ValidationError, match="No account has the user name or email address"):
+        services.identity_verify(
+            request_id=request_id,
+            actor=None,
+            method="mother's ID seen",
+            now=timezone.now(),
+            guardianship_document=proof(),
+        )
+    assert DataRequest.objects.get(pk=request_id).status == Status.AWAITING_IDENTITY
+    assert PageView.objects.filter(user=minor).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.identity_verify(
+            request_id=request_id,
+            actor=None,
+            method="mother's ID seen",
+            now=timezone.now(),
+            guardianship_document=proof(),
+            minor_name=minor.email,
+        )
+
+    request = DataRequest.objects.get(pk=request_id)
+    assert request.minor == minor and request.status == Status.FULFILLED
+    assert not PageView.objects.filter(user=minor).exists()
+
+
+def test_the_admin_asks_staff_for_the_account_only_when_none_was_found(client, minor, staff_user):
+    unknown = ask(client, UserFactory(), minor_name="Young One").json()["id"]
+    known = ask(client, UserFactory(), minor_name="young").json()["id"]
+    client.force_login(staff_user)
+
+    def page(request_id):
+        url = reverse("admin:datarequests_datarequest_change", args=[request_id])
+        return client.get(url).content.decode()
+
+    assert 'name="minor" value="Young One"' in page(unknown)
+    assert 'name="minor"' not in page(known)
 
 
 def test_verified_deletion_erases_every_category_and_leaves_a_tombstone(
