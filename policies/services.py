@@ -61,18 +61,29 @@ def _forget_cookie_version() -> None:
     declarations_version_forget()
 
 
-def policy_notices_send(*, version_id: int, now_fn, batch: int = BATCH) -> int:
+def policy_notices_send(
+    *, version_id: int, now_fn, batch: int = BATCH, until: datetime | None = None
+) -> int:
     """Tell every active user about a published version, in batches; return how many were sent.
 
     Each user is claimed (a unique row) before the email and marked sent right after it,
     so a rerun after a worker died sends to those never claimed, and to those whose claim
-    expired unsent — never twice to a user whose email was marked sent.
+    expired unsent — never twice to a user whose email was marked sent. Past ``until``
+    (a task's time budget) the rest is handed to a new task after the current batch.
     """
+    from policies.tasks import policy_notices_send_task
+
     version = PolicyVersion.objects.get(pk=version_id)
     users = get_user_model().objects.filter(is_active=True).exclude(email="")
     sent = 0
     while True:
         now = now_fn()
+        if until is not None and now >= until:
+            policy_notices_send_task.delay(version_id)
+            logger.info(
+                "Policy notices %s: %s sent in this run, the rest in a new one", version.pk, sent
+            )
+            return sent
         with transaction.atomic():
             done = PolicyNotice.objects.filter(version=version, user=OuterRef("pk")).filter(
                 Q(sent_at__isnull=False) | Q(claimed_at__gte=now - CLAIM_LEASE)

@@ -166,3 +166,28 @@ def test_only_the_privacy_officer_publishes(client):
     assert refused.status_code == 403
     version.refresh_from_db()
     assert version.published_at is not None
+
+
+def test_a_fan_out_past_its_time_budget_hands_the_rest_to_a_new_task(monkeypatch):
+    from policies import tasks
+
+    users = [UserFactory() for _ in range(5)]
+    version = new_version()
+    version.published_at = timezone.now()
+    version.save()
+    start = timezone.now()
+    clock = iter(start + timedelta(minutes=n) for n in range(100))  # a minute per batch
+    queued = []
+    monkeypatch.setattr(tasks.policy_notices_send_task, "delay", queued.append)
+
+    first = policy_notices_send(
+        version_id=version.pk,
+        now_fn=lambda: next(clock),
+        batch=2,
+        until=start + timedelta(minutes=1, seconds=30),
+    )
+
+    assert first == 2 and queued == [version.pk]
+    rest = policy_notices_send(version_id=version.pk, now_fn=timezone.now, batch=2)
+    assert rest == 3
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users)
