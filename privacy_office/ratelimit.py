@@ -24,12 +24,20 @@ TOO_MANY = _("Too many attempts. Please try again in %(seconds)s seconds.")
 BY_VISITOR = {"consent"}
 
 
+# Scopes counted per signed-in person: many people share one office's address.
+BY_USER = {"request"}
+
+
 def client_key(request, scope: str = "") -> str:
-    """The visitor's id where the browser sent one, else the client's address.
+    """The signed-in person for per-person scopes, the visitor's id where the browser sent
+    one, else the client's address.
 
     (A client that keeps no cookies gets a new visitor id on every request, so for it
     the address is the only stable key.)
     """
+    user = getattr(request, "user", None)
+    if scope in BY_USER and user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
     if (
         scope in BY_VISITOR
         and getattr(request, "visitor_id", "")
@@ -83,7 +91,7 @@ class ScopeThrottle(BaseThrottle):
         scope = getattr(view, "rate_scope", None)
         if scope is None or request.method in ("GET", "HEAD", "OPTIONS"):
             return True
-        self.wait_seconds = seconds_to_wait(scope, client_key(request._request, scope))
+        self.wait_seconds = seconds_to_wait(scope, client_key(request, scope))  # DRF's user
         return self.wait_seconds == 0
 
     def wait(self):

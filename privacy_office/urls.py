@@ -48,3 +48,8 @@ urlpatterns = [
     # The split view serves its script as a file, so the page works under the CSP.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+handler400 = "privacy_office.errors.bad_request"
+handler403 = "privacy_office.errors.permission_denied"
+handler404 = "privacy_office.errors.page_not_found"
+handler500 = "privacy_office.errors.server_error"

@@ -123,13 +123,15 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Rate limits: (requests, seconds) per scope; over it, HTTP 429 with Retry-After.
-RATE_LIMITS = {
-    "login": (10, 60),
-    "register": (5, 60 * 60),
+RATE_LIMITS = {  # (uses, seconds); sign-in and registration per address, requests per person
+    "login": (30, 60),
+    "register": (20, 60 * 60),
     "request": (10, 60 * 60),
     "consent": (30, 60),
 }
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+# A browsing-ingest batch of 10,000 rows is about 3 MB; long paths can make it several times that.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -145,7 +147,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_VERBOSE = False
 
 # Sessions end after this long without a request; sooner, and at browser

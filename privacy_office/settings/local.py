@@ -4,7 +4,9 @@ from privacy_office.settings.base import *  # noqa: F403
 from privacy_office.settings.base import broker_url, cache_settings, database_settings
 from privacy_office.settings.environment import env_bool, env_list, env_str
 
-DEBUG = env_bool("DEBUG", True)
+# Off by default: the demo is the product, and Django's debug pages would show its settings
+# and every URL to anyone who mistypes one. DEBUG=1 turns them on for development.
+DEBUG = env_bool("DEBUG", False)
 # Development-only values, refused by production settings.
 SECRET_KEY = env_str("SECRET_KEY", "django-insecure-local-development-only-key")
 FIELD_ENCRYPTION_KEYS = env_list(

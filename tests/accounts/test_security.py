@@ -28,6 +28,7 @@ def test_five_failed_sign_ins_lock_the_account_for_that_connection(client):
     assert fifth.status_code == 429
     assert then_right.status_code == 429
     assert "try again in 15 minutes" in then_right.content.decode()
+    assert then_right["Retry-After"] == "900"
     assert "_auth_user_id" not in client.session
 
 
@@ -39,6 +40,8 @@ def test_the_api_token_endpoint_is_locked_out_too(client):
     response = client.post(reverse("api-token"), {"username": user.username, "password": PASSWORD})
 
     assert response.status_code == 429
+    assert response["Retry-After"] == "900"
+    assert "try again in 15 minutes" in response.json()["detail"]
 
 
 def test_a_token_signs_an_api_client_in(client):

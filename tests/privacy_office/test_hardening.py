@@ -159,3 +159,16 @@ def test_a_pdf_named_as_a_web_page_is_refused(client):
 
     assert "Only PDF, JPEG or PNG files are accepted" in response.content.decode()
     assert not DataRequest.objects.exists()
+
+
+def test_request_limits_count_each_person_not_the_shared_office_address(client, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "request": (1, 3600)}
+    body = {"kind": "access", "jurisdiction": "EU"}
+    answers = []
+    for person in (UserFactory(), UserFactory()):  # the same address, two colleagues
+        client.force_login(person)
+        answers.append(client.post(reverse("api-requests"), body, content_type="application/json"))
+    again = client.post(reverse("api-requests"), body, content_type="application/json")
+
+    assert [a.status_code for a in answers] == [201, 201]
+    assert again.status_code == 429

@@ -1,0 +1,46 @@
+"""Error answers: JSON under /api/ (as the API's own errors are), pages elsewhere."""
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.views import defaults
+
+
+def _api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def bad_request(request, exception):
+    if isinstance(exception, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+        detail = _("The request is larger than %(limit)s MB; send less at a time.") % {
+            "limit": limit
+        }
+        if _api(request):
+            return JsonResponse({"detail": detail}, status=413)
+        return defaults.bad_request(request, exception)
+    if _api(request):
+        return JsonResponse({"detail": _("The request could not be read.")}, status=400)
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception):
+    if _api(request):
+        return JsonResponse({"detail": _("You do not have permission to do this.")}, status=403)
+    return defaults.permission_denied(request, exception)
+
+
+def page_not_found(request, exception):
+    if _api(request):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if _api(request):
+        return JsonResponse(
+            {"detail": _("Something went wrong on our side; please try again later.")},
+            status=500,
+        )
+    return defaults.server_error(request)
