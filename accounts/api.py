@@ -62,7 +62,7 @@ class RegisterAPI(APIView):
         summary="Register (A.2); mandatory fields enforced (A.8), under 18 refused (F)",
     )
     def post(self, request):
-        values, errors = form_values(request.data)
+        values, errors = form_values(request.data, RegistrationForm)
         if errors:
             return values_error_response(errors)
         form = RegistrationForm(data=values)
@@ -88,7 +88,7 @@ class MeAPI(APIView):
         responses={200: RegistrationInformationSerializer, 400: ErrorSerializer},
     )
     def patch(self, request):
-        values, errors = form_values(request.data)
+        values, errors = form_values(request.data, RegistrationInformationForm)
         if errors:
             return values_error_response(errors)
         unknown = sorted(set(values) - set(EDITABLE_FIELDS))

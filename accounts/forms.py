@@ -11,6 +11,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from accounts.age import is_minor
 from accounts.models import REGISTRATION_FIELDS, MarketingChannel, User
@@ -22,6 +23,9 @@ MINOR_REFUSED = _(
     "(privacy policy, section F). If you gave only your year of birth and are already 18, "
     "give your full date of birth."
 )
+EARLIEST_BIRTH_YEAR = 1900
+BIRTH_YEAR_RANGE = _("Give a year between %(earliest)s and %(latest)s.")
+UNKNOWN_COUNTRY = _("%(code)s is not a country code; use the two-letter ISO code, such as CN.")
 BIRTH_IN_FUTURE = _("A date of birth cannot be in the future.")
 BIRTH_MISMATCH = _("The year of birth does not match the date of birth.")
 
@@ -69,7 +73,19 @@ class RegistrationInformationForm(forms.ModelForm):
         return self.cleaned_data.get("preferred_language") or settings.LANGUAGE_CODE
 
     def clean_country(self):
-        return (self.cleaned_data.get("country") or "").upper()
+        code = (self.cleaned_data.get("country") or "").strip().upper()
+        if code and code not in dict(countries):
+            raise forms.ValidationError(UNKNOWN_COUNTRY % {"code": code})
+        return code
+
+    def clean_birth_year(self):
+        year = self.cleaned_data.get("birth_year")
+        if year is not None and not EARLIEST_BIRTH_YEAR <= year <= timezone.localdate().year:
+            raise forms.ValidationError(
+                BIRTH_YEAR_RANGE
+                % {"earliest": EARLIEST_BIRTH_YEAR, "latest": timezone.localdate().year}
+            )
+        return year
 
     def clean(self):
         cleaned = super().clean()

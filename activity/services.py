@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -129,13 +130,27 @@ def browsing_ingest(
 
 def _batches(rows: Iterable[dict], size: int, *, now: datetime) -> Iterator[list[tuple]]:
     batch: list[tuple] = []
+    first_line = 1
     for line, row in enumerate(rows, start=1):
         batch.append(_clean_row(line, row, now=now))
         if len(batch) == size:
-            yield batch
-            batch = []
+            yield _users_known(batch, first_line)
+            batch, first_line = [], line + 1
     if batch:
-        yield batch
+        yield _users_known(batch, first_line)
+
+
+USER_ID = 3  # the column of user_id in a cleaned row
+
+
+def _users_known(batch: list[tuple], first_line: int) -> list[tuple]:
+    """The batch, if every user_id in it is an account (the table has no foreign key)."""
+    ids = {row[USER_ID] for row in batch if row[USER_ID] is not None}
+    known = set(get_user_model().objects.filter(pk__in=ids).values_list("pk", flat=True))
+    for offset, row in enumerate(batch):
+        if row[USER_ID] is not None and row[USER_ID] not in known:
+            raise IngestError(first_line + offset, _("user_id is not the id of an account"))
+    return batch
 
 
 def browsing_partitions_maintain(*, today: date) -> tuple[list[str], list[str]]:

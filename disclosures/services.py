@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
@@ -49,6 +50,8 @@ def _clean(number: int, row: Mapping, recipients: dict[str, Recipient], users) -
         disclosed_at = None
     if disclosed_at is None or disclosed_at.tzinfo is None:
         raise problem(_("disclosed_at must be a date and time with a time zone"))
+    if disclosed_at > timezone.now() + timedelta(days=1):
+        raise problem(_("disclosed_at is in the future"))
     return Disclosure(
         recipient=recipient,
         subject_id=subject_id,

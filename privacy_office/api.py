@@ -1,7 +1,7 @@
 """Shared pieces of the JSON API: error bodies a person can act on."""
 
 from django import forms
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -36,20 +36,25 @@ class HealthAPI(APIView):
 
 
 NOT_AN_OBJECT = _("Send a JSON object.")
+NOT_A_BOOLEAN = _("Give true or false.")
 NOT_A_VALUE = _("Give a single value here: text, a number, true or false.")
 
 
-def form_values(data) -> tuple[dict, dict[str, list[str]]]:
+def form_values(data, form_class=None) -> tuple[dict, dict[str, list[str]]]:
     """Return JSON input as form data (numbers as text) and the fields that hold no single value.
 
     Django's form fields expect text; a number, true/false or a list where a date is due
-    would otherwise end in a server error instead of a message.
+    would otherwise end in a server error instead of a message. A yes/no field of
+    ``form_class`` takes JSON true or false only (a form would read "maybe" as yes).
     """
     if not isinstance(data, dict):
         return {}, {"__all__": [str(NOT_AN_OBJECT)]}
+    fields = form_class.base_fields if form_class is not None else {}
     values, errors = {}, {}
     for name, value in data.items():
-        if isinstance(value, dict | list):
+        if isinstance(fields.get(name), forms.BooleanField) and not isinstance(value, bool):
+            errors[name] = [str(NOT_A_BOOLEAN)]
+        elif isinstance(value, dict | list):
             errors[name] = [str(NOT_A_VALUE)]
         elif isinstance(value, bool):
             values[name] = "true" if value else "false"

@@ -145,6 +145,7 @@ def test_the_marketplace_records_disclosures_through_the_api(recipients, client)
         ({"categories": ["secrets"]}, "categories must list some of"),
         ({"purpose": "B10"}, "purpose must be one of B1 to B9"),
         ({"disclosed_at": "yesterday"}, "disclosed_at must be a date and time"),
+        ({"disclosed_at": "2099-01-01T00:00:00Z"}, "disclosed_at is in the future"),
     ],
 )
 def test_bad_disclosures_are_refused_whole(recipients, client, change, message):

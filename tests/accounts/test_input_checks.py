@@ -1,0 +1,83 @@
+"""Input a form would quietly misread is refused with a clear message: "maybe" is not yes,
+1800 is not a year of birth, XX is not a country."""
+
+import pytest
+from django.urls import reverse
+
+from activity.models import PageView
+from activity.services import IngestError, browsing_ingest
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("value", ["maybe", 123, "yes", None])
+def test_a_yes_no_field_takes_true_or_false_only(client, value):
+    user = UserFactory(notify_by_email=False)
+    client.force_login(user)
+
+    response = client.patch(
+        reverse("api-me"), {"notify_by_email": value}, content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"notify_by_email": ["Give true or false."]}
+    user.refresh_from_db()
+    assert user.notify_by_email is False
+
+
+def test_true_and_false_still_work(client):
+    user = UserFactory(notify_by_email=False)
+    client.force_login(user)
+
+    response = client.patch(
+        reverse("api-me"), {"notify_by_email": True}, content_type="application/json"
+    )
+
+    assert response.status_code == 200 and response.json()["notify_by_email"] is True
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"birth_year": 1800}, "birth_year", "Give a year between 1900 and"),
+        ({"birth_year": 2999}, "birth_year", "Give a year between 1900 and"),
+        ({"country": "XX"}, "country", "XX is not a country code"),
+    ],
+)
+def test_impossible_years_and_countries_are_refused(client, change, field, message):
+    user = UserFactory(country="CN")
+    client.force_login(user)
+
+    response = client.patch(reverse("api-me"), change, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json()["fields"][field][0].startswith(message)
+    user.refresh_from_db()
+    assert user.country == "CN"
+
+
+def test_a_lower_case_country_code_is_taken(client):
+    user = UserFactory(country="CN")
+    client.force_login(user)
+
+    response = client.patch(reverse("api-me"), {"country": "hk"}, content_type="application/json")
+
+    assert response.status_code == 200 and response.json()["country"] == "HK"
+
+
+def test_ingest_refuses_a_user_id_that_is_no_account_and_stores_nothing():
+    from django.utils import timezone
+
+    user = UserFactory()
+    now = timezone.now()
+    rows = [
+        {"viewed_at": now.isoformat(), "visitor_id": "v", "path": "/", "user_id": user.pk},
+        {"viewed_at": now.isoformat(), "visitor_id": "v", "path": "/", "user_id": 99_999_999},
+    ]
+
+    with pytest.raises(IngestError) as error:
+        browsing_ingest(rows=rows, now=now)
+
+    assert error.value.line == 2 and "user_id is not the id of an account" in str(error.value)
+    assert not PageView.objects.filter(visitor_id="v").exists()
