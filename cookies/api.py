@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -58,15 +59,15 @@ class CategoriesAPI(APIView):
             [
                 {
                     "code": category.code,
-                    "title": category.title,
-                    "description": category.description,
+                    "title": gettext(category.title),
+                    "description": gettext(category.description),
                     "always_on": category.always_on,
                     "cookies": [
                         {
                             "name": cookie.name,
                             "domain": cookie.domain,
-                            "purpose": cookie.purpose,
-                            "lifetime": cookie.lifetime,
+                            "purpose": gettext(cookie.purpose),
+                            "lifetime": gettext(cookie.lifetime),
                             "first_party": cookie.first_party,
                         }
                         for cookie in category.cookies.all()

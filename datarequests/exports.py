@@ -50,7 +50,7 @@ FILE_MODE = stat.S_IFREG | 0o600
 @dataclass
 class ModelSummary:
     label: str
-    verbose_name: str
+    verbose_name: str  # a lazy translation
     rows: int
     purposes: set[str] = field(default_factory=set)
     retention_days: set[int | None] = field(default_factory=set)
@@ -70,8 +70,9 @@ def _declarations() -> list[Declaration]:
 
 def _summary(declaration: Declaration, rows: int) -> ModelSummary:
     meta = declaration.model._meta
+    # Kept lazy: the letter puts it in the requester's language.
     summary = ModelSummary(
-        label=declaration.label, verbose_name=str(meta.verbose_name_plural), rows=rows
+        label=declaration.label, verbose_name=meta.verbose_name_plural, rows=rows
     )
     for declared in declaration.fields:
         summary.purposes.update(declared.purposes)

@@ -14,6 +14,7 @@ from django.db import DataError, connection, transaction
 from django.utils import timezone
 
 from activity.models import ForumPost, PageView
+from datarequests import exports
 from datarequests.exports import export_create, export_dir
 from datarequests.models import Channel, Kind
 from datarequests.services import Requester, data_request_submit
@@ -265,3 +266,17 @@ def test_outside_a_transaction_the_copy_leaves_the_session_as_it_was():
     assert rows == b"t\n"
     assert session() == before
     assert connection.connection.info.transaction_status == 0  # idle, nothing left open
+
+
+def test_the_letter_names_tables_in_the_requesters_language():
+    from django.utils import translation
+
+    from privacy_office.registry import registry
+
+    summary = exports._summary(registry.for_model(PageView), rows=3)
+
+    with translation.override("zh-hans"):
+        chinese = str(summary.verbose_name)
+    with translation.override("en"):
+        english = str(summary.verbose_name)
+    assert (english, chinese) == ("page views", "页面浏览")

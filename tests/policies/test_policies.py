@@ -33,6 +33,26 @@ def test_the_2018_policy_is_the_first_version_and_served_publicly(client):
     assert "Version 2018-11-02, in force since 2018-11-02." in page.content.decode()
 
 
+def test_the_policy_reads_as_a_document_not_as_markdown(client):
+    page = client.get(reverse("policies:current")).content.decode()
+
+    assert "<h1>Privacy Policy_waimaotong</h1>" in page
+    assert '<a href="https://web.archive.org/web/20180511183400id_/' in page
+    assert "# Privacy Policy" not in page and "1\\." not in page and "> *The following" not in page
+
+
+def test_markup_in_a_version_is_shown_as_text_never_run(client, django_capture_on_commit_callbacks):
+    version = new_version('\n<script>alert("x")</script> [click](javascript:alert(1))')
+    with django_capture_on_commit_callbacks(execute=False):
+        policy_version_publish(version_id=version.pk, now=timezone.now())
+
+    page = client.get(reverse("policies:current")).content.decode()
+
+    assert '<script>alert("x")</script>' not in page
+    assert "&lt;script&gt;" in page
+    assert 'href="javascript:' not in page
+
+
 def test_publishing_makes_a_version_govern_at_once_and_keeps_the_history(
     client, django_capture_on_commit_callbacks
 ):
