@@ -98,6 +98,8 @@ REQUEST_FIELDS = {
     "due_at": serializers.DateTimeField(allow_null=True),
     "fee": serializers.DictField(allow_null=True),
     "events": serializers.ListField(child=serializers.DictField(), required=False),
+    "corrections": serializers.ListField(child=serializers.DictField(), required=False),
+    "export": serializers.DictField(allow_null=True, required=False),
 }
 RequestSerializer = inline_serializer("DataRequest", REQUEST_FIELDS)
 RequestListSerializer = inline_serializer("DataRequestList", REQUEST_FIELDS, many=True)
@@ -111,7 +113,14 @@ class RequestsAPI(APIView):
     def get(self, request):
         return Response([request_data(r) for r in requests_of(user=request.user)[:500]])
 
-    @extend_schema(request=SubmitSerializer, responses={201: RequestSerializer})
+    @extend_schema(
+        request=SubmitSerializer,
+        responses={
+            201: RequestSerializer,
+            400: OpenApiResponse(description='{"detail", "fields"}: what to correct'),
+            429: OpenApiResponse(description="too many requests; see Retry-After"),
+        },
+    )
     def post(self, request):
         serializer = SubmitSerializer(data=request.data)
         if not serializer.is_valid():

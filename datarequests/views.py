@@ -1,11 +1,12 @@
 """Self-service pages for data requests: submit, follow, withdraw, download."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
@@ -37,7 +38,7 @@ class RequestListView(LoginRequiredMixin, View):
                     channel=Channel.SELF_SERVICE,
                     details=form.cleaned_data["details"],
                     corrections=form.corrections(),
-                    language=request.user.preferred_language,
+                    language=_page_language(request),
                     now=timezone.now(),
                 )
             except ValidationError as error:
@@ -85,3 +86,9 @@ class WithdrawView(LoginRequiredMixin, View):
 class ExportDownloadView(LoginRequiredMixin, View):
     def get(self, request, request_id: int):
         return export_response(request, request_id)
+
+
+def _page_language(request) -> str:
+    """The language of the page the request was made on: the reply letter is written in it."""
+    shown = translation.get_language()
+    return shown if shown in dict(settings.LANGUAGES) else request.user.preferred_language

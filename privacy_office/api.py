@@ -71,3 +71,22 @@ def values_error_response(errors: dict[str, list[str]]) -> Response:
         {"detail": general[0] if general else str(NOT_A_VALUE), "fields": errors},
         status=status.HTTP_400_BAD_REQUEST,
     )
+
+
+def exception_handler(exc, context):
+    """DRF's answers, with a serializer's field errors in the README's shape:
+    ``{"detail": "…", "fields": {"<field>": ["…"]}}`` (sign-in errors name no field)."""
+    from rest_framework.exceptions import ValidationError
+    from rest_framework.views import exception_handler as drf_exception_handler
+
+    response = drf_exception_handler(exc, context)
+    if response is None or not isinstance(exc, ValidationError):
+        return response
+    errors = response.data if isinstance(response.data, dict) else {"__all__": response.data}
+    general = [str(m) for m in errors.pop("non_field_errors", []) + errors.pop("__all__", [])]
+    fields = {name: [str(m) for m in messages] for name, messages in errors.items()}
+    response.data = {
+        "detail": general[0] if general else str(_("Please correct the fields listed.")),
+        "fields": fields,
+    }
+    return response

@@ -81,3 +81,16 @@ def test_ingest_refuses_a_user_id_that_is_no_account_and_stores_nothing():
 
     assert error.value.line == 2 and "user_id is not the id of an account" in str(error.value)
     assert not PageView.objects.filter(visitor_id="v").exists()
+
+
+def test_token_errors_have_the_documented_shape(client):
+    user = UserFactory()
+
+    missing = client.post(reverse("api-token"), {"username": user.username})
+    wrong = client.post(reverse("api-token"), {"username": user.username, "password": "nope"})
+
+    assert missing.status_code == wrong.status_code == 400
+    assert missing.json()["fields"] == {"password": ["This field is required."]}
+    assert missing.json()["detail"] == "Please correct the fields listed."
+    assert wrong.json()["fields"] == {}
+    assert wrong.json()["detail"].startswith("Unable to log in")

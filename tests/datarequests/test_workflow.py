@@ -661,3 +661,16 @@ def test_a_new_holder_of_an_email_address_does_not_get_the_old_accounts_requests
     data = client.get(reverse("api-my-data")).content.decode()
 
     assert "Alice's private details" not in data
+
+
+def test_a_request_made_on_the_chinese_page_is_answered_in_chinese(client):
+    user = UserFactory(preferred_language="en")
+    client.force_login(user)
+    client.cookies["django_language"] = "zh-hans"
+
+    response = client.post(
+        reverse("requests:list"), {"kind": "access", "jurisdiction": "EU", "details": ""}
+    )
+
+    assert response.status_code == 302
+    assert DataRequest.objects.get(requester=user).language == "zh-hans"
