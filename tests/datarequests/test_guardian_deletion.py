@@ -37,6 +37,18 @@ def minor(client):
     return person
 
 
+def verify(request_id, **extra):
+    """Staff record the guardian's identity, with the proof of guardianship."""
+    return services.identity_verify(
+        request_id=request_id,
+        actor=None,
+        method="mother's ID and birth certificate seen",
+        now=timezone.now(),
+        guardianship_document=proof(),
+        **extra,
+    )
+
+
 def ask(client, guardian, minor_name="young"):
     client.force_login(guardian)
     return client.post(
@@ -100,25 +112,12 @@ def test_staff_link_the_account_when_the_name_given_matched_none(
     request_id = ask(client, UserFactory(), minor_name="Young One").json()["id"]
 
     with pytest.raises(ValidationError, match="No account has the user name or email address"):
-        services.identity_verify(
-            request_id=request_id,
-            actor=None,
-            method="mother's ID seen",
-            now=timezone.now(),
-            guardianship_document=proof(),
-        )
+        verify(request_id)
     assert DataRequest.objects.get(pk=request_id).status == Status.AWAITING_IDENTITY
     assert PageView.objects.filter(user=minor).exists()
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.identity_verify(
-            request_id=request_id,
-            actor=None,
-            method="mother's ID seen",
-            now=timezone.now(),
-            guardianship_document=proof(),
-            minor_name=minor.email,
-        )
+        verify(request_id, minor_name=minor.email)
 
     request = DataRequest.objects.get(pk=request_id)
     assert request.minor == minor and request.status == Status.FULFILLED
@@ -146,13 +145,7 @@ def test_verified_deletion_erases_every_category_and_leaves_a_tombstone(
     assert Session.objects.count() >= 1
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.identity_verify(
-            request_id=request_id,
-            actor=None,
-            method="mother's ID and birth certificate seen",
-            now=timezone.now(),
-            guardianship_document=proof(),
-        )
+        verify(request_id)
 
     request = DataRequest.objects.get(pk=request_id)
     minor.refresh_from_db()
