@@ -37,15 +37,21 @@ class DisclosuresAPI(APIView):
         responses={
             201: inline_serializer("DisclosuresStored", {"stored": serializers.IntegerField()}),
             400: OpenApiResponse(description="the first bad row and what is wrong with it"),
+            413: OpenApiResponse(description="more than 10,000 rows"),
         },
         summary="Record disclosures to recipients: all, or none at the first bad one",
     )
     def post(self, request):
         rows = request.data
-        if not isinstance(rows, list) or not rows or len(rows) > MAX_ROWS:
+        if not isinstance(rows, list) or not rows:
             return Response(
                 {"detail": _("Send a JSON list of 1 to 10,000 disclosures.")},
                 status=status.HTTP_400_BAD_REQUEST,
+            )
+        if len(rows) > MAX_ROWS:  # as the browsing ingest answers a batch too large
+            return Response(
+                {"detail": _("Send a JSON list of 1 to 10,000 disclosures.")},
+                status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
             )
         try:
             stored = disclosures_record(rows=rows)

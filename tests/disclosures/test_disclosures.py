@@ -166,3 +166,18 @@ def test_bad_disclosures_are_refused_whole(recipients, client, change, message):
     assert response.status_code == 400
     assert message in response.json()["detail"]
     assert not Disclosure.objects.exists()
+
+
+def test_a_batch_over_10000_is_too_large_like_an_ingest_batch(recipients, client):
+    from django.contrib.auth.models import Permission
+
+    officer = UserFactory()
+    officer.user_permissions.add(Permission.objects.get(codename="add_disclosure"))
+    client.force_login(officer)
+
+    response = client.post(
+        reverse("api-disclosures"), [{}] * 10_001, content_type="application/json"
+    )
+
+    assert response.status_code == 413
+    assert not Disclosure.objects.exists()
