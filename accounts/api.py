@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -175,7 +176,7 @@ class MarketingAPI(APIView):
         return Response(marketing_choices(user=request.user))
 
 
-STAFF_NO_TOKEN = _(
+STAFF_NO_TOKEN = gettext_lazy(
     "Staff accounts sign in to the admin with two factors and get no API token; "
     "use an integration account."
 )

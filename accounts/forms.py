@@ -94,6 +94,12 @@ class RegistrationInformationForm(forms.ModelForm):
         if birth_date and birth_date > today:
             self.add_error("birth_date", BIRTH_IN_FUTURE)
             return cleaned
+        if birth_date and birth_date.year < EARLIEST_BIRTH_YEAR:
+            self.add_error(
+                "birth_date",
+                BIRTH_YEAR_RANGE % {"earliest": EARLIEST_BIRTH_YEAR, "latest": today.year},
+            )
+            return cleaned
         if birth_date and birth_year and birth_year != birth_date.year:
             self.add_error("birth_year", BIRTH_MISMATCH)
             return cleaned

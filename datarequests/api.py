@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -58,7 +59,12 @@ def request_data(request: DataRequest, *, events: bool = False) -> dict:
     }
     if events:
         data["events"] = [
-            {"time": e.at.isoformat(), "status": e.status, "type": e.type, "reason": e.reason}
+            {
+                "time": e.at.isoformat(),
+                "status": e.status,
+                "type": e.type,
+                "reason": gettext(e.reason),
+            }
             for e in request.events.all()
         ]
         data["corrections"] = [

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import DateTimeField, ExpressionWrapper, F, Value
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import Action
@@ -133,8 +134,12 @@ def _record(
     type: str = RequestEvent.Type.STATUS,
 ) -> None:
     request.status = status
+    # Kept in the site's language, whatever page or worker recorded it: the request page and
+    # the API translate the product's own reasons for each reader (staff's words stay as typed).
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = str(reason)
     RequestEvent.objects.create(
-        request=request, type=type, status=status, actor=actor, reason=str(reason), at=now
+        request=request, type=type, status=status, actor=actor, reason=reason, at=now
     )
     request.due_at = request_due_at(request, now=now)
     request.save(update_fields=["status", "due_at"])
@@ -232,7 +237,7 @@ def data_request_submit(
         request,
         status=Status.RECEIVED,
         actor=user,
-        reason=request.get_channel_display(),
+        reason=Channel(request.channel).label,  # lazy: stored in the site's language
         now=request.received_at,
     )
     # A guardian always waits: staff check both who they are and that they are the guardian.
@@ -652,7 +657,6 @@ def paused_clocks_refresh(*, now: datetime) -> int:
 
 def staff_reminder_send(*, now: datetime) -> int:
     """Email staff the open requests due within 3 days and those overdue; return how many."""
-    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.core.mail import send_mail
     from django.template.loader import render_to_string

@@ -6,7 +6,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
@@ -89,6 +89,7 @@ class ExportDownloadView(LoginRequiredMixin, View):
 
 
 def _page_language(request) -> str:
-    """The language of the page the request was made on: the reply letter is written in it."""
-    shown = translation.get_language()
-    return shown if shown in dict(settings.LANGUAGES) else request.user.preferred_language
+    """The language the person chose on the site (the language switch), else their
+    account's: the reply letter is written in it."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    return chosen if chosen in dict(settings.LANGUAGES) else request.user.preferred_language

@@ -79,7 +79,8 @@ def policy_notices_send(
     while True:
         now = now_fn()
         if until is not None and now >= until:
-            policy_notices_send_task.delay(version_id)
+            # A minute's pause: if mail is down, the claims expire and are retried, not hammered.
+            policy_notices_send_task.apply_async((version_id,), countdown=60)
             logger.info(
                 "Policy notices %s: %s sent in this run, the rest in a new one", version.pk, sent
             )
@@ -99,7 +100,14 @@ def policy_notices_send(
                 )
         if not chosen:
             return sent
-        for user in chosen:
+        for index, user in enumerate(chosen):
+            if until is not None and now_fn() >= until:
+                # Out of time: hand the batch's rest back at once, not after the lease.
+                unsent = [u.pk for u in chosen[index:]]
+                PolicyNotice.objects.filter(version=version, user__in=unsent).update(
+                    claimed_at=now - CLAIM_LEASE - timedelta(seconds=1)
+                )
+                break
             try:
                 _notice_email(version, user)
             except (OSError, smtplib.SMTPException):

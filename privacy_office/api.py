@@ -37,6 +37,7 @@ class HealthAPI(APIView):
 
 NOT_AN_OBJECT = _("Send a JSON object.")
 NOT_A_BOOLEAN = _("Give true or false.")
+FIX_FIELDS = _("Please correct the fields listed.")
 NOT_A_VALUE = _("Give a single value here: text, a number, true or false.")
 
 
@@ -52,7 +53,11 @@ def form_values(data, form_class=None) -> tuple[dict, dict[str, list[str]]]:
     fields = form_class.base_fields if form_class is not None else {}
     values, errors = {}, {}
     for name, value in data.items():
-        if isinstance(fields.get(name), forms.BooleanField) and not isinstance(value, bool):
+        if (
+            isinstance(fields.get(name), forms.BooleanField)
+            and value is not None
+            and not isinstance(value, bool)
+        ):
             errors[name] = [str(NOT_A_BOOLEAN)]
         elif isinstance(value, dict | list):
             errors[name] = [str(NOT_A_VALUE)]
@@ -68,7 +73,7 @@ def form_values(data, form_class=None) -> tuple[dict, dict[str, list[str]]]:
 def values_error_response(errors: dict[str, list[str]]) -> Response:
     general = errors.pop("__all__", None)
     return Response(
-        {"detail": general[0] if general else str(NOT_A_VALUE), "fields": errors},
+        {"detail": general[0] if general else str(FIX_FIELDS), "fields": errors},
         status=status.HTTP_400_BAD_REQUEST,
     )
 
@@ -83,10 +88,30 @@ def exception_handler(exc, context):
     if response is None or not isinstance(exc, ValidationError):
         return response
     errors = response.data if isinstance(response.data, dict) else {"__all__": response.data}
-    general = [str(m) for m in errors.pop("non_field_errors", []) + errors.pop("__all__", [])]
-    fields = {name: [str(m) for m in messages] for name, messages in errors.items()}
-    response.data = {
-        "detail": general[0] if general else str(_("Please correct the fields listed.")),
-        "fields": fields,
-    }
+    general = _messages(errors.pop("non_field_errors", [])) + _messages(errors.pop("__all__", []))
+    fields = {}
+    for name, found in errors.items():
+        _collect(fields, str(name), found)
+    response.data = {"detail": general[0] if general else str(FIX_FIELDS), "fields": fields}
     return response
+
+
+def _messages(found) -> list[str]:
+    if isinstance(found, str):
+        return [found]
+    if isinstance(found, dict):
+        return [m for value in found.values() for m in _messages(value)]
+    return [m for item in found for m in _messages(item)]
+
+
+def _collect(fields: dict[str, list[str]], name: str, found) -> None:
+    """Nested errors (a list's item, an object's key) are named ``field.0.key``."""
+    if isinstance(found, dict):
+        for key, value in found.items():
+            _collect(fields, f"{name}.{key}", value)
+    elif isinstance(found, list) and any(isinstance(item, dict | list) for item in found):
+        for index, item in enumerate(found):
+            if item:
+                _collect(fields, f"{name}.{index}", item)
+    else:
+        fields[name] = _messages(found)

@@ -6,6 +6,8 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
 
+from privacy_office.bulk_bodies import BULK_PATHS
+
 
 def _api(request) -> bool:
     return request.path.startswith("/api/")
@@ -13,9 +15,10 @@ def _api(request) -> bool:
 
 def bad_request(request, exception):
     if isinstance(exception, RequestDataTooBig):
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+        bulk = request.path in BULK_PATHS
+        limit = settings.BULK_UPLOAD_MAX_BYTES if bulk else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         detail = _("The request is larger than %(limit)s MB; send less at a time.") % {
-            "limit": limit
+            "limit": f"{limit / 2**20:g}"
         }
         if _api(request):
             return JsonResponse({"detail": detail}, status=413)

@@ -13,10 +13,10 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework.throttling import BaseThrottle
 
-TOO_MANY = _("Too many attempts. Please try again in %(seconds)s seconds.")
+TOO_MANY = gettext_lazy("Too many attempts. Please try again in %(seconds)s seconds.")
 
 
 # Scopes counted by the visitor's browser (cheap, harmless writes); the others by address,

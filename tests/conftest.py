@@ -140,3 +140,13 @@ def staff_recovery_code(user, code: str = "recovery1") -> str:
     )
     StaticToken.objects.create(device=device, token=code)
     return code
+
+
+@pytest.fixture(autouse=True)
+def _site_language_after_each_test():
+    """A test that leaves another language active must not change the next test's answers."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)

@@ -11,7 +11,7 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("value", ["maybe", 123, "yes", None])
+@pytest.mark.parametrize("value", ["maybe", 123, "yes", [True]])
 def test_a_yes_no_field_takes_true_or_false_only(client, value):
     user = UserFactory(notify_by_email=False)
     client.force_login(user)
@@ -43,6 +43,7 @@ def test_true_and_false_still_work(client):
         ({"birth_year": 1800}, "birth_year", "Give a year between 1900 and"),
         ({"birth_year": 2999}, "birth_year", "Give a year between 1900 and"),
         ({"country": "XX"}, "country", "XX is not a country code"),
+        ({"birth_date": "1066-10-14"}, "birth_date", "Give a year between 1900 and"),
     ],
 )
 def test_impossible_years_and_countries_are_refused(client, change, field, message):
@@ -94,3 +95,29 @@ def test_token_errors_have_the_documented_shape(client):
     assert missing.json()["detail"] == "Please correct the fields listed."
     assert wrong.json()["fields"] == {}
     assert wrong.json()["detail"].startswith("Unable to log in")
+
+
+def test_null_leaves_a_yes_no_choice_off_as_before(client):
+    user = UserFactory(notify_by_sms=True)
+    client.force_login(user)
+
+    response = client.patch(
+        reverse("api-me"), {"notify_by_sms": None}, content_type="application/json"
+    )
+
+    assert response.status_code == 200 and response.json()["notify_by_sms"] is False
+
+
+def test_nested_serializer_errors_are_named_by_their_path():
+    from rest_framework.exceptions import ValidationError
+
+    from privacy_office.api import exception_handler
+
+    flat = exception_handler(ValidationError({"x": "bad value"}), {}).data
+    nested = exception_handler(
+        ValidationError({"corrections": [{}, {"value": ["too long"]}], "non_field_errors": ["no"]}),
+        {},
+    ).data
+
+    assert flat == {"detail": "Please correct the fields listed.", "fields": {"x": ["bad value"]}}
+    assert nested == {"detail": "no", "fields": {"corrections.1.value": ["too long"]}}

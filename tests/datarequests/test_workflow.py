@@ -674,3 +674,29 @@ def test_a_request_made_on_the_chinese_page_is_answered_in_chinese(client):
 
     assert response.status_code == 302
     assert DataRequest.objects.get(requester=user).language == "zh-hans"
+
+
+def test_a_chinese_speaker_without_the_switch_gets_a_chinese_letter(client):
+    user = UserFactory(preferred_language="zh-hans")
+    client.force_login(user)
+
+    client.post(reverse("requests:list"), {"kind": "access", "jurisdiction": "EU", "details": ""})
+
+    assert DataRequest.objects.get(requester=user).language == "zh-hans"
+
+
+def test_event_reasons_read_in_each_readers_language(client):
+    user = UserFactory()
+    client.force_login(user)
+    client.cookies["django_language"] = "zh-hans"
+    client.post(reverse("requests:list"), {"kind": "access", "jurisdiction": "EU", "details": ""})
+    request = DataRequest.objects.get(requester=user)
+
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("requests:detail", args=[request.pk])).content.decode()
+    client.cookies["django_language"] = "zh-hans"
+    chinese = client.get(reverse("api-request", args=[request.pk]))
+
+    assert request.events.first().reason == "Self-service page"
+    assert "Self-service page" in english and "自助服务页面" not in english
+    assert "自助服务页面" in [event["reason"] for event in chinese.json()["events"]]

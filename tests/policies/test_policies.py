@@ -198,7 +198,11 @@ def test_a_fan_out_past_its_time_budget_hands_the_rest_to_a_new_task(monkeypatch
     start = timezone.now()
     clock = iter(start + timedelta(minutes=n) for n in range(100))  # a minute per batch
     queued = []
-    monkeypatch.setattr(tasks.policy_notices_send_task, "delay", queued.append)
+    monkeypatch.setattr(
+        tasks.policy_notices_send_task,
+        "apply_async",
+        lambda args, countdown: queued.append((args, countdown)),
+    )
 
     first = policy_notices_send(
         version_id=version.pk,
@@ -207,7 +211,7 @@ def test_a_fan_out_past_its_time_budget_hands_the_rest_to_a_new_task(monkeypatch
         until=start + timedelta(minutes=1, seconds=30),
     )
 
-    assert first == 2 and queued == [version.pk]
+    assert first == 1 and queued == [((version.pk,), 60)]  # one sent, the batch's other handed on
     rest = policy_notices_send(version_id=version.pk, now_fn=timezone.now, batch=2)
-    assert rest == 3
+    assert rest == 4
     assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users)

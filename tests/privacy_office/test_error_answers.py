@@ -64,3 +64,16 @@ def test_a_full_ingest_batch_fits_under_the_body_limit(client, settings):
 
     assert response.status_code == 201, response.content[:300]
     assert response.json() == {"stored": 10_000}
+
+
+def test_anonymous_doors_keep_the_small_limit_and_bulk_doors_their_own(client, settings):
+    settings.BULK_UPLOAD_MAX_BYTES = 1024 * 1024
+    big = json.dumps({"choices": {"statistics": True}, "padding": "x" * (3 * 1024 * 1024)})
+
+    consent = client.put(reverse("api-cookie-consent"), big, content_type="application/json")
+    ingest = client.post(reverse("api-browsing-ingest"), big, content_type="application/json")
+
+    assert consent.status_code == 413
+    assert consent.json()["detail"] == "The request is larger than 2.5 MB; send less at a time."
+    assert ingest.status_code == 413
+    assert ingest.json()["detail"] == "The request is larger than 1 MB; send less at a time."
