@@ -74,12 +74,15 @@ class RegistrationInformationForm(forms.ModelForm):
 
     def clean_country(self):
         code = (self.cleaned_data.get("country") or "").strip().upper()
-        if code and code not in dict(countries):
+        on_record = self.instance.pk and code == (self.instance.country or "").upper()
+        if code and code not in dict(countries) and not on_record:  # older rules kept it
             raise forms.ValidationError(UNKNOWN_COUNTRY % {"code": code})
         return code
 
     def clean_birth_year(self):
         year = self.cleaned_data.get("birth_year")
+        if self.instance.pk and year == self.instance.birth_year:
+            return year  # on record already: an edit of another field must not fail on it
         if year is not None and not EARLIEST_BIRTH_YEAR <= year <= timezone.localdate().year:
             raise forms.ValidationError(
                 BIRTH_YEAR_RANGE

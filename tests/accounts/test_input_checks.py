@@ -121,3 +121,17 @@ def test_nested_serializer_errors_are_named_by_their_path():
 
     assert flat == {"detail": "Please correct the fields listed.", "fields": {"x": ["bad value"]}}
     assert nested == {"detail": "no", "fields": {"corrections.1.value": ["too long"]}}
+
+
+def test_a_value_recorded_under_older_rules_does_not_block_other_edits(client):
+    user = UserFactory(country="CN")
+    type(user).objects.filter(pk=user.pk).update(country="UK")  # before codes were checked
+    client.force_login(user)
+
+    phone = client.patch(
+        reverse("api-me"), {"phone": "+86 571 1234 5678"}, content_type="application/json"
+    )
+    back = client.patch(reverse("api-me"), {"country": "XX"}, content_type="application/json")
+
+    assert phone.status_code == 200
+    assert back.status_code == 400
