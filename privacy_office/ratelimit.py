@@ -35,9 +35,10 @@ def client_key(request, scope: str = "") -> str:
     (A client that keeps no cookies gets a new visitor id on every request, so for it
     the address is the only stable key.)
     """
-    user = getattr(request, "user", None)
-    if scope in BY_USER and user is not None and user.is_authenticated:
-        return f"user:{user.pk}"
+    if scope in BY_USER:  # only here: reading the user may cost a session look-up
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return f"user:{user.pk}"
     if (
         scope in BY_VISITOR
         and getattr(request, "visitor_id", "")
