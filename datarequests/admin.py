@@ -113,7 +113,8 @@ class LetterForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("kind") == Kind.GUARDIAN_DELETION and cleaned.get("minor") is None:
+        named = cleaned.get("minor") is not None or (cleaned.get("minor_named") or "").strip()
+        if cleaned.get("kind") == Kind.GUARDIAN_DELETION and not named:
             self.add_error("minor", _("Name the minor's account whose data is to be deleted."))
         cleaned["corrections"] = self._corrections(cleaned)
         if not cleaned.get("postal_address"):
@@ -207,26 +208,8 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return [*LetterForm.Meta.fields, "corrections_text", "envelope_date"]
-        return [
-            "kind",
-            "status",
-            "channel",
-            "jurisdiction",
-            "requester",
-            "minor",
-            "minor_named",
-            "guardianship_document",
-            "requester_name",
-            "requester_email",
-            "requester_phone",
-            "postal_address",
-            "language",
-            "details",
-            "letter_scan",
-            "received_at",
-            "identity_method",
-            "due_at",
-        ]
+        entered = [name for name in LetterForm.Meta.fields if name != "kind"]
+        return ["kind", "status", "channel", *entered, "received_at", "identity_method", "due_at"]
 
     def get_readonly_fields(self, request, obj=None):
         return self.get_fields(request, obj) if obj else []
@@ -258,6 +241,7 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
             received_at=timezone.make_aware(datetime.combine(stamp, time(12, 0))),
             letter_scan=form.cleaned_data.get("letter_scan") or None,
             minor=obj.minor,
+            minor_named=obj.minor_named,
             guardianship_document=form.cleaned_data.get("guardianship_document") or None,
             now=timezone.now(),
         )

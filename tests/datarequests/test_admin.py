@@ -180,3 +180,30 @@ def test_staff_enter_a_correction_letter_for_an_account(client, officer):
     request = DataRequest.objects.get()
     assert (request.status, request.requester) == (Status.AWAITING_IDENTITY, holder)
     assert request.corrections.get().new_value == "+86 571 2222 2222"
+
+
+def test_a_guardians_letter_naming_an_unknown_minor_waits_for_staff_to_link_the_account(
+    client, officer
+):
+    def enter(**minor):
+        return client.post(
+            reverse("admin:datarequests_datarequest_add"),
+            {
+                "kind": "guardian_deletion",
+                "jurisdiction": Jurisdiction.objects.get(code="HK").pk,
+                "requester_name": "Chan Tai Man",
+                "postal_address": "Flat 3, 8 Nathan Road, Kowloon",
+                "language": "en",
+                "envelope_date": "2026-11-20",
+                **minor,
+            },
+        )
+
+    nameless = enter()
+    named = enter(minor_named="Chan Siu Ming, born 2013")
+
+    assert nameless.status_code == 200 and DataRequest.objects.count() == 1
+    request = DataRequest.objects.get()
+    assert named.status_code == 302
+    assert (request.minor, request.minor_named) == (None, "Chan Siu Ming, born 2013")
+    assert request.status == Status.AWAITING_IDENTITY
