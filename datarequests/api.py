@@ -129,12 +129,7 @@ class RequestsAPI(APIView):
     )
     def post(self, request):
         serializer = SubmitSerializer(data=request.data)
-        if not serializer.is_valid():
-            fields = {k: [str(m) for m in v] for k, v in serializer.errors.items()}
-            return Response(
-                {"detail": _("Please correct the fields listed."), "fields": fields},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+        serializer.is_valid(raise_exception=True)  # 400 {"detail", "fields"}: exception_handler
         data = serializer.validated_data
         try:
             created = services.data_request_submit(

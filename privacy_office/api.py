@@ -17,7 +17,7 @@ def form_errors_response(form: forms.Form) -> Response:
     general = fields.pop("__all__", [])
     return Response(
         {
-            "detail": general[0] if general else _("Please correct the fields listed."),
+            "detail": general[0] if general else str(FIX_FIELDS),
             "fields": fields,
         },
         status=status.HTTP_400_BAD_REQUEST,
