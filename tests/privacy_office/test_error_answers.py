@@ -77,3 +77,25 @@ def test_anonymous_doors_keep_the_small_limit_and_bulk_doors_their_own(client, s
     assert consent.json()["detail"] == "The request is larger than 2.5 MB; send less at a time."
     assert ingest.status_code == 413
     assert ingest.json()["detail"] == "The request is larger than 1 MB; send less at a time."
+
+
+@pytest.mark.parametrize(
+    ("handler", "status"),
+    [("permission_denied", 403), ("server_error", 500)],
+)
+def test_forbidden_and_server_errors_are_json_under_the_api_and_pages_elsewhere(
+    rf, handler, status
+):
+    from django.core.exceptions import PermissionDenied
+
+    from privacy_office import errors
+
+    def answer(path):
+        args = (rf.get(path),) if handler == "server_error" else (rf.get(path), PermissionDenied())
+        return getattr(errors, handler)(*args)
+
+    api, page = answer("/api/v1/requests/"), answer("/requests/")
+
+    assert (api.status_code, page.status_code) == (status, status)
+    assert api["Content-Type"] == "application/json" and json.loads(api.content)["detail"]
+    assert page["Content-Type"].startswith("text/html")
