@@ -8,10 +8,10 @@ from collections.abc import Callable
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import Address, MarketingChannel, Membership, User
 from accounts.services import bank_account_add, marketing_preferences_set, payment_card_add
+from privacy_office import clock
 
 GIVEN_NAMES = [
     "Wei",
@@ -95,7 +95,7 @@ def demo_users_create(
                 first_name=given,
                 last_name=family,
                 email=f"{given}.{family}.{number}@example.com".lower(),
-                email_verified_at=timezone.now(),
+                email_verified_at=clock.now(),
                 phone=f"+86 571 {chooser.randint(1000, 9999)} {number:04d}",
                 birth_year=chooser.randint(1955, 2000),
                 city=city,

@@ -9,12 +9,12 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from accounts.age import is_minor
 from accounts.models import REGISTRATION_FIELDS, MarketingChannel, User
+from privacy_office import clock
 from privacy_office.registry import registry
 
 EDITABLE_FIELDS = [name for name in REGISTRATION_FIELDS if name != "username"]
@@ -83,17 +83,16 @@ class RegistrationInformationForm(forms.ModelForm):
         year = self.cleaned_data.get("birth_year")
         if self.instance.pk and year == self.instance.birth_year:
             return year  # on record already: an edit of another field must not fail on it
-        if year is not None and not EARLIEST_BIRTH_YEAR <= year <= timezone.localdate().year:
+        if year is not None and not EARLIEST_BIRTH_YEAR <= year <= clock.today().year:
             raise forms.ValidationError(
-                BIRTH_YEAR_RANGE
-                % {"earliest": EARLIEST_BIRTH_YEAR, "latest": timezone.localdate().year}
+                BIRTH_YEAR_RANGE % {"earliest": EARLIEST_BIRTH_YEAR, "latest": clock.today().year}
             )
         return year
 
     def clean(self):
         cleaned = super().clean()
         birth_date, birth_year = cleaned.get("birth_date"), cleaned.get("birth_year")
-        today = timezone.localdate()
+        today = clock.today()
         if birth_date and birth_date > today:
             self.add_error("birth_date", BIRTH_IN_FUTURE)
             return cleaned

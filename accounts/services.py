@@ -12,7 +12,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import EDITABLE_FIELDS
@@ -25,6 +24,7 @@ from accounts.models import (
     User,
 )
 from accounts.selectors import marketing_audience
+from privacy_office import clock
 from privacy_office.fields import blind_index, digits_only
 
 JUST_TAKEN = _("This user name or email address was registered a moment ago; choose another.")
@@ -45,9 +45,7 @@ def user_register(*, cleaned: Mapping[str, Any], marketing_email: bool = False) 
                 user.save()
         except IntegrityError as error:  # the same name or email registered a moment ago
             raise ValidationError(JUST_TAKEN) from error
-        Membership.objects.create(
-            user=user, level=Membership.Level.FREE, started_on=timezone.localdate()
-        )
+        Membership.objects.create(user=user, level=Membership.Level.FREE, started_on=clock.today())
         marketing_preferences_set(user=user, choices={MarketingChannel.EMAIL: marketing_email})
     return user
 

@@ -5,11 +5,11 @@ from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import User
 from activity.models import CompanyProfile, ForumPost, Lead, Order, Shipment, TradeDispute
 from activity.services import browsing_ingest
+from privacy_office import clock
 
 GOODS = [
     ("LED panels", "600x600 mm, 40 W, 4000 K"),
@@ -31,7 +31,7 @@ FAIRS = ["Canton Fair", "China Import and Export Fair", "Hangzhou Textile Expo",
 
 def demo_activity_create(*, users: list[User], chooser: random.Random, progress: Callable) -> None:
     """Give each user orders, shipments, posts, a profile for sellers, and browsing."""
-    now = timezone.now()
+    now = clock.now()
     sellers = users[: max(1, len(users) // 5)]
     for user in users:
         with transaction.atomic():
@@ -95,7 +95,7 @@ def demo_activity_create(*, users: list[User], chooser: random.Random, progress:
 
 
 def page_views(*, users: list[User], per_user: int, chooser: random.Random) -> Iterator[dict]:
-    now = timezone.now()
+    now = clock.now()
     for user in users:
         browser, system = chooser.choice(BROWSERS)
         visitor = f"demo-visitor-{user.pk}"

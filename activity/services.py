@@ -9,12 +9,12 @@ from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from activity import partitions
 from activity.models import PageView
+from privacy_office import clock
 from privacy_office.registry import registry
 
 COLUMNS = (
@@ -109,7 +109,7 @@ def browsing_ingest(
     Rows are checked before anything is written, batch by batch, inside one
     transaction, so a bad row late in a file leaves the table as it was.
     """
-    now = now or timezone.now()
+    now = now or clock.now()
     stored = 0
     created: list[str] = []
     with transaction.atomic():

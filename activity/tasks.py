@@ -1,10 +1,10 @@
 from celery import shared_task
-from django.utils import timezone
 
 from activity.services import browsing_partitions_maintain
+from privacy_office import clock
 
 
 @shared_task
 def browsing_partitions_maintain_task() -> dict:
-    created, dropped = browsing_partitions_maintain(today=timezone.now().date())
+    created, dropped = browsing_partitions_maintain(today=clock.now().date())
     return {"created": created, "dropped": dropped}

@@ -1,10 +1,10 @@
 """Staff reads of a person's data and admin changes, written to the audit trail."""
 
 from django.contrib.admin.utils import unquote
-from django.utils import timezone
 
 from audit.models import Action
 from audit.services import audit_record
+from privacy_office import clock
 from privacy_office.registry import SELF, Identifiers, SubjectQuery, registry
 
 
@@ -64,7 +64,7 @@ class AuditedAdminMixin:
                 subject=subject_of(obj),
                 categories=categories_of(type(obj)),
                 reference=request.GET.get("ref", ""),
-                now=timezone.now(),
+                now=clock.now(),
             )
         return response
 
@@ -76,7 +76,7 @@ class AuditedAdminMixin:
             subject=subject_of(obj),
             categories=categories_of(type(obj)),
             detail=str(message)[:300] if isinstance(message, str) else "",
-            now=timezone.now(),
+            now=clock.now(),
         )
 
     def log_addition(self, request, obj, message):

@@ -27,7 +27,6 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from datarequests import services  # noqa: E402
@@ -38,6 +37,7 @@ from datarequests.models import (  # noqa: E402
     RequestEvent,
     Status,
 )
+from privacy_office import clock  # noqa: E402
 
 TAG = "bench"
 BATCH = 20_000
@@ -50,7 +50,7 @@ def load(total: int, open_count: int) -> None:
     print(f"creating {total - have:,} requests…", flush=True)
     jurisdictions = list(Jurisdiction.objects.all())
     requester, _ = User.objects.get_or_create(username="bench-requester")
-    now = timezone.now()
+    now = clock.now()
     open_statuses = [Status.AWAITING_IDENTITY, Status.AWAITING_PAYMENT, Status.IN_PROGRESS]
     for start in range(have, total, BATCH):
         batch = []
@@ -87,7 +87,7 @@ def quotes_add() -> None:
                 amount=50,
                 currency="HKD",
                 status=FeeQuote.Status.QUOTED,
-                quoted_at=timezone.now(),
+                quoted_at=clock.now(),
             )
             for request in waiting.only("pk", "received_at").iterator(chunk_size=BATCH)
         ),
@@ -117,7 +117,7 @@ def main() -> None:
     for _ in range(args.runs):
         with CaptureQueriesContext(connection) as queries:
             start = time.perf_counter()
-            services.requests_sweep(now=timezone.now())
+            services.requests_sweep(now=clock.now())
             sweeps.append((time.perf_counter() - start, len(queries)))
     print(
         f"sweep: median {statistics.median(s[0] for s in sweeps):.2f} s, "

@@ -31,7 +31,6 @@ from datetime import timedelta  # noqa: E402
 
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from activity.demo import page_views  # noqa: E402
@@ -40,6 +39,7 @@ from activity.services import browsing_ingest  # noqa: E402
 from datarequests import services  # noqa: E402
 from datarequests.exports import export_create  # noqa: E402
 from datarequests.models import Channel, Kind  # noqa: E402
+from privacy_office import clock  # noqa: E402
 
 SUBJECT = "bench-export-subject"
 
@@ -55,7 +55,7 @@ def subject(views: int, orders: int) -> User:
     have = Order.objects.filter(buyer=user).count()
     if have < orders:
         print(f"loading {orders - have:,} orders…", flush=True)
-        now = timezone.now()
+        now = clock.now()
         Order.objects.bulk_create(
             Order(
                 buyer=user,
@@ -74,7 +74,7 @@ def subject(views: int, orders: int) -> User:
 
 def chronological(user: User, count: int):
     """The demo's page views, spread over the last 380 days, oldest first."""
-    start = timezone.now() - timedelta(days=380)
+    start = clock.now() - timedelta(days=380)
     step = timedelta(days=380) / count
     rows = page_views(users=[user], per_user=count, chooser=random.Random(1))
     for number, row in enumerate(rows):
@@ -127,13 +127,13 @@ def export_once(user: User) -> tuple[float, int, int]:
         kind=Kind.ACCESS,
         jurisdiction_code="EU",
         channel=Channel.API,
-        now=timezone.now(),
+        now=clock.now(),
     )
     sampler = PeakResident()
     sampler.start()
     with CaptureQueriesContext(connection) as queries, transaction.atomic():
         start = time.perf_counter()
-        export = export_create(request=request, now=timezone.now())
+        export = export_create(request=request, now=clock.now())
         elapsed = time.perf_counter() - start
     added = sampler.stop()
     Path(export.path).unlink(missing_ok=True)

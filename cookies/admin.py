@@ -17,6 +17,7 @@ from audit.models import Action
 from audit.services import audit_record
 from cookies.models import ConsentRecord, CookieCategory, CookieDeclaration, UndeclaredCookie
 from cookies.selectors import consent_rates_by_week
+from privacy_office import clock
 from privacy_office.admin_base import ProofAdmin
 
 
@@ -91,7 +92,7 @@ class ConsentRecordAdmin(AuditedAdminMixin, ProofAdmin):
                 categories=["browsing"],
                 reference=request.GET.get("ref", ""),
                 detail="consent history looked up",
-                now=timezone.now(),
+                now=clock.now(),
             )
         return response
 
@@ -108,7 +109,7 @@ class ConsentRecordAdmin(AuditedAdminMixin, ProofAdmin):
     def statistics_view(self, request):
         if not request.user.has_perm("audit.view_reports"):
             raise PermissionDenied
-        weeks = consent_rates_by_week(now=timezone.now(), weeks=12)
+        weeks = consent_rates_by_week(now=clock.now(), weeks=12)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Consent rates per category"),

@@ -1,7 +1,6 @@
 """JSON doors for cookies (API.md), for the marketplace's own front ends."""
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -23,6 +22,7 @@ from cookies.selectors import (
     declarations_version,
 )
 from cookies.services import consent_record
+from privacy_office import clock
 from privacy_office.ratelimit import ScopeThrottle
 
 ConsentSerializer = inline_serializer(
@@ -79,7 +79,7 @@ class CategoriesAPI(APIView):
 
 
 def consent_data(request, consent: Consent | None = None) -> dict:
-    now = timezone.now()
+    now = clock.now()
     if consent is None:
         consent = consent_current(visitor_id=request.visitor_id, user=request.user)
     allowed = allowed_categories(consent, now=now, gpc=sends_gpc(request))
@@ -126,7 +126,7 @@ class ConsentAPI(APIView):
                 gpc=sends_gpc(request),
                 ip=request.META.get("REMOTE_ADDR"),
                 user_agent=request.headers.get("User-Agent", ""),
-                now=timezone.now(),
+                now=clock.now(),
             )
         except ValidationError as error:
             return Response(

@@ -1,6 +1,5 @@
-from django.utils import timezone
-
 from cookies.selectors import categories_with_cookies, consent_current, consent_needed
+from privacy_office import clock
 
 
 def cookie_banner(request) -> dict:
@@ -9,7 +8,7 @@ def cookie_banner(request) -> dict:
     if visitor_id is None or request.path.startswith("/admin/"):
         return {}
     consent = consent_current(visitor_id=visitor_id, user=getattr(request, "user", None))
-    if not consent_needed(consent, now=timezone.now()):
+    if not consent_needed(consent, now=clock.now()):
         return {"cookie_banner": False}
     return {
         "cookie_banner": True,

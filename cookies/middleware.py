@@ -10,8 +10,6 @@ cookies set without a declaration.
 import logging
 import secrets
 
-from django.utils import timezone
-
 from cookies.models import Method
 from cookies.selectors import (
     AD_CATEGORIES,
@@ -22,6 +20,7 @@ from cookies.selectors import (
     optional_category_codes,
 )
 from cookies.services import consent_record, undeclared_cookie_note
+from privacy_office import clock
 
 VISITOR_COOKIE = "po_visitor"
 VISITOR_MAX_AGE = 395 * 24 * 60 * 60
@@ -57,7 +56,7 @@ class CookieConsentMiddleware:
         return response
 
     def _enforce(self, request, response) -> None:
-        now = timezone.now()
+        now = clock.now()
         user = getattr(request, "user", None)
         consent = consent_current(visitor_id=request.visitor_id, user=user)
         gpc = sends_gpc(request)

@@ -1,7 +1,7 @@
 """Signal receivers: install the defaults, link a visitor to the user who signs in, and
 forget the cached declarations version when a declaration changes."""
 
-from django.utils import timezone
+from privacy_office import clock
 
 
 def install_cookies(using="default", **kwargs) -> None:
@@ -18,7 +18,7 @@ def link_visitor_on_login(sender, request, user, **kwargs) -> None:
     visitor_id = getattr(request, "visitor_id", None)
     # On a public or shared computer the browser's earlier choices are not this person's.
     if visitor_id and not request.POST.get("shared_computer"):
-        visitor_link(visitor_id=visitor_id, user=user, now=timezone.now())
+        visitor_link(visitor_id=visitor_id, user=user, now=clock.now())
 
 
 def declarations_changed(**kwargs) -> None:

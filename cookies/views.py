@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from cookies.forms import ConsentForm
 from cookies.middleware import sends_gpc
 from cookies.selectors import categories_with_cookies, consent_current, consent_needed
 from cookies.services import consent_record
+from privacy_office import clock
 from privacy_office.ratelimit import rate_limited
 
 
@@ -36,7 +36,7 @@ class PreferenceCentreView(View):
                 "form": form,
                 "categories": categories,
                 "current": current,
-                "asking": consent_needed(current, now=timezone.now()),
+                "asking": consent_needed(current, now=clock.now()),
                 "gpc": sends_gpc(request),
             },
         )
@@ -59,7 +59,7 @@ class ConsentView(View):
             gpc=sends_gpc(request),
             ip=request.META.get("REMOTE_ADDR"),
             user_agent=request.headers.get("User-Agent", ""),
-            now=timezone.now(),
+            now=clock.now(),
         )
         messages.success(request, _("Your cookie choices were saved."))
         return redirect(_back(request, "/"))

@@ -29,6 +29,7 @@ from datarequests.models import (
     Status,
 )
 from datarequests.selectors import dashboard_counts
+from privacy_office import clock
 from privacy_office.admin_base import HistoryInline
 
 
@@ -44,7 +45,7 @@ class DueFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        now = timezone.now()
+        now = clock.now()
         open_requests = queryset.filter(status__in=OPEN_STATUSES)
         if self.value() == "overdue":
             return open_requests.filter(due_at__lt=now)
@@ -122,7 +123,7 @@ class LetterForm(forms.ModelForm):
                 "postal_address",
                 _("A written request is answered in writing: give the postal address."),
             )
-        if cleaned.get("envelope_date") and cleaned["envelope_date"] > timezone.localdate():
+        if cleaned.get("envelope_date") and cleaned["envelope_date"] > clock.today():
             self.add_error("envelope_date", _("The stamp date cannot be in the future."))
         return cleaned
 
@@ -191,7 +192,7 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def days_left(self, obj):
         if obj.due_at is None or obj.status not in OPEN_STATUSES:
             return "—"
-        days = (timezone.localdate(obj.due_at) - timezone.localdate()).days
+        days = (timezone.localdate(obj.due_at) - clock.today()).days
         colour = "#a4000f" if days < 0 else "#b86e00" if days <= 3 else "inherit"
         return format_html('<span style="color:{}">{}</span>', colour, days)
 
@@ -243,7 +244,7 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
             minor=obj.minor,
             minor_named=obj.minor_named,
             guardianship_document=form.cleaned_data.get("guardianship_document") or None,
-            now=timezone.now(),
+            now=clock.now(),
         )
         obj.pk = created.pk
 
@@ -292,7 +293,7 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def dashboard_view(self, request):
         if not request.user.has_perm("audit.view_reports"):
             raise PermissionDenied
-        counts = dashboard_counts(now=timezone.now())
+        counts = dashboard_counts(now=clock.now())
         largest = max([n for _name, n in counts["by_deadline"]] + [1])
         context = {
             **self.admin_site.each_context(request),
@@ -317,7 +318,7 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
         form = ActionForm(request.POST)
         form.is_valid()
         text, ground = form.cleaned_data.get("text", ""), form.cleaned_data.get("ground", "")
-        now, actor = timezone.now(), request.user
+        now, actor = clock.now(), request.user
         calls = {
             "verify": lambda: services.identity_verify(
                 request_id=request_id,

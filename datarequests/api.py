@@ -4,7 +4,6 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, StreamingHttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -16,6 +15,7 @@ from datarequests import services
 from datarequests.exports import export_is_downloadable
 from datarequests.models import Channel, DataRequest, Kind
 from datarequests.selectors import account_named, request_of, requests_of
+from privacy_office import clock
 from privacy_office.encrypted_files import decrypted_chunks
 from privacy_office.ratelimit import ScopeThrottle
 
@@ -79,7 +79,7 @@ def request_data(request: DataRequest, *, events: bool = False) -> dict:
         export = getattr(request, "export", None)
         data["export"] = (
             {"expires_at": export.expires_at.isoformat(), "size": export.size}
-            if export and export_is_downloadable(export, now=timezone.now())
+            if export and export_is_downloadable(export, now=clock.now())
             else None
         )
     return data
@@ -142,7 +142,7 @@ class RequestsAPI(APIView):
                 minor=account_named(data.get("minor", "")),
                 minor_named=data.get("minor", ""),
                 language=request.user.preferred_language,
-                now=timezone.now(),
+                now=clock.now(),
             )
         except ValidationError as error:
             return validation_response(error)
@@ -168,7 +168,7 @@ class WithdrawAPI(APIView):
             raise Http404
         try:
             services.data_request_withdraw(
-                request_id=request_id, requester=request.user, now=timezone.now()
+                request_id=request_id, requester=request.user, now=clock.now()
             )
         except services.AlreadyMoved as error:
             return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
@@ -180,7 +180,7 @@ def export_response(request, request_id: int) -> StreamingHttpResponse:
     """Stream the owner's export, decrypting as it goes; 404 for anyone else or once expired."""
     found = request_of(user=request.user, request_id=request_id)
     export = getattr(found, "export", None) if found else None
-    if export is None or not export_is_downloadable(export, now=timezone.now()):
+    if export is None or not export_is_downloadable(export, now=clock.now()):
         raise Http404(_("There is no export to download, or its link has expired."))
     response = StreamingHttpResponse(
         decrypted_chunks(Path(export.path)), content_type="application/zip"

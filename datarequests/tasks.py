@@ -3,38 +3,38 @@
 import contextlib
 
 from celery import shared_task
-from django.utils import timezone
 
 from datarequests import services
 from datarequests.exports import exports_purge
+from privacy_office import clock
 
 
 @shared_task
 def fee_assess_task(request_id: int) -> None:
     # AlreadyMoved: delivered twice, or staff acted first; nothing is left to do.
     with contextlib.suppress(services.AlreadyMoved):
-        services.fee_assess(request_id=request_id, now=timezone.now())
+        services.fee_assess(request_id=request_id, now=clock.now())
 
 
 @shared_task
 def export_build_task(request_id: int) -> None:
     with contextlib.suppress(services.AlreadyMoved):
-        services.access_fulfil(request_id=request_id, now=timezone.now())
+        services.access_fulfil(request_id=request_id, now=clock.now())
 
 
 @shared_task
 def requests_sweep_task() -> dict:
-    return services.requests_sweep(now=timezone.now())
+    return services.requests_sweep(now=clock.now())
 
 
 @shared_task
 def exports_purge_task() -> int:
-    return exports_purge(now=timezone.now())
+    return exports_purge(now=clock.now())
 
 
 @shared_task
 def staff_reminder_task() -> int:
-    now = timezone.now()
+    now = clock.now()
     services.paused_clocks_refresh(now=now)
     return services.staff_reminder_send(now=now)
 
@@ -42,4 +42,4 @@ def staff_reminder_task() -> int:
 @shared_task
 def minor_erase_task(request_id: int) -> None:
     with contextlib.suppress(services.AlreadyMoved):
-        services.guardian_deletion_fulfil(request_id=request_id, now=timezone.now())
+        services.guardian_deletion_fulfil(request_id=request_id, now=clock.now())

@@ -6,7 +6,6 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
@@ -17,6 +16,7 @@ from datarequests.exports import export_is_downloadable
 from datarequests.forms import RequestForm
 from datarequests.models import Channel
 from datarequests.selectors import request_of, requests_of
+from privacy_office import clock
 from privacy_office.ratelimit import rate_limited
 
 
@@ -39,7 +39,7 @@ class RequestListView(LoginRequiredMixin, View):
                     details=form.cleaned_data["details"],
                     corrections=form.corrections(),
                     language=_page_language(request),
-                    now=timezone.now(),
+                    now=clock.now(),
                 )
             except ValidationError as error:
                 for message in error.messages:
@@ -62,7 +62,7 @@ class RequestDetailView(LoginRequiredMixin, View):
         if found is None:
             raise Http404
         export = getattr(found, "export", None)
-        downloadable = export is not None and export_is_downloadable(export, now=timezone.now())
+        downloadable = export is not None and export_is_downloadable(export, now=clock.now())
         return render(
             request, self.template_name, {"data_request": found, "downloadable": downloadable}
         )
@@ -74,7 +74,7 @@ class WithdrawView(LoginRequiredMixin, View):
             raise Http404
         try:
             services.data_request_withdraw(
-                request_id=request_id, requester=request.user, now=timezone.now()
+                request_id=request_id, requester=request.user, now=clock.now()
             )
         except services.AlreadyMoved as error:
             messages.error(request, str(error))

@@ -8,11 +8,11 @@ from datetime import datetime, timedelta
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from disclosures.models import Disclosure, Recipient
+from privacy_office import clock
 from privacy_office.purposes import PURPOSES
 from privacy_office.registry import Category
 from privacy_office.text import printable
@@ -50,7 +50,7 @@ def _clean(number: int, row: Mapping, recipients: dict[str, Recipient], users) -
         disclosed_at = None
     if disclosed_at is None or disclosed_at.tzinfo is None:
         raise problem(_("disclosed_at must be a date and time with a time zone"))
-    if disclosed_at > timezone.now() + timedelta(days=1):
+    if disclosed_at > clock.now() + timedelta(days=1):
         raise problem(_("disclosed_at is in the future"))
     return Disclosure(
         recipient=recipient,

@@ -1,12 +1,12 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin_mixins import AuditedAdminMixin
 from policies.models import PolicyVersion
 from policies.services import policy_version_publish
+from privacy_office import clock
 
 
 @admin.action(description=_("Publish (in force at once; every user is told)"))
@@ -15,7 +15,7 @@ def publish(modeladmin, request, queryset):
         raise PermissionDenied
     for version in queryset:
         try:
-            policy_version_publish(version_id=version.pk, now=timezone.now())
+            policy_version_publish(version_id=version.pk, now=clock.now())
         except ValidationError as error:
             messages.error(request, f"{version}: {' '.join(error.messages)}")
         else:

@@ -1,9 +1,24 @@
 import os
 import shutil
+from datetime import datetime
 
 import pytest
+import time_machine
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Run the whole suite as if today were this instant (ISO 8601 with an offset), so a test
+# that reads the wall clock for its expectations fails on some date: `make test` runs the
+# suite under several such "todays" (a month end, 29 February, a Saturday).
+TODAY = os.environ.get("PRIVACY_OFFICE_TEST_NOW", "")
+
+
+def pytest_configure(config):
+    if TODAY:
+        time_machine.travel(datetime.fromisoformat(TODAY), tick=True).start()
+
+
+def pytest_report_header(config):
+    return f"today is {TODAY} (PRIVACY_OFFICE_TEST_NOW)" if TODAY else "today is the wall clock's"
 
 
 def pytest_collection_modifyitems(config, items):

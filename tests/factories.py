@@ -3,11 +3,11 @@
 from datetime import date, timedelta
 
 import factory
-from django.utils import timezone
 
 from accounts.models import Address, BankAccount, Membership, PaymentCard, User
 from accounts.services import payment_card_add
 from activity.models import CompanyProfile, ForumPost, Lead, Order, Shipment, TradeDispute
+from privacy_office import clock
 
 PASSWORD = "correct horse battery"
 
@@ -82,14 +82,14 @@ class OrderFactory(factory.django.DjangoModelFactory):
     quantity = 200
     price = "1840.00"
     status = Order.Status.PLACED
-    ordered_at = factory.LazyFunction(timezone.now)
+    ordered_at = factory.LazyFunction(clock.now)
 
 
 def person_with_data_in_every_category(user: User | None = None) -> User:
     """Return a user with rows in A.2 to A.6, including a lead matched by verified email."""
     from activity.services import browsing_ingest
 
-    user = user or UserFactory(email_verified_at=timezone.now())
+    user = user or UserFactory(email_verified_at=clock.now())
     Membership.objects.create(
         user=user, level=Membership.Level.GOLD_SUPPLIER, started_on=date(2024, 1, 1)
     )
@@ -98,7 +98,7 @@ def person_with_data_in_every_category(user: User | None = None) -> User:
     AddressFactory(user=user)
     order = OrderFactory(buyer=user)
     Shipment.objects.create(
-        order=order, carrier="SF Express", tracking_number="SF1234567890", shipped_at=timezone.now()
+        order=order, carrier="SF Express", tracking_number="SF1234567890", shipped_at=clock.now()
     )
     TradeDispute.objects.create(
         order=order,
@@ -106,16 +106,16 @@ def person_with_data_in_every_category(user: User | None = None) -> User:
         reason="late delivery",
         description="Arrived 3 weeks late",
         status=TradeDispute.Status.OPEN,
-        opened_at=timezone.now(),
+        opened_at=clock.now(),
     )
     ForumPost.objects.create(
-        author=user, title="Looking for LED suppliers", body="…", posted_at=timezone.now()
+        author=user, title="Looking for LED suppliers", body="…", posted_at=clock.now()
     )
     CompanyProfile.objects.create(
         owner=user,
         company_name="Hangzhou Lights Ltd",
         contact_person="Mei Chen",
-        published_at=timezone.now(),
+        published_at=clock.now(),
     )
     Lead.objects.create(
         event_name="Canton Fair",
@@ -127,7 +127,7 @@ def person_with_data_in_every_category(user: User | None = None) -> User:
     browsing_ingest(
         rows=[
             {
-                "viewed_at": (timezone.now() - timedelta(minutes=n)).isoformat(),
+                "viewed_at": (clock.now() - timedelta(minutes=n)).isoformat(),
                 "visitor_id": "visitor-1",
                 "user_id": user.pk,
                 "ip_address": "203.0.113.7",

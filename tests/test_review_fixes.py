@@ -6,16 +6,16 @@ from datetime import timezone as tz
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
 
 from audit.services import audit_chain_verify, audit_record
+from privacy_office import clock
 from tests.factories import PASSWORD, OrderFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_an_event_stamped_in_another_time_zone_keeps_the_chain_intact():
-    shanghai = timezone.now().astimezone(tz(timedelta(hours=8)))
+    shanghai = clock.now().astimezone(tz(timedelta(hours=8)))
     audit_record(actor=None, action="change", target="x:1", now=shanghai, reference="a\x00b")
 
     assert audit_chain_verify() == (1, None)
@@ -69,7 +69,7 @@ def test_the_policy_fan_out_goes_on_after_a_refused_address(monkeypatch):
 
     users = [UserFactory() for _ in range(3)]
     version = PolicyVersion.objects.create(
-        version="2026-12-01", title="t", text="x", published_at=timezone.now()
+        version="2026-12-01", title="t", text="x", published_at=clock.now()
     )
     real = services._notice_email
 
@@ -80,7 +80,7 @@ def test_the_policy_fan_out_goes_on_after_a_refused_address(monkeypatch):
 
     monkeypatch.setattr(services, "_notice_email", refuse_first)
 
-    sent = services.policy_notices_send(version_id=version.pk, now_fn=timezone.now)
+    sent = services.policy_notices_send(version_id=version.pk, now_fn=clock.now)
 
     assert sent == 2
     assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users[1:])
@@ -117,11 +117,11 @@ def test_the_sweep_resends_a_stuck_guardian_deletion(monkeypatch):
         jurisdiction_code="HK",
         channel=Channel.API,
         minor=UserFactory(),
-        now=timezone.now(),
+        now=clock.now(),
     )
     DataRequest.objects.filter(pk=request.pk).update(status=Status.IN_PROGRESS)
 
-    services.requests_sweep(now=timezone.now() + timedelta(minutes=20))
+    services.requests_sweep(now=clock.now() + timedelta(minutes=20))
 
     assert sent == [request.pk]
 
@@ -146,7 +146,7 @@ def test_odd_disclosure_values_answer_400(client, change, message):
         "subject_id": UserFactory().pk,
         "categories": ["account"],
         "purpose": "B5",
-        "disclosed_at": timezone.now().isoformat(),
+        "disclosed_at": clock.now().isoformat(),
         **change,
     }
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from activity.models import PageView
 from activity.services import IngestError, browsing_ingest
+from privacy_office import clock
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -70,10 +71,9 @@ def test_a_lower_case_country_code_is_taken(client):
 
 
 def test_ingest_refuses_a_user_id_that_is_no_account_and_stores_nothing():
-    from django.utils import timezone
 
     user = UserFactory()
-    now = timezone.now()
+    now = clock.now()
     rows = [
         {"viewed_at": now.isoformat(), "visitor_id": "v", "path": "/", "user_id": user.pk},
         {"viewed_at": now.isoformat(), "visitor_id": "v", "path": "/", "user_id": 99_999_999},

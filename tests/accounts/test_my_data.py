@@ -5,10 +5,10 @@ from datetime import date
 import pytest
 from django.apps import apps
 from django.urls import reverse
-from django.utils import timezone
 
 from activity.models import Lead
 from activity.services import browsing_ingest
+from privacy_office import clock
 from tests.factories import UserFactory, person_with_data_in_every_category
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +66,7 @@ def test_a_lead_is_only_shown_once_the_email_is_verified(client):
     )
 
     assert "event" not in my_data(client, user)
-    user.email_verified_at = timezone.now()
+    user.email_verified_at = clock.now()
     user.save()
     assert "event" in my_data(client, user)
 
@@ -76,7 +76,7 @@ def test_a_long_browsing_history_is_shown_in_part_and_says_so(client):
     browsing_ingest(
         rows=[
             {
-                "viewed_at": timezone.now().isoformat(),
+                "viewed_at": clock.now().isoformat(),
                 "visitor_id": "v",
                 "user_id": user.pk,
                 "path": f"/p/{n}",
@@ -95,7 +95,7 @@ def test_a_long_browsing_history_is_shown_in_part_and_says_so(client):
 
 def test_no_one_sees_another_persons_data(client):
     alice = person_with_data_in_every_category()
-    bob = UserFactory(email_verified_at=timezone.now())
+    bob = UserFactory(email_verified_at=clock.now())
 
     data = my_data(client, bob)
     body = client.get(reverse("api-my-data")).content.decode()
@@ -184,7 +184,7 @@ def test_edit_page_saves_and_shows_the_change_in_the_history(client):
 
 
 def test_changing_the_email_unverifies_it_so_no_one_elses_lead_is_shown(client):
-    user = UserFactory(email_verified_at=timezone.now())
+    user = UserFactory(email_verified_at=clock.now())
     Lead.objects.create(
         event_name="Yiwu Fair",
         event_date=date(2025, 5, 1),

@@ -2,10 +2,10 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.forms import MINOR_REFUSED, mandatory_registration_fields
 from accounts.models import MarketingPreference, Membership, User
+from privacy_office import clock
 
 pytestmark = pytest.mark.django_db
 
@@ -76,13 +76,13 @@ def test_date_or_year_of_birth_is_needed(client):
 
 
 def test_a_year_of_birth_alone_is_enough_for_an_adult(client):
-    response = register(client, birth_date=None, birth_year=timezone.localdate().year - 19)
+    response = register(client, birth_date=None, birth_year=clock.today().year - 19)
 
     assert response.status_code == 201
 
 
 def test_under_18_by_date_of_birth_is_refused_with_the_reason(client):
-    today = timezone.localdate()
+    today = clock.today()
     seventeen = date(today.year - 17, today.month, 1)
 
     response = register(client, birth_date=seventeen.isoformat())
@@ -93,14 +93,14 @@ def test_under_18_by_date_of_birth_is_refused_with_the_reason(client):
 
 
 def test_a_year_that_could_mean_under_18_is_refused(client):
-    response = register(client, birth_date=None, birth_year=timezone.localdate().year - 18)
+    response = register(client, birth_date=None, birth_year=clock.today().year - 18)
 
     assert response.status_code == 400
     assert "section F" in response.json()["detail"]
 
 
 def test_birth_date_in_the_future_is_refused(client):
-    response = register(client, birth_date=f"{timezone.localdate().year + 1}-01-01")
+    response = register(client, birth_date=f"{clock.today().year + 1}-01-01")
 
     assert response.json()["fields"] == {"birth_date": ["A date of birth cannot be in the future."]}
 

@@ -3,11 +3,11 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.roles import AUDITOR, CUSTOMER_SERVICE, PRIVACY_OFFICER, REQUEST_HANDLER
 from datarequests import services
 from datarequests.models import Channel, DataRequest, Kind, Status
+from privacy_office import clock
 from tests.factories import PaymentCardFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def world():
         kind=Kind.ACCESS,
         jurisdiction_code="HK",
         channel=Channel.LETTER,
-        now=timezone.now(),
+        now=clock.now(),
     )
     return {"person": card.user, "card": card, "request": letter}
 
@@ -152,7 +152,7 @@ def test_the_auditor_sees_no_personal_data(client, world):
 )
 def test_only_the_privacy_officer_ingests_browsing_logs_through_the_api(client, role, status):
     client.force_login(staff(role))
-    row = {"viewed_at": timezone.now().isoformat(), "visitor_id": "v", "path": "/"}
+    row = {"viewed_at": clock.now().isoformat(), "visitor_id": "v", "path": "/"}
 
     response = client.post(reverse("api-browsing-ingest"), [row], content_type="application/json")
 

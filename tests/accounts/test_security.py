@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.middleware import LAST_SEEN_KEY
+from privacy_office import clock
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -106,11 +107,10 @@ def test_sign_in_records_are_purged_after_90_days():
     from datetime import timedelta
 
     from axes.models import AccessLog
-    from django.utils import timezone
 
     from accounts.services import sign_in_records_purge
 
-    now = timezone.now()
+    now = clock.now()
     old = AccessLog.objects.create(username="a", ip_address="203.0.113.1", user_agent="x")
     recent = AccessLog.objects.create(username="b", ip_address="203.0.113.2", user_agent="y")
     AccessLog.objects.filter(pk=old.pk).update(attempt_time=now - timedelta(days=91))

@@ -7,11 +7,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
 
 from activity import partitions
 from activity.models import PageView
 from activity.services import IngestError, browsing_ingest, browsing_partitions_maintain
+from privacy_office import clock
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def row(**changes):
     return {
-        "viewed_at": timezone.now().isoformat(),
+        "viewed_at": clock.now().isoformat(),
         "visitor_id": "visitor-9",
         "path": "/products/led",
         "ip_address": "198.51.100.4",

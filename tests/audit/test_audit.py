@@ -8,10 +8,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connections, transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_chain_verify, audit_record
+from privacy_office import clock
 from tests.factories import PaymentCardFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +88,7 @@ def test_request_transitions_are_in_the_trail(client):
 
 def test_verify_audit_passes_an_intact_trail_and_names_the_first_altered_event():
     for n in range(5):
-        audit_record(actor=None, action="change", target=f"x:{n}", now=timezone.now())
+        audit_record(actor=None, action="change", target=f"x:{n}", now=clock.now())
     out = StringIO()
     call_command("verify_audit", stdout=out)
     third = AuditEvent.objects.order_by("pk")[2]
@@ -103,7 +103,7 @@ def test_verify_audit_passes_an_intact_trail_and_names_the_first_altered_event()
 
 def test_a_removed_event_breaks_the_chain_at_the_next_one():
     events = [
-        audit_record(actor=None, action="change", target=f"x:{n}", now=timezone.now())
+        audit_record(actor=None, action="change", target=f"x:{n}", now=clock.now())
         for n in range(3)
     ]
     with transaction.atomic(), pgtrigger.ignore("audit.AuditEvent:audit_events_append_only"):
@@ -113,7 +113,7 @@ def test_a_removed_event_breaks_the_chain_at_the_next_one():
 
 
 def test_the_database_refuses_to_update_or_delete_audit_events():
-    event = audit_record(actor=None, action="change", target="x:1", now=timezone.now())
+    event = audit_record(actor=None, action="change", target="x:1", now=clock.now())
 
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).update(target="x:2")
@@ -123,7 +123,7 @@ def test_the_database_refuses_to_update_or_delete_audit_events():
 
 
 def test_the_admin_cannot_change_the_trail(client, officer):
-    event = audit_record(actor=None, action="change", target="x:1", now=timezone.now())
+    event = audit_record(actor=None, action="change", target="x:1", now=clock.now())
 
     change = client.post(reverse("admin:audit_auditevent_change", args=[event.pk]), {})
     delete = client.post(reverse("admin:audit_auditevent_delete", args=[event.pk]), {"post": "yes"})
@@ -139,9 +139,7 @@ def test_writers_in_parallel_keep_one_unbroken_chain():
         start.wait()
         try:
             for n in range(15):
-                audit_record(
-                    actor=None, action="change", target=f"w{worker}:{n}", now=timezone.now()
-                )
+                audit_record(actor=None, action="change", target=f"w{worker}:{n}", now=clock.now())
         finally:
             connections.close_all()
 

@@ -6,10 +6,10 @@ from datetime import timedelta
 import pytest
 from django.db import DatabaseError, transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from cookies.models import ConsentRecord, CookieCategory, CookieDeclaration, UndeclaredCookie
 from cookies.selectors import consent_current
+from privacy_office import clock
 from tests.factories import PASSWORD, UserFactory
 
 # Transactional: the current consent is cached when the record's transaction commits.
@@ -175,7 +175,7 @@ def test_a_record_holds_every_field_of_the_proof(client):
     assert record.method == "banner_save"
     assert record.ip_truncated == "127.0.0.0"
     assert len(record.user_agent_hash) == 64 and "Firefox" not in record.user_agent_hash
-    assert record.created_at <= timezone.now()
+    assert record.created_at <= clock.now()
 
 
 def test_records_cannot_be_changed_or_deleted_anywhere(client):

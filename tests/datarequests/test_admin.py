@@ -1,6 +1,6 @@
 """The staff queue: filters, letters entered by staff, actions as buttons."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from datarequests import services
 from datarequests.models import Channel, DataRequest, Jurisdiction, Kind, Status
+from privacy_office import clock
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,20 +22,25 @@ def officer(client):
     return user
 
 
+@pytest.fixture(autouse=True)
+def _letters_posted_on_20_november_are_entered_days_later(time_machine):
+    time_machine.move_to(datetime(2026, 11, 25, 2, 0, tzinfo=UTC))
+
+
 def letter(**changes):
     return services.data_request_submit(
         requester=services.Requester(name="Li Wei", postal_address="12 West Lake Road"),
         kind=Kind.ACCESS,
         jurisdiction_code="HK",
         channel=Channel.LETTER,
-        now=timezone.now(),
+        now=clock.now(),
         **changes,
     )
 
 
 def test_the_queue_filters_overdue_requests(client, officer):
     late, on_time = letter(), letter()
-    DataRequest.objects.filter(pk=late.pk).update(due_at=timezone.now() - timedelta(days=2))
+    DataRequest.objects.filter(pk=late.pk).update(due_at=clock.now() - timedelta(days=2))
     url = reverse("admin:datarequests_datarequest_changelist")
 
     page = client.get(url, {"due": "overdue"}).content.decode()
@@ -133,8 +139,8 @@ def test_the_dashboard_counts_by_status_and_days_left(
     client, officer, django_assert_max_num_queries
 ):
     late, soon = letter(), letter()
-    DataRequest.objects.filter(pk=late.pk).update(due_at=timezone.now() - timedelta(days=1))
-    DataRequest.objects.filter(pk=soon.pk).update(due_at=timezone.now() + timedelta(days=2))
+    DataRequest.objects.filter(pk=late.pk).update(due_at=clock.now() - timedelta(days=1))
+    DataRequest.objects.filter(pk=soon.pk).update(due_at=clock.now() + timedelta(days=2))
 
     with django_assert_max_num_queries(14):  # ~6 are the middleware's first-request reads
         page = client.get(reverse("admin:datarequests_dashboard"))

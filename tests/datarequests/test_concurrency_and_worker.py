@@ -6,10 +6,10 @@ import time
 import pytest
 from django.db import connections
 from django.urls import reverse
-from django.utils import timezone
 
 from datarequests import services
 from datarequests.models import Channel, DataRequest, Kind, Status
+from privacy_office import clock
 from tests.datarequests.helpers import export_json
 from tests.factories import UserFactory, person_with_data_in_every_category
 
@@ -23,9 +23,9 @@ def test_two_approvals_at_once_move_the_request_once():
         jurisdiction_code="EU",
         channel=Channel.API,
         corrections=[{"field": "accounts.User.phone", "value": "+86 571 2"}],
-        now=timezone.now(),
+        now=clock.now(),
     )
-    services.fee_assess(request_id=request.pk, now=timezone.now())
+    services.fee_assess(request_id=request.pk, now=clock.now())
     officers = [UserFactory(is_staff=True), UserFactory(is_staff=True)]
     start = threading.Barrier(2)
     outcomes = []
@@ -33,7 +33,7 @@ def test_two_approvals_at_once_move_the_request_once():
     def approve(officer):
         start.wait()
         try:
-            services.correction_approve(request_id=request.pk, actor=officer, now=timezone.now())
+            services.correction_approve(request_id=request.pk, actor=officer, now=clock.now())
             outcomes.append("moved")
         except services.AlreadyMoved as error:
             outcomes.append(str(error))

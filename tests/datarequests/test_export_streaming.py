@@ -6,19 +6,18 @@ import csv
 import io
 import json
 import threading
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from django.db import DataError, connection, transaction
-from django.utils import timezone
 
 from activity.models import ForumPost, PageView
 from datarequests import exports
 from datarequests.exports import export_create, export_dir
 from datarequests.models import Channel, Kind
 from datarequests.services import Requester, data_request_submit
-from privacy_office import subject_sql
+from privacy_office import clock, subject_sql
 from privacy_office.subject_sql import copy_csv_blocks
 from tests.datarequests.helpers import export_json, export_zip
 from tests.factories import UserFactory
@@ -32,7 +31,7 @@ def access_request(user):
         kind=Kind.ACCESS,
         jurisdiction_code="EU",
         channel=Channel.API,
-        now=timezone.now(),
+        now=clock.now(),
     )
 
 
@@ -43,7 +42,7 @@ def csv_rows(archive, label):
 def test_rows_spanning_many_blocks_arrive_once_and_newest_first(monkeypatch):
     monkeypatch.setattr(subject_sql, "BLOCK_BYTES", 2_000)  # about 20 rows a block
     user = UserFactory()
-    start = timezone.now() - timedelta(days=3)
+    start = clock.now() - timedelta(days=3)
     PageView.objects.bulk_create(
         PageView(
             viewed_at=start + timedelta(minutes=n),
@@ -55,7 +54,7 @@ def test_rows_spanning_many_blocks_arrive_once_and_newest_first(monkeypatch):
         for n in range(700)
     )
 
-    export = export_create(request=access_request(user), now=timezone.now())
+    export = export_create(request=access_request(user), now=clock.now())
 
     views = export_json(export)["categories"]["browsing"]["models"]["activity.PageView"]["rows"]
     expected = [f"/products/{n}" for n in reversed(range(700))]
@@ -68,9 +67,9 @@ def test_rows_spanning_many_blocks_arrive_once_and_newest_first(monkeypatch):
 def test_control_characters_and_line_breaks_survive_json_and_csv():
     odd = 'bell\x07 tab\t "quoted", comma\r\nnew line \\ 梅 😀'
     user = UserFactory(first_name="")
-    ForumPost.objects.create(author=user, title="", body=odd, posted_at=timezone.now())
+    ForumPost.objects.create(author=user, title="", body=odd, posted_at=clock.now())
 
-    export = export_create(request=access_request(user), now=timezone.now())
+    export = export_create(request=access_request(user), now=clock.now())
 
     post = export_json(export)["categories"]["activity"]["models"]["activity.ForumPost"]["rows"]
     assert post == [{"title": "", "body": odd, "posted_at": post[0]["posted_at"]}]
@@ -118,7 +117,7 @@ def test_a_failed_build_leaves_no_file_behind(monkeypatch):
 
     monkeypatch.setattr("datarequests.letters.reply_letter_pdf", broken_letter)
     with pytest.raises(RuntimeError, match="letter failed"):
-        export_create(request=access_request(user), now=timezone.now())
+        export_create(request=access_request(user), now=clock.now())
 
     assert set(export_dir().glob("*.zip.enc")) == before
 
@@ -126,11 +125,11 @@ def test_a_failed_build_leaves_no_file_behind(monkeypatch):
 def test_the_zip_opens_with_the_standard_library_and_is_compressed():
     user = UserFactory()
     PageView.objects.bulk_create(
-        PageView(viewed_at=timezone.now(), visitor_id="v", session_id="s", user=user, path="/p")
+        PageView(viewed_at=clock.now(), visitor_id="v", session_id="s", user=user, path="/p")
         for _ in range(500)
     )
 
-    export = export_create(request=access_request(user), now=timezone.now())
+    export = export_create(request=access_request(user), now=clock.now())
 
     archive = export_zip(export)
     assert archive.testzip() is None
@@ -145,12 +144,12 @@ def test_the_number_of_statements_does_not_grow_with_the_rows():
     def statements(views: int) -> int:
         user = UserFactory()
         PageView.objects.bulk_create(
-            PageView(viewed_at=timezone.now(), visitor_id="v", session_id="s", user=user, path="/")
+            PageView(viewed_at=clock.now(), visitor_id="v", session_id="s", user=user, path="/")
             for _ in range(views)
         )
         request = access_request(user)
         with CaptureQueriesContext(connection) as queries:
-            export_create(request=request, now=timezone.now())
+            export_create(request=request, now=clock.now())
         assert any("COPY (" in q["sql"] for q in queries.captured_queries)
         return len(queries)
 
@@ -160,11 +159,13 @@ def test_the_number_of_statements_does_not_grow_with_the_rows():
 def test_postgresql_writes_every_field_as_python_shows_it():
     from datetime import UTC, datetime
 
+    from activity.partitions import partitions_ensure
     from privacy_office.registry import registry
     from privacy_office.subject_data import display_value, subject_filter, subject_rows
     from privacy_office.subject_sql import sql_formattable, subject_values_sql
     from tests.factories import person_with_data_in_every_category
 
+    partitions_ensure(first=date(2026, 1, 1), last=date(2026, 2, 28))
     user = person_with_data_in_every_category()
     PageView.objects.create(  # past midnight in Hangzhou, still the day before in UTC
         viewed_at=datetime(2026, 1, 31, 20, 30, tzinfo=UTC),
@@ -212,10 +213,10 @@ def test_values_python_writes_survive_too_and_json_reads_as_json():
         declarations_version="1",
         policy_version="2018",
         method="banner",
-        created_at=timezone.now(),
+        created_at=clock.now(),
     )
 
-    export = export_create(request=access_request(user), now=timezone.now())
+    export = export_create(request=access_request(user), now=clock.now())
 
     data = export_json(export)["categories"]
     accounts = data["account"]["models"]["accounts.BankAccount"]["rows"]
@@ -242,13 +243,13 @@ def test_values_python_writes_survive_too_and_json_reads_as_json():
 def test_a_rolled_back_rebuild_keeps_the_previous_export_downloadable():
     user = UserFactory()
     request = access_request(user)
-    first = export_create(request=request, now=timezone.now())
+    first = export_create(request=request, now=clock.now())
 
     class Failed(Exception):
         pass
 
     with pytest.raises(Failed), transaction.atomic():
-        second = export_create(request=request, now=timezone.now())
+        second = export_create(request=request, now=clock.now())
         raise Failed
 
     first.refresh_from_db()

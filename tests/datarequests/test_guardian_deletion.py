@@ -8,12 +8,12 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import Address, BankAccount, Membership, PaymentCard
 from activity.models import CompanyProfile, ForumPost, Lead, PageView
 from datarequests import services
 from datarequests.models import DataRequest, ErasureTombstone, Status
+from privacy_office import clock
 from privacy_office.subject_data import personal_data_of
 from tests.factories import PASSWORD, UserFactory, person_with_data_in_every_category
 
@@ -27,7 +27,7 @@ def proof():
 @pytest.fixture
 def minor(client):
     person = person_with_data_in_every_category(
-        UserFactory(username="young", birth_year=2012, email_verified_at=timezone.now())
+        UserFactory(username="young", birth_year=2012, email_verified_at=clock.now())
     )
     BankAccount.objects.create(
         user=person, bank_name="B", holder_name="Y", account_number="6222020200112233"
@@ -43,7 +43,7 @@ def verify(request_id, **extra):
         request_id=request_id,
         actor=None,
         method="mother's ID and birth certificate seen",
-        now=timezone.now(),
+        now=clock.now(),
         guardianship_document=proof(),
         **extra,
     )
@@ -73,7 +73,7 @@ def test_nothing_is_erased_before_the_guardian_and_guardianship_are_verified(cli
     assert PageView.objects.filter(user=minor).exists()
     with pytest.raises(ValidationError, match="Attach the proof of guardianship"):
         services.identity_verify(
-            request_id=request.pk, actor=None, method="ID card seen", now=timezone.now()
+            request_id=request.pk, actor=None, method="ID card seen", now=clock.now()
         )
     assert DataRequest.objects.get(pk=request.pk).status == Status.AWAITING_IDENTITY
 
@@ -185,7 +185,7 @@ def test_afterwards_the_minors_data_holds_only_the_tombstone_and_what_the_law_ke
             request_id=request_id,
             actor=None,
             method="seen",
-            now=timezone.now(),
+            now=clock.now(),
             guardianship_document=proof(),
         )
 
@@ -221,7 +221,7 @@ def test_a_disguised_guardianship_document_is_refused(client, minor):
             request_id=request_id,
             actor=None,
             method="seen",
-            now=timezone.now(),
+            now=clock.now(),
             guardianship_document=SimpleUploadedFile("proof.pdf", b"MZ not a pdf"),
         )
     assert PageView.objects.filter(user=minor).exists()

@@ -1,7 +1,7 @@
 """Each kind of request through its paths: verified or not, free or paid, paid, waived or
 lapsed, fulfilled, refused or withdrawn, corrected or rejected."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import User
 from datarequests import services
 from datarequests.models import Channel, DataRequest, FeeQuote, Kind, Status
+from privacy_office import clock
 from tests.datarequests.helpers import export_json, export_zip
 from tests.factories import UserFactory, person_with_data_in_every_category
 
@@ -37,7 +38,7 @@ def test_free_access_request_is_fulfilled_with_an_export_of_every_category(
     client, django_capture_on_commit_callbacks
 ):
     user = person_with_data_in_every_category()
-    stranger = person_with_data_in_every_category(UserFactory(email_verified_at=timezone.now()))
+    stranger = person_with_data_in_every_category(UserFactory(email_verified_at=clock.now()))
 
     with django_capture_on_commit_callbacks(execute=True):
         response = submit(client, user)
@@ -93,7 +94,7 @@ def test_an_expired_link_no_longer_downloads(client, django_capture_on_commit_ca
         request_id = submit(client, owner).json()["id"]
     DataRequest.objects.get(pk=request_id).export.__class__.objects.filter(
         request_id=request_id
-    ).update(expires_at=timezone.now() - timedelta(minutes=1))
+    ).update(expires_at=clock.now() - timedelta(minutes=1))
 
     assert client.get(reverse("api-request-export", args=[request_id])).status_code == 404
 
@@ -123,7 +124,7 @@ def test_hong_kong_access_waits_for_the_fee_then_proceeds_when_paid(
             actor=staff,
             waived=False,
             note="HSBC ref 7781",
-            now=timezone.now(),
+            now=clock.now(),
         )
 
     request.refresh_from_db()
@@ -138,11 +139,11 @@ def test_a_waived_fee_needs_a_reason(client, django_capture_on_commit_callbacks)
 
     with pytest.raises(ValidationError, match="reason for the waiver"):
         services.fee_settle(
-            request_id=request_id, actor=None, waived=True, note=" ", now=timezone.now()
+            request_id=request_id, actor=None, waived=True, note=" ", now=clock.now()
         )
     with django_capture_on_commit_callbacks(execute=True):
         services.fee_settle(
-            request_id=request_id, actor=None, waived=True, note="hardship", now=timezone.now()
+            request_id=request_id, actor=None, waived=True, note="hardship", now=clock.now()
         )
 
     assert DataRequest.objects.get(pk=request_id).fee_quote.status == FeeQuote.Status.WAIVED
@@ -155,9 +156,9 @@ def test_an_unpaid_quote_lapses_after_its_period_with_notice(
     with django_capture_on_commit_callbacks(execute=True):
         request_id = submit(client, user, jurisdiction="HK").json()["id"]
 
-    early = services.requests_sweep(now=timezone.now() + timedelta(days=29))
+    early = services.requests_sweep(now=clock.now() + timedelta(days=29))
     with django_capture_on_commit_callbacks(execute=True):
-        late = services.requests_sweep(now=timezone.now() + timedelta(days=31))
+        late = services.requests_sweep(now=clock.now() + timedelta(days=31))
 
     request = DataRequest.objects.get(pk=request_id)
     assert (early["lapsed"], late["lapsed"]) == (0, 1)
@@ -222,11 +223,11 @@ def test_a_person_without_an_account_gets_the_leads_held_about_them(
         kind=Kind.ACCESS,
         jurisdiction_code="EU",
         channel=Channel.LETTER,
-        now=timezone.now(),
+        now=clock.now(),
     )
     with django_capture_on_commit_callbacks(execute=True):
         services.identity_verify(
-            request_id=request.pk, actor=None, method="code sent to the email", now=timezone.now()
+            request_id=request.pk, actor=None, method="code sent to the email", now=clock.now()
         )
 
     request.refresh_from_db()
@@ -240,11 +241,11 @@ def test_identity_cannot_be_recorded_without_saying_how():
         kind=Kind.ACCESS,
         jurisdiction_code="HK",
         channel=Channel.LETTER,
-        now=timezone.now(),
+        now=clock.now(),
     )
 
     with pytest.raises(ValidationError, match="how identity was checked"):
-        services.identity_verify(request_id=request.pk, actor=None, method="", now=timezone.now())
+        services.identity_verify(request_id=request.pk, actor=None, method="", now=clock.now())
 
 
 def test_a_correction_is_reviewed_then_applied_with_history(
@@ -270,7 +271,7 @@ def test_a_correction_is_reviewed_then_applied_with_history(
             "applied": False,
         }
     ]
-    services.correction_approve(request_id=request.pk, actor=staff, now=timezone.now())
+    services.correction_approve(request_id=request.pk, actor=staff, now=clock.now())
 
     user.refresh_from_db()
     assert user.phone == "+86 571 9999 9999"
@@ -344,7 +345,7 @@ def test_refusal_needs_a_ground_of_the_jurisdiction_and_tells_the_requester(
 
     with pytest.raises(ValidationError, match="refusal ground"):
         services.data_request_refuse(
-            request_id=request_id, actor=None, ground="because", explanation="x", now=timezone.now()
+            request_id=request_id, actor=None, ground="because", explanation="x", now=clock.now()
         )
     with django_capture_on_commit_callbacks(execute=True):
         services.data_request_refuse(
@@ -352,7 +353,7 @@ def test_refusal_needs_a_ground_of_the_jurisdiction_and_tells_the_requester(
             actor=None,
             ground=ground,
             explanation="We found no account under the details given.",
-            now=timezone.now(),
+            now=clock.now(),
         )
 
     assert DataRequest.objects.get(pk=request_id).status == Status.REFUSED
@@ -385,27 +386,28 @@ def test_no_one_else_can_read_or_withdraw_a_request(client):
     assert client.get(reverse("api-requests")).json() == []
 
 
-def test_an_eu_deadline_is_extended_once_with_reasons(client, django_capture_on_commit_callbacks):
+def test_an_eu_deadline_is_extended_once_with_reasons(
+    client, django_capture_on_commit_callbacks, time_machine
+):
+    time_machine.move_to(datetime(2026, 3, 2, 2, 0, tzinfo=UTC), tick=False)  # 10:00 in Hangzhou
     user = UserFactory()
     request_id = submit(client, user).json()["id"]
-    request = DataRequest.objects.get(pk=request_id)
     DataRequest.objects.filter(pk=request_id).update(status=Status.IN_PROGRESS)
-    before = request.due_at
+    assert timezone.localdate(DataRequest.objects.get(pk=request_id).due_at) == date(2026, 4, 2)
 
+    time_machine.move_to(datetime(2026, 3, 20, 2, 0, tzinfo=UTC), tick=False)
     with django_capture_on_commit_callbacks(execute=True):
         services.deadline_extend(
             request_id=request_id,
             actor=None,
             reason="200,000 records to review",
-            now=timezone.now(),
+            now=clock.now(),
         )
     with pytest.raises(ValidationError, match="already extended"):
-        services.deadline_extend(
-            request_id=request_id, actor=None, reason="again", now=timezone.now()
-        )
+        services.deadline_extend(request_id=request_id, actor=None, reason="again", now=clock.now())
 
-    after = DataRequest.objects.get(pk=request_id).due_at
-    assert (after - before).days >= 58
+    # one month from 2 March, then two more: 2 June 2026, a Tuesday
+    assert timezone.localdate(DataRequest.objects.get(pk=request_id).due_at) == date(2026, 6, 2)
     assert "more time" in mail.outbox[-1].subject
 
 
@@ -413,7 +415,7 @@ def test_hong_kong_allows_no_extension(client):
     request_id = submit(client, UserFactory(), jurisdiction="HK").json()["id"]
 
     with pytest.raises(ValidationError, match="allows no extension"):
-        services.deadline_extend(request_id=request_id, actor=None, reason="x", now=timezone.now())
+        services.deadline_extend(request_id=request_id, actor=None, reason="x", now=clock.now())
 
 
 def test_due_at_pauses_for_an_unpaid_hong_kong_fee():
@@ -461,8 +463,8 @@ def test_the_sweep_resends_work_a_lost_message_left_behind(client, monkeypatch):
     monkeypatch.setattr(tasks.fee_assess_task, "delay", lambda pk: sent.append(pk))
     request_id = submit(client, UserFactory()).json()["id"]  # on_commit never ran: "lost"
 
-    soon = services.requests_sweep(now=timezone.now() + timedelta(minutes=5))
-    later = services.requests_sweep(now=timezone.now() + timedelta(minutes=20))
+    soon = services.requests_sweep(now=clock.now() + timedelta(minutes=5))
+    later = services.requests_sweep(now=clock.now() + timedelta(minutes=20))
 
     assert (soon["requeued"], later["requeued"]) == (0, 1)
     assert sent == [request_id]
@@ -471,9 +473,9 @@ def test_the_sweep_resends_work_a_lost_message_left_behind(client, monkeypatch):
 def test_staff_are_reminded_of_overdue_requests(client):
     UserFactory(is_staff=True, email="officer@example.com")
     request_id = submit(client, UserFactory()).json()["id"]
-    DataRequest.objects.filter(pk=request_id).update(due_at=timezone.now() - timedelta(days=1))
+    DataRequest.objects.filter(pk=request_id).update(due_at=clock.now() - timedelta(days=1))
 
-    assert services.staff_reminder_send(now=timezone.now()) == 1
+    assert services.staff_reminder_send(now=clock.now()) == 1
     assert "1 overdue" in mail.outbox[-1].subject
     assert mail.outbox[-1].to == ["officer@example.com"]
     assert User.objects.exists()
@@ -489,7 +491,7 @@ def test_the_export_keeps_quotes_backslashes_newlines_and_chinese_intact(
 
     tricky = 'Line one\nline "two" \\ back\tslash — 梅花 😀'
     user = UserFactory(first_name='Mei "Lucky" \\ 梅')
-    ForumPost.objects.create(author=user, title="t", body=tricky, posted_at=timezone.now())
+    ForumPost.objects.create(author=user, title="t", body=tricky, posted_at=clock.now())
     with django_capture_on_commit_callbacks(execute=True):
         request_id = submit(client, user).json()["id"]
 
@@ -537,8 +539,8 @@ def test_exports_are_purged_after_their_retention(client, django_capture_on_comm
         request_id = submit(client, UserFactory()).json()["id"]
     export = DataRequest.objects.get(pk=request_id).export
 
-    assert exports_purge(now=timezone.now() + timedelta(days=29)) == 0
-    assert exports_purge(now=timezone.now() + timedelta(days=31)) == 1
+    assert exports_purge(now=clock.now() + timedelta(days=29)) == 0
+    assert exports_purge(now=clock.now() + timedelta(days=31)) == 1
     export.refresh_from_db()
     assert export.purged_at is not None
     assert not Path(export.path).exists()
@@ -563,7 +565,7 @@ def test_a_rejected_correction_changes_nothing_and_tells_why(
             actor=None,
             ground="Art.12(5) manifestly unfounded",
             explanation="No such city exists.",
-            now=timezone.now(),
+            now=clock.now(),
         )
 
     user.refresh_from_db()
@@ -610,7 +612,7 @@ def test_a_withdrawn_or_refused_request_no_longer_owes_its_fee(
         actor=None,
         ground="Part 8 exemption",
         explanation="Exempt.",
-        now=timezone.now(),
+        now=clock.now(),
     )
 
     assert {DataRequest.objects.get(pk=pk).fee_quote.status for pk in (first, second)} == {
@@ -638,12 +640,14 @@ def test_an_export_file_left_by_a_rolled_back_build_is_purged(client):
 
     orphan = export_dir() / "999999-deadbeef.zip.enc"
     orphan.write_bytes(b"x")
-    old = (timezone.now() - timedelta(hours=2)).timestamp()
+    old = (clock.now() - timedelta(hours=2)).timestamp()
     os.utime(orphan, (old, old))
     fresh = export_dir() / "999998-cafebabe.zip.enc"
     fresh.write_bytes(b"x")
+    recent = clock.now().timestamp()
+    os.utime(fresh, (recent, recent))
 
-    exports_purge(now=timezone.now())
+    exports_purge(now=clock.now())
 
     assert not orphan.exists()
     assert fresh.exists()  # may still belong to a build in progress
@@ -651,11 +655,11 @@ def test_an_export_file_left_by_a_rolled_back_build_is_purged(client):
 
 
 def test_a_new_holder_of_an_email_address_does_not_get_the_old_accounts_requests(client):
-    alice = UserFactory(email="shared@example.com", email_verified_at=timezone.now())
+    alice = UserFactory(email="shared@example.com", email_verified_at=clock.now())
     submit(client, alice, details="Alice's private details")
     alice.email = "alice.new@example.com"
     alice.save()
-    bob = UserFactory(email="shared@example.com", email_verified_at=timezone.now())
+    bob = UserFactory(email="shared@example.com", email_verified_at=clock.now())
     client.force_login(bob)
 
     data = client.get(reverse("api-my-data")).content.decode()

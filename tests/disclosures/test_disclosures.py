@@ -5,12 +5,12 @@ from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from datarequests import services
 from datarequests.models import Channel, DataRequest, Kind
 from disclosures.models import Disclosure, Recipient
 from disclosures.services import recipients_to_notify
+from privacy_office import clock
 from tests.datarequests.helpers import export_json, export_zip
 from tests.factories import UserFactory
 
@@ -42,7 +42,7 @@ def disclose(recipient, subject, categories, *, days_ago, purpose="B5"):
         subject=subject,
         categories=categories,
         purpose=purpose,
-        disclosed_at=timezone.now() - timedelta(days=days_ago),
+        disclosed_at=clock.now() - timedelta(days=days_ago),
     )
 
 
@@ -53,7 +53,7 @@ def test_a_correction_goes_to_recipients_of_that_category_in_the_last_12_months(
     disclose(recipients["agency"], person, ["registration"], days_ago=13 * 30)  # 13 months ago
     disclose(recipients["agency"], UserFactory(), ["registration"], days_ago=1)  # someone else
 
-    found = recipients_to_notify(subject=person, categories=["registration"], now=timezone.now())
+    found = recipients_to_notify(subject=person, categories=["registration"], now=clock.now())
 
     assert found == [recipients["logistics"]]
 
@@ -71,9 +71,9 @@ def test_an_approved_correction_lists_the_recipients_to_notify(recipients, clien
         },
         content_type="application/json",
     ).json()["id"]
-    services.fee_assess(request_id=request_id, now=timezone.now())
+    services.fee_assess(request_id=request_id, now=clock.now())
 
-    services.correction_approve(request_id=request_id, actor=None, now=timezone.now())
+    services.correction_approve(request_id=request_id, actor=None, now=clock.now())
 
     note = DataRequest.objects.get(pk=request_id).events.get(type="note")
     assert note.reason == "send the correction on to: SF Express"
@@ -89,10 +89,10 @@ def test_disclosures_are_in_the_export_and_the_reply_letter(
         kind=Kind.ACCESS,
         jurisdiction_code="EU",
         channel=Channel.API,
-        now=timezone.now(),
+        now=clock.now(),
     )
-    services.fee_assess(request_id=request.pk, now=timezone.now())
-    services.access_fulfil(request_id=request.pk, now=timezone.now())
+    services.fee_assess(request_id=request.pk, now=clock.now())
+    services.access_fulfil(request_id=request.pk, now=clock.now())
 
     export = DataRequest.objects.get(pk=request.pk).export
     rows = export_json(export)["categories"]["activity"]["models"]["disclosures.Disclosure"]["rows"]
@@ -117,7 +117,7 @@ def test_the_marketplace_records_disclosures_through_the_api(recipients, client)
         "subject_id": person.pk,
         "categories": ["registration"],
         "purpose": "B5",
-        "disclosed_at": timezone.now().isoformat(),
+        "disclosed_at": clock.now().isoformat(),
         "reference": "order 77",
     }
 
@@ -156,7 +156,7 @@ def test_bad_disclosures_are_refused_whole(recipients, client, change, message):
         "subject_id": person.pk,
         "categories": ["registration"],
         "purpose": "B5",
-        "disclosed_at": timezone.now().isoformat(),
+        "disclosed_at": clock.now().isoformat(),
     }
 
     response = client.post(

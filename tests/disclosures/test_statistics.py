@@ -7,11 +7,11 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import Membership
 from disclosures.models import StatisticalRelease
 from disclosures.statistics import release_compute
+from privacy_office import clock
 from tests.factories import OrderFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def compute(*dimensions, minimum=10):
     release = StatisticalRelease.objects.create(
         name="Members by country", dimensions=list(dimensions), minimum_cell=minimum
     )
-    release_compute(release_id=release.pk, now=timezone.now())
+    release_compute(release_id=release.pk, now=clock.now())
     release.refresh_from_db()
     return release, list(csv.reader(io.StringIO(release.result_csv)))
 

@@ -6,12 +6,12 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
 
 from cookies.models import ConsentRecord
 from policies.models import PolicyAcknowledgement, PolicyNotice, PolicyVersion
 from policies.selectors import policy_current
 from policies.services import CLAIM_LEASE, policy_notices_send, policy_version_publish
+from privacy_office import clock
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +44,7 @@ def test_the_policy_reads_as_a_document_not_as_markdown(client):
 def test_markup_in_a_version_is_shown_as_text_never_run(client, django_capture_on_commit_callbacks):
     version = new_version('\n<script>alert("x")</script> [click](javascript:alert(1))')
     with django_capture_on_commit_callbacks(execute=False):
-        policy_version_publish(version_id=version.pk, now=timezone.now())
+        policy_version_publish(version_id=version.pk, now=clock.now())
 
     page = client.get(reverse("policies:current")).content.decode()
 
@@ -58,7 +58,7 @@ def test_publishing_makes_a_version_govern_at_once_and_keeps_the_history(
 ):
     version = new_version("\nH. A new sentence.")
     with django_capture_on_commit_callbacks(execute=False):
-        policy_version_publish(version_id=version.pk, now=timezone.now())
+        policy_version_publish(version_id=version.pk, now=clock.now())
 
     current = client.get(reverse("policies:current")).content.decode()
     old = client.get(reverse("policies:version", args=["2018-11-02"])).content.decode()
@@ -72,14 +72,14 @@ def test_a_published_version_cannot_be_published_again():
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError, match="already published"):
-        policy_version_publish(version_id=PolicyVersion.objects.get().pk, now=timezone.now())
+        policy_version_publish(version_id=PolicyVersion.objects.get().pk, now=clock.now())
 
 
 def test_every_user_is_told_once_even_when_the_fan_out_dies_and_runs_again(monkeypatch):
     users = [UserFactory() for _ in range(7)]
     UserFactory(is_active=False)
     version = new_version()
-    version.published_at = timezone.now()
+    version.published_at = clock.now()
     version.save()
     from policies import services
 
@@ -93,11 +93,11 @@ def test_every_user_is_told_once_even_when_the_fan_out_dies_and_runs_again(monke
 
     monkeypatch.setattr(services, "_notice_email", dying_after_four)
     with pytest.raises(SystemExit):
-        policy_notices_send(version_id=version.pk, now_fn=timezone.now, batch=3)
+        policy_notices_send(version_id=version.pk, now_fn=clock.now, batch=3)
     monkeypatch.setattr(services, "_notice_email", real_send)
 
     # Rerun later than the claim lease: the claimed-but-unsent are taken back.
-    later = timezone.now() + CLAIM_LEASE + timedelta(minutes=1)
+    later = clock.now() + CLAIM_LEASE + timedelta(minutes=1)
     rerun = policy_notices_send(version_id=version.pk, now_fn=lambda: later, batch=3)
     again = policy_notices_send(version_id=version.pk, now_fn=lambda: later, batch=3)
 
@@ -110,9 +110,9 @@ def test_every_user_is_told_once_even_when_the_fan_out_dies_and_runs_again(monke
 def test_a_claim_within_its_lease_is_left_to_its_worker():
     user = UserFactory()
     version = new_version()
-    PolicyNotice.objects.create(version=version, user=user, claimed_at=timezone.now())
+    PolicyNotice.objects.create(version=version, user=user, claimed_at=clock.now())
 
-    assert policy_notices_send(version_id=version.pk, now_fn=timezone.now) == 0
+    assert policy_notices_send(version_id=version.pk, now_fn=clock.now) == 0
     assert mail.outbox == []
 
 
@@ -121,7 +121,7 @@ def test_users_see_a_notice_until_they_acknowledge(client, django_capture_on_com
     client.force_login(user)
     version = new_version()
     with django_capture_on_commit_callbacks(execute=False):
-        policy_version_publish(version_id=version.pk, now=timezone.now())
+        policy_version_publish(version_id=version.pk, now=clock.now())
 
     before = client.get(reverse("accounts:my-data")).content.decode()
     client.post(reverse("policies:acknowledge"), {"next": "/accounts/me/"})
@@ -144,7 +144,7 @@ def test_a_change_to_the_cookie_section_asks_for_cookie_consent_again(
 
     other_text = new_version("\nH. Unrelated.")
     with django_capture_on_commit_callbacks(execute=True):
-        policy_version_publish(version_id=other_text.pk, now=timezone.now())
+        policy_version_publish(version_id=other_text.pk, now=clock.now())
     unchanged = client.get("/").content.decode()
 
     cookie_text = PolicyVersion.objects.create(
@@ -153,7 +153,7 @@ def test_a_change_to_the_cookie_section_asks_for_cookie_consent_again(
         text=other_text.text.replace("E. COOKIES", "E. COOKIES We now also use analytics."),
     )
     with django_capture_on_commit_callbacks(execute=True):
-        policy_version_publish(version_id=cookie_text.pk, now=timezone.now())
+        policy_version_publish(version_id=cookie_text.pk, now=clock.now())
     changed = client.get("/").content.decode()
 
     assert 'id="cookie-banner"' not in unchanged
@@ -193,10 +193,10 @@ def test_a_fan_out_past_its_time_budget_hands_the_rest_to_a_new_task(monkeypatch
 
     users = [UserFactory() for _ in range(5)]
     version = new_version()
-    version.published_at = timezone.now()
+    version.published_at = clock.now()
     version.save()
-    start = timezone.now()
-    clock = iter(start + timedelta(minutes=n) for n in range(100))  # a minute per batch
+    start = clock.now()
+    minutes = iter(start + timedelta(minutes=n) for n in range(100))  # a minute per batch
     queued = []
     monkeypatch.setattr(
         tasks.policy_notices_send_task,
@@ -206,12 +206,12 @@ def test_a_fan_out_past_its_time_budget_hands_the_rest_to_a_new_task(monkeypatch
 
     first = policy_notices_send(
         version_id=version.pk,
-        now_fn=lambda: next(clock),
+        now_fn=lambda: next(minutes),
         batch=2,
         until=start + timedelta(minutes=1, seconds=30),
     )
 
     assert first == 1 and queued == [((version.pk,), 60)]  # one sent, the batch's other handed on
-    rest = policy_notices_send(version_id=version.pk, now_fn=timezone.now, batch=2)
+    rest = policy_notices_send(version_id=version.pk, now_fn=clock.now, batch=2)
     assert rest == 4
     assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users)

@@ -4,9 +4,9 @@ from datetime import timedelta
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
-from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
+from privacy_office import clock
 from privacy_office.celery import app
 from privacy_office.tasks import sessions_purge_task
 
@@ -26,7 +26,7 @@ def make_session(*, expires_in: timedelta) -> str:
     store.set_expiry(int(expires_in.total_seconds()))
     store.create()
     Session.objects.filter(session_key=store.session_key).update(
-        expire_date=timezone.now() + expires_in
+        expire_date=clock.now() + expires_in
     )
     return store.session_key
 

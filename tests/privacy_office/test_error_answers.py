@@ -2,11 +2,13 @@
 traceback or the settings."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.test import override_settings
 from django.urls import reverse
 
+from privacy_office import clock
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,9 +47,10 @@ def test_a_full_ingest_batch_fits_under_the_body_limit(client, settings):
     user = UserFactory()
     user.user_permissions.add(Permission.objects.get(codename="add_pageview"))
     client.force_login(user)
+    yesterday = (clock.now() - timedelta(days=1)).isoformat()
     rows = [
         {
-            "viewed_at": "2026-11-01T10:00:00Z",
+            "viewed_at": yesterday,
             "visitor_id": f"visitor-{n:06d}",
             "session_id": f"session-{n:06d}",
             "ip_address": "203.0.113.7",

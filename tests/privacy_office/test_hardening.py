@@ -2,6 +2,7 @@
 checked by content and size, and staff sessions that end when idle."""
 
 import time
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -9,6 +10,7 @@ from django.urls import reverse
 
 from accounts.middleware import LAST_SEEN_KEY
 from datarequests.models import DataRequest, Jurisdiction
+from privacy_office import clock
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +93,7 @@ def letter_post(client, scan):
             "requester_name": "Chan",
             "postal_address": "Kowloon",
             "language": "en",
-            "envelope_date": "2026-11-20",
+            "envelope_date": (clock.today() - timedelta(days=5)).isoformat(),
             "letter_scan": scan,
         },
     )

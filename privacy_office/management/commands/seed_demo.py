@@ -1,7 +1,6 @@
 import random
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 from tqdm import tqdm
 
 from accounts.demo import HEAVY_BUYER, demo_accounts_create, demo_users_create
@@ -9,6 +8,7 @@ from accounts.models import User
 from activity.demo import demo_activity_create, page_views
 from activity.models import PageView
 from activity.services import browsing_ingest
+from privacy_office import clock
 
 DEMO_USER_PASSWORD = "demo-buyer-2026"  # noqa: S105 - printed for the demo, never in production
 
@@ -54,7 +54,7 @@ class Command(BaseCommand):
             first_name="Hao",
             last_name="Zhang",
             email="heavy.buyer@example.com",
-            email_verified_at=timezone.now(),
+            email_verified_at=clock.now(),
             phone="+86 571 8000 0001",
             birth_year=1979,
             city="Hangzhou",
