@@ -39,6 +39,7 @@ from datarequests.models import (
     Status,
 )
 from disclosures.services import recipients_to_notify
+from privacy_office.exceptions import Conflict
 from privacy_office.registry import registry
 from privacy_office.subject_data import ContactPerson, subject_rows
 
@@ -59,7 +60,7 @@ GROUND_REQUIRED = _("Choose a refusal ground of this jurisdiction.")
 REASON_REQUIRED = _("Give the reason in a sentence the requester can understand.")
 
 
-class AlreadyMoved(Exception):
+class AlreadyMoved(Conflict):
     """The request is no longer where the action expected it (another click was first)."""
 
     def __init__(self, request: DataRequest) -> None:
