@@ -40,7 +40,7 @@ class Consent:
 # reaches every process within a second, this one at once); what a version's declarations
 # say never changes, so it is kept in the process by version.
 VERSION_MEMO_SECONDS = 1.0
-_memo: dict[str, object] = {}
+_memo: dict[str, tuple[str, float]] = {}
 
 
 def declarations_version() -> str:
@@ -113,7 +113,7 @@ def records_of_user(user) -> Q:
     linked_before = VisitorLink.objects.filter(
         user=user, visitor_id=OuterRef("visitor_id"), linked_at__gte=OuterRef("created_at")
     )
-    return Q(user=user) | (Q(user__isnull=True) & Exists(linked_before))
+    return Q(user=user) | Q(Q(user__isnull=True), Exists(linked_before))
 
 
 def consent_current(*, visitor_id: str, user=None) -> Consent | None:
@@ -208,7 +208,7 @@ def consent_rates_by_week(*, now: datetime, weeks: int) -> list[WeekRates]:
             week=row["week"],
             records=row["records"],
             rates=[
-                (category.title, round(100 * row[category.code] / row["records"]))
+                (category.title, round(100 * row[category.code] / row["records"]))  # type: ignore[literal-required]
                 for category in categories
             ],
         )

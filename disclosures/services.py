@@ -68,8 +68,8 @@ def disclosures_record(*, rows: Iterable[Mapping]) -> int:
     rows = list(rows)
     codes = {printable(row.get("recipient", ""))[:50] for row in rows if isinstance(row, Mapping)}
     recipients = {r.code: r for r in Recipient.objects.filter(code__in=codes)}
-    ids = {
-        row.get("subject_id")
+    ids: set[int] = {
+        row["subject_id"]
         for row in rows
         if isinstance(row, Mapping)
         and isinstance(row.get("subject_id"), int)

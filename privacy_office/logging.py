@@ -20,10 +20,23 @@ def mask_text(text: str) -> str:
     return EMAIL.sub(r"\1•••@\2", text)
 
 
+_TRACEBACKS = logging.Formatter()
+
+
 class PersonalDataMaskingFilter(logging.Filter):
+    """Mask the message, the traceback and the stack of every record before any handler
+    formats it: an exception's text often quotes the value that failed."""
+
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         masked = mask_text(message)
         if masked != message:
             record.msg, record.args = masked, ()
+        if record.exc_info and not record.exc_text:
+            # Formatters reuse exc_text when it is set, so the clear traceback is never written.
+            record.exc_text = _TRACEBACKS.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask_text(record.exc_text)
+        if record.stack_info:
+            record.stack_info = mask_text(record.stack_info)
         return True

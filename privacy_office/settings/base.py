@@ -46,6 +46,7 @@ MIDDLEWARE = [
     "privacy_office.bulk_bodies.BulkBodyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "privacy_office.middleware.NoStoreMiddleware",
     # Before sessions and CSRF, so it sees every cookie they set on the way out.
     "cookies.middleware.CookieConsentMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

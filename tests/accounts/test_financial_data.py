@@ -1,6 +1,7 @@
 """Account information (A.3): encrypted at rest, masked on every page, in the API and in logs."""
 
 import logging
+import sys
 
 import pytest
 from cryptography.fernet import Fernet
@@ -165,3 +166,25 @@ def test_a_card_is_checked_and_kept_once_per_account():
 def test_a_bank_account_number_is_checked():
     with pytest.raises(ValidationError, match="not a valid account number"):
         bank_account_add(user=UserFactory(), bank_name="B", holder_name="M", account_number="12")
+
+
+def test_tracebacks_and_stacks_in_log_records_are_masked_too():
+    handlers = [
+        handler
+        for handler in logging.getLogger().handlers
+        if any(type(f).__name__ == "PersonalDataMaskingFilter" for f in handler.filters)
+    ]
+    try:
+        raise ValueError(f"card {CARD} of mei@example.com was declined")
+    except ValueError:
+        record = logging.LogRecord(
+            "payments", logging.ERROR, __file__, 1, "charge failed", (), sys.exc_info()
+        )
+    record.stack_info = f'Stack (most recent call last):\n  File "x.py", card = "{CARD}"'
+
+    assert handlers
+    for handler in handlers:
+        assert handler.filter(record)
+        line = handler.format(record)
+        assert "ValueError" in line and "•••• 1111" in line
+        assert CARD not in line and "mei@example.com" not in line
