@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import ipaddress
 from collections.abc import Mapping
 from datetime import datetime
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -40,7 +42,13 @@ def truncate_ip(address: str | None) -> str:
 
 
 def hash_user_agent(user_agent: str) -> str:
-    return hashlib.sha256(user_agent.encode()).hexdigest() if user_agent else ""
+    """Return a keyed hash of the browser's user agent: the same browser gives the same value
+    (proof that two choices came from one browser), but a list of common user agents cannot
+    be hashed to find which one it was without the key."""
+    if not user_agent:
+        return ""
+    key = settings.FIELD_BLIND_INDEX_KEY.encode()
+    return hmac.new(key, b"consent user agent\0" + user_agent.encode(), hashlib.sha256).hexdigest()
 
 
 def clean_choices(choices: Mapping) -> dict[str, bool]:

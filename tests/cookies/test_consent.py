@@ -1,6 +1,7 @@
 """Cookie consent (policy E) on real responses: nothing optional before consent, withdrawal
 as easy as consent, a new declarations version asks again, GPC honoured, records as proof."""
 
+import hashlib
 from datetime import timedelta
 
 import pytest
@@ -374,3 +375,22 @@ def test_gpc_with_choices_naming_a_removed_category_still_answers(client):
     assert page.status_code == 200
     assert ConsentRecord.objects.count() == 1  # the change asks again; nothing to withdraw
     assert set_cookies(page) & {"_ad_interest", "_partner_ref"} == set()
+
+
+def test_the_browser_hash_in_a_consent_record_is_keyed(client, settings):
+    from cookies.services import hash_user_agent
+
+    agent = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+    client.put(
+        reverse("api-cookie-consent"),
+        {"choices": {"statistics": True}},
+        content_type="application/json",
+        HTTP_USER_AGENT=agent,
+    )
+    stored = ConsentRecord.objects.get().user_agent_hash
+
+    # a list of common user agents hashed without the key does not find it
+    assert stored != hashlib.sha256(agent.encode()).hexdigest()
+    assert stored == hash_user_agent(agent)  # the same browser gives the same proof
+    settings.FIELD_BLIND_INDEX_KEY = "another key of at least thirty-two characters"
+    assert hash_user_agent(agent) != stored
