@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -26,9 +27,32 @@ class Recipient(models.Model):
         ordering = ["organisation"]
         verbose_name = _("recipient")
         verbose_name_plural = _("recipients")
+        constraints = [
+            # C.1: service providers hold personal data only under a duty of confidentiality.
+            models.CheckConstraint(
+                condition=~models.Q(kind="service_provider")
+                | models.Q(confidentiality_agreed_on__isnull=False),
+                name="service_provider_has_confidentiality_agreement",
+                violation_error_message=_(
+                    "A service provider needs the date its confidentiality agreement was signed "
+                    "(policy C.1)."
+                ),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.organisation
+
+    def clean(self) -> None:
+        if self.kind == self.Kind.SERVICE_PROVIDER and self.confidentiality_agreed_on is None:
+            raise ValidationError(
+                {
+                    "confidentiality_agreed_on": _(
+                        "A service provider needs the date its confidentiality agreement was "
+                        "signed (policy C.1)."
+                    )
+                }
+            )
 
 
 class Disclosure(models.Model):

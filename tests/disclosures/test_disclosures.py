@@ -4,6 +4,7 @@ correction sent on to exactly those who received the corrected category in the l
 from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from datarequests import services
@@ -181,3 +182,36 @@ def test_a_batch_over_10000_is_too_large_like_an_ingest_batch(recipients, client
 
     assert response.status_code == 413
     assert not Disclosure.objects.exists()
+
+
+def test_a_service_provider_cannot_be_saved_without_its_confidentiality_agreement(client):
+    from django.db import IntegrityError, transaction
+
+    provider = Recipient(
+        code="dhl", organisation="DHL", kind=Recipient.Kind.SERVICE_PROVIDER, service="delivery"
+    )
+    provider.jurisdiction = "DE"
+    with pytest.raises(ValidationError) as refused:
+        provider.full_clean()
+    assert "confidentiality agreement" in str(refused.value.message_dict)
+    with transaction.atomic(), pytest.raises(IntegrityError):
+        provider.save()  # the database refuses it too, whatever door it comes through
+    assert not Recipient.objects.filter(code="dhl").exists()
+
+
+def test_staff_cannot_register_a_service_provider_without_its_agreement(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = client.post(
+        reverse("admin:disclosures_recipient_add"),
+        {
+            "code": "dhl",
+            "organisation": "DHL",
+            "kind": "service_provider",
+            "service": "delivery",
+            "jurisdiction": "DE",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "confidentiality agreement was signed" in response.content.decode()
+    assert not Recipient.objects.exists()
