@@ -6,6 +6,28 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
+# The development values committed in the local settings: known to anyone who reads the
+# repository, so production refuses each of them.
+DEVELOPMENT_SECRET_KEY = "django-insecure-local-development-only-key"  # noqa: S105
+DEVELOPMENT_FIELD_ENCRYPTION_KEY = "bG9jYWwtZGV2ZWxvcG1lbnQtb25seS1maWVsZC1rZXk="
+DEVELOPMENT_BLIND_INDEX_KEY = "local-development-only-blind-index-key"
+DEVELOPMENT_SECRETS = frozenset(
+    {DEVELOPMENT_SECRET_KEY, DEVELOPMENT_FIELD_ENCRYPTION_KEY, DEVELOPMENT_BLIND_INDEX_KEY}
+)
+
+
+def secret_check(name: str, value: str, *, min_length: int, min_distinct: int = 10) -> None:
+    """Refuse a development value, or one too short or too repetitive to be random."""
+    if value in DEVELOPMENT_SECRETS or "development-only" in value:
+        raise ImproperlyConfigured(
+            f"{name} holds the development value committed in the repository; "
+            "production needs a secret of its own."
+        )
+    if len(value) < min_length or len(set(value)) < min_distinct:
+        raise ImproperlyConfigured(
+            f"{name} is too weak for production: use {min_length} or more random characters."
+        )
+
 
 def env_str(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name, "").strip()

@@ -2,17 +2,22 @@
 
 from privacy_office.settings.base import *  # noqa: F403
 from privacy_office.settings.base import broker_url, cache_settings, database_settings
-from privacy_office.settings.environment import env_bool, env_list, env_str
+from privacy_office.settings.environment import (
+    DEVELOPMENT_BLIND_INDEX_KEY,
+    DEVELOPMENT_FIELD_ENCRYPTION_KEY,
+    DEVELOPMENT_SECRET_KEY,
+    env_bool,
+    env_list,
+    env_str,
+)
 
 # Off by default: the demo is the product, and Django's debug pages would show its settings
 # and every URL to anyone who mistypes one. DEBUG=1 turns them on for development.
 DEBUG = env_bool("DEBUG", False)
 # Development-only values, refused by production settings.
-SECRET_KEY = env_str("SECRET_KEY", "django-insecure-local-development-only-key")
-FIELD_ENCRYPTION_KEYS = env_list(
-    "FIELD_ENCRYPTION_KEYS", ["bG9jYWwtZGV2ZWxvcG1lbnQtb25seS1maWVsZC1rZXk="]
-)
-FIELD_BLIND_INDEX_KEY = env_str("FIELD_BLIND_INDEX_KEY", "local-development-only-blind-index-key")
+SECRET_KEY = env_str("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [DEVELOPMENT_FIELD_ENCRYPTION_KEY])
+FIELD_BLIND_INDEX_KEY = env_str("FIELD_BLIND_INDEX_KEY", DEVELOPMENT_BLIND_INDEX_KEY)
 
 DATABASES = {"default": database_settings()}
 CELERY_BROKER_URL = broker_url()

@@ -1,21 +1,30 @@
 """Production: every secret from the environment, nothing embedded, no insecure default."""
 
+import base64
+
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 from privacy_office.settings.base import *  # noqa: F403
 from privacy_office.settings.base import cache_settings, database_settings
-from privacy_office.settings.environment import env_bool, env_int, env_list, env_required
+from privacy_office.settings.environment import (
+    env_bool,
+    env_int,
+    env_list,
+    env_required,
+    secret_check,
+)
 
 DEBUG = False
 
 SECRET_KEY = env_required(
     "SECRET_KEY", "a long random string (50+ characters) known only to this site."
 )
-if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure"):
+if SECRET_KEY.startswith("django-insecure"):
     raise ImproperlyConfigured(
         "SECRET_KEY is too weak for production: use 50 or more random characters."
     )
+secret_check("SECRET_KEY", SECRET_KEY, min_length=50)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
@@ -39,11 +48,21 @@ for _key in FIELD_ENCRYPTION_KEYS:
             "(make one with: python -c 'from cryptography.fernet import Fernet; "
             "print(Fernet.generate_key().decode())')."
         ) from error
+    secret_check("FIELD_ENCRYPTION_KEYS", _key, min_length=44)
+    _raw = base64.urlsafe_b64decode(_key)
+    if all(32 <= byte < 127 for byte in _raw):
+        # 32 random bytes are all printable characters about once in 10^14 keys: this one
+        # was typed, not generated.
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS holds a key made from typed text, not random bytes; "
+            "generate one with Fernet.generate_key()."
+        )
 FIELD_BLIND_INDEX_KEY = env_required(
     "FIELD_BLIND_INDEX_KEY", "a random secret of 32+ characters for look-ups of encrypted values."
 )
 if len(FIELD_BLIND_INDEX_KEY) < 32:
     raise ImproperlyConfigured("FIELD_BLIND_INDEX_KEY must be at least 32 characters.")
+secret_check("FIELD_BLIND_INDEX_KEY", FIELD_BLIND_INDEX_KEY, min_length=32)
 
 env_required("DATABASE_URL", "the PostgreSQL server (postgres://user:password@host:5432/name).")
 DATABASES = {"default": database_settings()}

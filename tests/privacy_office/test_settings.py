@@ -77,6 +77,23 @@ def test_production_refuses_to_start_without_each_secret(missing, message):
         ("SECRET_KEY", "short", "SECRET_KEY is too weak"),
         ("FIELD_ENCRYPTION_KEYS", "not-a-fernet-key", "is not a Fernet key"),
         ("DATABASE_URL", "sqlite:///db.sqlite3", "DATABASE_URL must point at PostgreSQL"),
+        (
+            "FIELD_ENCRYPTION_KEYS",
+            "bG9jYWwtZGV2ZWxvcG1lbnQtb25seS1maWVsZC1rZXk=",
+            "FIELD_ENCRYPTION_KEYS holds the development value",
+        ),
+        (
+            "FIELD_ENCRYPTION_KEYS",
+            "dGhpcyBpcyBvdXIgdmVyeSBvd24gc2VjcmV0IGtleSE=",  # "this is our very own secret key!"
+            "made from typed text",
+        ),
+        (
+            "FIELD_BLIND_INDEX_KEY",
+            "local-development-only-blind-index-key",
+            "FIELD_BLIND_INDEX_KEY holds the development value",
+        ),
+        ("FIELD_BLIND_INDEX_KEY", "a" * 40, "FIELD_BLIND_INDEX_KEY is too weak"),
+        ("SECRET_KEY", "ab" * 30, "SECRET_KEY is too weak"),
     ],
 )
 def test_production_refuses_weak_or_wrong_values(variable, value, message):
