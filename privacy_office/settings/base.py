@@ -158,6 +158,9 @@ AXES_VERBOSE = False
 SESSION_IDLE_SECONDS = 2 * 60 * 60
 SESSION_IDLE_SECONDS_SHARED = 15 * 60
 SESSION_IDLE_SECONDS_STAFF = 30 * 60
+# However active the session, sign in again after this long (ASVS 3.3.2: 12 hours at L2).
+SESSION_ABSOLUTE_SECONDS_STAFF = 12 * 60 * 60
+SESSION_ABSOLUTE_SECONDS = 7 * 24 * 60 * 60
 
 # Staff sign in to the admin with a password and a one-time code (TOTP, or a recovery code).
 OTP_TOTP_ISSUER = "privacy-office"

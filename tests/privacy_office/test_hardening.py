@@ -2,7 +2,7 @@
 checked by content and size, and staff sessions that end when idle."""
 
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -146,6 +146,20 @@ def test_an_idle_staff_session_ends_after_30_minutes(client):
     session[LAST_SEEN_KEY] = int(time.time()) - 31 * 60
     session.save()
 
+    response = client.get(reverse("admin:index"))
+
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_a_busy_staff_session_still_ends_after_12_hours(client, time_machine):
+    time_machine.move_to(datetime(2026, 11, 2, 0, 30, tzinfo=UTC), tick=False)  # 08:30 in HK
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    for minutes in range(0, 12 * 60, 25):  # a request every 25 minutes all day long
+        time_machine.move_to(datetime(2026, 11, 2, 0, 30, tzinfo=UTC) + timedelta(minutes=minutes))
+        assert client.get(reverse("admin:index")).status_code == 200
+
+    time_machine.move_to(datetime(2026, 11, 2, 12, 31, tzinfo=UTC))  # 12 h 1 min after
     response = client.get(reverse("admin:index"))
 
     assert response.status_code == 302
