@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -41,6 +42,18 @@ class RegistrationSchema(serializers.Serializer):
             name: serializer_field_for(field, required=field.required)
             for name, field in form.fields.items()
         }
+
+
+class RegistrationSchemaExtension(OpenApiSerializerExtension):
+    """The form's either-or: a date of birth, or only its year (its error names the year)."""
+
+    target_class = RegistrationSchema
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_basic_serializer(self.target, direction)
+        if "birth_year" in RegistrationForm().also_mandatory:
+            schema["anyOf"] = [{"required": ["birth_date"]}, {"required": ["birth_year"]}]
+        return schema
 
 
 class RegistrationInformationSchema(serializers.Serializer):
