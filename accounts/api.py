@@ -1,8 +1,8 @@
 """JSON doors for accounts: registration, "me", "my data" and marketing choices."""
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -15,18 +15,63 @@ from accounts.forms import EDITABLE_FIELDS, RegistrationForm, RegistrationInform
 from accounts.models import MarketingChannel
 from accounts.selectors import marketing_choices
 from accounts.services import marketing_preferences_set, registration_update, user_register
-from privacy_office.api import form_errors_response, form_values, values_error_response
+from privacy_office.api import (
+    StrictSerializer,
+    error_body,
+    form_errors_response,
+    form_values,
+    unknown_fields,
+    values_error_response,
+)
 from privacy_office.ratelimit import ScopeThrottle
+from privacy_office.schema import serializer_field_for
 from privacy_office.subject_data import personal_data_of
 
-RegistrationInformationSerializer = inline_serializer(
-    "RegistrationInformation",
-    {
-        "id": serializers.IntegerField(),
-        "username": serializers.CharField(),
-        **{name: serializers.JSONField(required=False) for name in EDITABLE_FIELDS},
-    },
-)
+
+class RegistrationSchema(serializers.Serializer):
+    """Registration's body as the server checks it: the form's fields, required as the
+    form (and so the registry's mandatory flags) requires them. Built when read, for the
+    schema only; the form itself checks the body."""
+
+    class Meta:
+        ref_name = "Registration"
+
+    def get_fields(self):
+        form = RegistrationForm()
+        return {
+            name: serializer_field_for(field, required=field.required)
+            for name, field in form.fields.items()
+        }
+
+
+class RegistrationSchemaExtension(OpenApiSerializerExtension):
+    """The form's either-or: a date of birth, or only its year (its error names the year)."""
+
+    target_class = RegistrationSchema
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_basic_serializer(self.target, direction)
+        if "birth_year" in RegistrationForm().also_mandatory:
+            schema["anyOf"] = [{"required": ["birth_date"]}, {"required": ["birth_year"]}]
+        return schema
+
+
+class RegistrationInformationSchema(serializers.Serializer):
+    """Registration information as answered: every field present, empty ones null or ""."""
+
+    class Meta:
+        ref_name = "RegistrationInformation"
+
+    def get_fields(self):
+        form = RegistrationInformationForm()
+        return {
+            "id": serializers.IntegerField(read_only=True),
+            "username": serializers.CharField(read_only=True),
+            **{
+                name: serializer_field_for(form.fields[name], required=False)
+                for name in EDITABLE_FIELDS
+            },
+        }
 
 
 def registration_information(user) -> dict:
@@ -37,11 +82,6 @@ def registration_information(user) -> dict:
     return data
 
 
-ErrorSerializer = inline_serializer(
-    "Error", {"detail": serializers.CharField(), "fields": serializers.DictField(required=False)}
-)
-
-
 class RegisterAPI(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
@@ -49,44 +89,33 @@ class RegisterAPI(APIView):
     rate_scope = "register"
 
     @extend_schema(
-        request=inline_serializer(
-            "Registration",
-            {
-                "username": serializers.CharField(),
-                "password": serializers.CharField(),
-                "password_again": serializers.CharField(),
-                "marketing_email": serializers.BooleanField(required=False),
-                **{name: serializers.JSONField(required=False) for name in EDITABLE_FIELDS},
-            },
-        ),
-        responses={201: RegistrationInformationSerializer, 400: ErrorSerializer},
+        request=RegistrationSchema,
+        responses={201: RegistrationInformationSchema},
         summary="Register (A.2); mandatory fields enforced (A.8), under 18 refused (F)",
+        description="Give the date of birth, or only its year: one of the two is required.",
     )
     def post(self, request):
         values, errors = form_values(request.data, RegistrationForm)
+        errors.update(unknown_fields(values, RegistrationForm.base_fields))
         if errors:
             return values_error_response(errors)
         form = RegistrationForm(data=values)
         if not form.is_valid():
             return form_errors_response(form)
-        try:
-            user = user_register(
-                cleaned=form.cleaned_data, marketing_email=form.cleaned_data["marketing_email"]
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-            return form_errors_response(form)
+        user = user_register(
+            cleaned=form.cleaned_data, marketing_email=form.cleaned_data["marketing_email"]
+        )
         return Response(registration_information(user), status=status.HTTP_201_CREATED)
 
 
 class MeAPI(APIView):
-    @extend_schema(responses=RegistrationInformationSerializer)
+    @extend_schema(responses=RegistrationInformationSchema)
     def get(self, request):
         return Response(registration_information(request.user))
 
     @extend_schema(
-        request=RegistrationInformationSerializer,
-        responses={200: RegistrationInformationSerializer, 400: ErrorSerializer},
+        request=RegistrationInformationSchema,
+        responses={200: RegistrationInformationSchema},
     )
     def patch(self, request):
         values, errors = form_values(request.data, RegistrationInformationForm)
@@ -94,13 +123,11 @@ class MeAPI(APIView):
             return values_error_response(errors)
         unknown = sorted(set(values) - set(EDITABLE_FIELDS))
         if unknown:
-            return Response(
-                {
-                    "detail": _("These fields cannot be changed here: %(fields)s.")
-                    % {"fields": ", ".join(unknown)},
-                },
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            detail = _("These fields cannot be changed here: %(fields)s.") % {
+                "fields": ", ".join(unknown)
+            }
+            fields = unknown_fields(dict.fromkeys(unknown), known=())
+            return Response(error_body(detail, fields), status=status.HTTP_400_BAD_REQUEST)
         current = registration_information(request.user)
         form = RegistrationInformationForm(data={**current, **values}, instance=request.user)
         if not form.is_valid():
@@ -152,26 +179,20 @@ class MarketingAPI(APIView):
     def get(self, request):
         return Response(marketing_choices(user=request.user))
 
-    @extend_schema(
-        request=MarketingChoicesSerializer,
-        responses={200: MarketingChoicesSerializer, 400: ErrorSerializer},
-    )
+    @extend_schema(request=MarketingChoicesSerializer, responses={200: MarketingChoicesSerializer})
     def put(self, request):
         choices = request.data
         if not isinstance(choices, dict) or not all(isinstance(v, bool) for v in choices.values()):
-            return Response(
-                {"detail": _('Send an object of channels and true or false: {"email": false}.')},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            detail = _('Send an object of channels and true or false: {"email": false}.')
+            return Response(error_body(detail), status=status.HTTP_400_BAD_REQUEST)
         unknown = sorted(set(choices) - set(MarketingChannel.values))
         if unknown:
-            return Response(
-                {
-                    "detail": _("Unknown channels: %(unknown)s. Use %(known)s.")
-                    % {"unknown": ", ".join(unknown), "known": ", ".join(MarketingChannel.values)}
-                },
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            detail = _("Unknown channels: %(unknown)s. Use %(known)s.") % {
+                "unknown": ", ".join(unknown),
+                "known": ", ".join(MarketingChannel.values),
+            }
+            fields = unknown_fields(dict.fromkeys(unknown), known=())
+            return Response(error_body(detail, fields), status=status.HTTP_400_BAD_REQUEST)
         marketing_preferences_set(user=request.user, choices=choices)
         return Response(marketing_choices(user=request.user))
 
@@ -182,7 +203,7 @@ STAFF_NO_TOKEN = gettext_lazy(
 )
 
 
-class TokenSerializer(AuthTokenSerializer):
+class TokenSerializer(StrictSerializer, AuthTokenSerializer):
     def validate(self, attrs):
         # django-axes marks the Django request it is given; DRF's wrapper would hide the mark
         # from the lockout middleware.

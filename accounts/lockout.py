@@ -14,7 +14,8 @@ def lockout_response(request, original_response=None, credentials=None):
                 "detail": _(
                     "Too many failed attempts to sign in to this account from your "
                     "connection. To protect the account, try again in 15 minutes."
-                )
+                ),
+                "fields": {},
             },
             status=429,
         )

@@ -7,7 +7,8 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from activity.services import IngestError, browsing_ingest
+from activity.services import browsing_ingest
+from privacy_office.api import error_body
 
 MAX_ROWS = 10_000
 
@@ -45,19 +46,10 @@ class BrowsingIngestAPI(APIView):
     def post(self, request):
         rows = request.data
         if not isinstance(rows, list) or not rows:
-            return Response(
-                {"detail": _("Send a JSON list of page views.")}, status=status.HTTP_400_BAD_REQUEST
-            )
+            detail = _("Send a JSON list of page views.")
+            return Response(error_body(detail), status=status.HTTP_400_BAD_REQUEST)
         if len(rows) > MAX_ROWS:
-            return Response(
-                {
-                    "detail": _("At most %(max)s rows per request; split the batch.")
-                    % {"max": MAX_ROWS}
-                },
-                status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
-            )
-        try:
-            result = browsing_ingest(rows=rows)
-        except IngestError as error:
-            return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
+            detail = _("At most %(max)s rows per request; split the batch.") % {"max": MAX_ROWS}
+            return Response(error_body(detail), status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        result = browsing_ingest(rows=rows)  # a bad row: IngestError, answered 400 by name
         return Response({"stored": result.stored}, status=status.HTTP_201_CREATED)

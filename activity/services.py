@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from activity import partitions
 from activity.models import PageView
 from privacy_office import clock
+from privacy_office.exceptions import Refused
 from privacy_office.registry import registry
 
 COLUMNS = (
@@ -29,7 +30,7 @@ COLUMNS = (
 )
 
 
-class IngestError(ValueError):
+class IngestError(Refused):
     """A row of browsing information that cannot be stored; names the row and the problem."""
 
     def __init__(self, line: int, problem: str) -> None:

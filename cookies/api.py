@@ -1,7 +1,7 @@
 """JSON doors for cookies (API.md), for the marketplace's own front ends."""
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -23,7 +23,10 @@ from cookies.selectors import (
 )
 from cookies.services import consent_record
 from privacy_office import clock
+from privacy_office.api import error_body, unknown_fields
 from privacy_office.ratelimit import ScopeThrottle
+
+SEND_CHOICES = _('Send {"choices": {"<category>": true or false, …}}.')
 
 ConsentSerializer = inline_serializer(
     "CookieConsent",
@@ -112,25 +115,17 @@ class ConsentAPI(APIView):
     )
     def put(self, request):
         choices = request.data.get("choices") if isinstance(request.data, dict) else None
-        if not isinstance(choices, dict):
-            return Response(
-                {"detail": 'Send {"choices": {"<category>": true or false, …}}.'},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
-        try:
-            record = consent_record(
-                visitor_id=request.visitor_id,
-                user=request.user,
-                choices=choices,
-                method=Method.API,
-                gpc=sends_gpc(request),
-                ip=request.META.get("REMOTE_ADDR"),
-                user_agent=request.headers.get("User-Agent", ""),
-                now=clock.now(),
-            )
-        except ValidationError as error:
-            return Response(
-                {"detail": error.messages[0], "fields": error.message_dict},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+        unknown = unknown_fields(request.data, {"choices"})
+        if not isinstance(choices, dict) or unknown:
+            return Response(error_body(SEND_CHOICES, unknown), status=status.HTTP_400_BAD_REQUEST)
+        record = consent_record(
+            visitor_id=request.visitor_id,
+            user=request.user,
+            choices=choices,
+            method=Method.API,
+            gpc=sends_gpc(request),
+            ip=request.META.get("REMOTE_ADDR"),
+            user_agent=request.headers.get("User-Agent", ""),
+            now=clock.now(),
+        )
         return Response(consent_data(request, consent_from_record(record)))

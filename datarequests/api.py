@@ -2,27 +2,35 @@
 
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
 from django.http import Http404, StreamingHttpResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from datarequests import services
 from datarequests.exports import export_is_downloadable
-from datarequests.models import Channel, DataRequest, Kind
+from datarequests.models import Channel, DataRequest, FeeQuote, Kind, RequestEvent, Status
+from datarequests.seed import JURISDICTIONS
 from datarequests.selectors import account_named, request_of, requests_of
 from privacy_office import clock
+from privacy_office.api import StrictSerializer
 from privacy_office.encrypted_files import decrypted_chunks
 from privacy_office.ratelimit import ScopeThrottle
 
+JURISDICTION_CODES = [rules["code"] for rules in JURISDICTIONS]
 
-class SubmitSerializer(serializers.Serializer):
+
+@extend_schema_field({"type": "string", "enum": JURISDICTION_CODES, "maxLength": 10})
+class JurisdictionField(serializers.CharField):
+    """A jurisdiction's code; the service names the known ones when it is not one of them."""
+
+
+class SubmitSerializer(StrictSerializer):
     kind = serializers.ChoiceField(choices=Kind.choices)
-    jurisdiction = serializers.CharField(max_length=10)
+    jurisdiction = JurisdictionField(max_length=10)
     details = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     corrections = serializers.ListField(
         child=serializers.DictField(), required=False, max_length=50
@@ -85,75 +93,106 @@ def request_data(request: DataRequest, *, events: bool = False) -> dict:
     return data
 
 
-def validation_response(error: ValidationError) -> Response:
-    if hasattr(error, "message_dict"):
-        fields = error.message_dict
-        detail = next(iter(fields.values()))[0]
-    else:
-        fields, detail = {}, error.messages[0]
-    return Response({"detail": detail, "fields": fields}, status=status.HTTP_400_BAD_REQUEST)
+class FeeLineSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=10, decimal_places=2)
 
 
-REQUEST_FIELDS = {
-    "id": serializers.IntegerField(),
-    "status": serializers.CharField(),
-    "kind": serializers.CharField(),
-    "jurisdiction": serializers.CharField(),
-    "channel": serializers.CharField(),
-    "received_at": serializers.DateTimeField(),
-    "due_at": serializers.DateTimeField(allow_null=True),
-    "fee": serializers.DictField(allow_null=True),
-    "events": serializers.ListField(child=serializers.DictField(), required=False),
-    "corrections": serializers.ListField(child=serializers.DictField(), required=False),
-    "export": serializers.DictField(allow_null=True, required=False),
-}
-RequestSerializer = inline_serializer("DataRequest", REQUEST_FIELDS)
-RequestListSerializer = inline_serializer("DataRequestList", REQUEST_FIELDS, many=True)
+class FeeSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(max_digits=10, decimal_places=2)
+    currency = serializers.CharField(min_length=3, max_length=3, help_text="ISO 4217")
+    lines = FeeLineSerializer(many=True)
+    status = serializers.ChoiceField(choices=FeeQuote.Status.choices)
+
+    class Meta:
+        ref_name = "Fee"
+
+
+class EventSerializer(serializers.Serializer):
+    time = serializers.DateTimeField()
+    status = serializers.ChoiceField(choices=Status.choices, help_text="the status after it")
+    type = serializers.ChoiceField(choices=RequestEvent.Type.choices)
+    reason = serializers.CharField(allow_blank=True, help_text="in the reader's language")
+
+    class Meta:
+        ref_name = "Event"
+
+
+class CorrectionSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="<app>.<Model>.<field>, as in the data map")
+    old_value = serializers.JSONField(allow_null=True)
+    new_value = serializers.JSONField(allow_null=True)
+    applied = serializers.BooleanField()
+
+    class Meta:
+        ref_name = "Correction"
+
+
+class ExportSerializer(serializers.Serializer):
+    expires_at = serializers.DateTimeField()
+    size = serializers.IntegerField(min_value=0, help_text="bytes")
+
+    class Meta:
+        ref_name = "Export"
+
+
+class RequestSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    jurisdiction = JurisdictionField()
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    received_at = serializers.DateTimeField()
+    due_at = serializers.DateTimeField(allow_null=True)
+    fee = FeeSerializer(allow_null=True, help_text="null until a fee is assessed")
+
+    class Meta:
+        ref_name = "DataRequestSummary"
+
+
+class RequestSerializer(RequestSummarySerializer):
+    events = EventSerializer(many=True)
+    corrections = CorrectionSerializer(many=True)
+    export = ExportSerializer(allow_null=True, help_text="null while there is none to download")
+
+    class Meta:
+        ref_name = "DataRequest"
 
 
 class RequestsAPI(APIView):
     throttle_classes = [ScopeThrottle]
     rate_scope = "request"
 
-    @extend_schema(responses=RequestListSerializer)
+    @extend_schema(responses=RequestSummarySerializer(many=True))
     def get(self, request):
         return Response([request_data(r) for r in requests_of(user=request.user)[:500]])
 
     @extend_schema(
         request=SubmitSerializer,
-        responses={
-            201: RequestSerializer,
-            400: OpenApiResponse(description='{"detail", "fields"}: what to correct'),
-            429: OpenApiResponse(description="too many requests; see Retry-After"),
-        },
+        responses={201: RequestSerializer},
     )
     def post(self, request):
         serializer = SubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)  # 400 {"detail", "fields"}: exception_handler
         data = serializer.validated_data
-        try:
-            created = services.data_request_submit(
-                requester=services.Requester(user=request.user),
-                kind=data["kind"],
-                jurisdiction_code=data["jurisdiction"],
-                channel=Channel.API,
-                details=data.get("details", ""),
-                corrections=data.get("corrections", []),
-                minor=account_named(data.get("minor", "")),
-                minor_named=data.get("minor", ""),
-                language=request.user.preferred_language,
-                now=clock.now(),
-            )
-        except ValidationError as error:
-            return validation_response(error)
+        created = services.data_request_submit(
+            requester=services.Requester(user=request.user),
+            kind=data["kind"],
+            jurisdiction_code=data["jurisdiction"],
+            channel=Channel.API,
+            details=data.get("details", ""),
+            corrections=data.get("corrections", []),
+            minor=account_named(data.get("minor", "")),
+            minor_named=data.get("minor", ""),
+            language=request.user.preferred_language,
+            now=clock.now(),
+        )
         created = request_of(user=request.user, request_id=created.pk)
         return Response(request_data(created, events=True), status=status.HTTP_201_CREATED)
 
 
 class RequestAPI(APIView):
-    @extend_schema(
-        responses={200: RequestSerializer, 404: OpenApiResponse(description="not yours")}
-    )
+    @extend_schema(responses={200: RequestSerializer})
     def get(self, request, request_id: int):
         found = request_of(user=request.user, request_id=request_id)
         if found is None:
@@ -162,16 +201,19 @@ class RequestAPI(APIView):
 
 
 class WithdrawAPI(APIView):
-    @extend_schema(request=None, responses={200: RequestSerializer, 409: OpenApiResponse()})
+    @extend_schema(
+        request=None,
+        responses={
+            200: RequestSerializer,
+            409: OpenApiResponse(description="already fulfilled, refused, withdrawn or lapsed"),
+        },
+    )
     def post(self, request, request_id: int):
         if request_of(user=request.user, request_id=request_id) is None:
             raise Http404
-        try:
-            services.data_request_withdraw(
-                request_id=request_id, requester=request.user, now=clock.now()
-            )
-        except services.AlreadyMoved as error:
-            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+        services.data_request_withdraw(
+            request_id=request_id, requester=request.user, now=clock.now()
+        )
         found = request_of(user=request.user, request_id=request_id)
         return Response(request_data(found, events=True))
 
@@ -193,7 +235,12 @@ def export_response(request, request_id: int) -> StreamingHttpResponse:
 
 class ExportAPI(APIView):
     @extend_schema(
-        responses={200: OpenApiResponse(description="application/zip"), 404: OpenApiResponse()}
+        responses={
+            (200, "application/zip"): OpenApiResponse(
+                bytes, description="the export: data.json, a CSV per table and the reply letter"
+            ),
+            404: OpenApiResponse(description="no export to download, or its link has expired"),
+        }
     )
     def get(self, request, request_id: int):
         return export_response(request, request_id)

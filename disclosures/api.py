@@ -1,7 +1,6 @@
 """Disclosures written by the marketplace's systems, in bulk."""
 
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import BasePermission
@@ -9,6 +8,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from disclosures.services import disclosures_record
+from privacy_office.api import error_body
+
+ONE_TO_MAX = gettext_lazy("Send a JSON list of 1 to 10,000 disclosures.")
 
 MAX_ROWS = 10_000
 
@@ -44,17 +46,8 @@ class DisclosuresAPI(APIView):
     def post(self, request):
         rows = request.data
         if not isinstance(rows, list) or not rows:
-            return Response(
-                {"detail": _("Send a JSON list of 1 to 10,000 disclosures.")},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            return Response(error_body(ONE_TO_MAX), status=status.HTTP_400_BAD_REQUEST)
         if len(rows) > MAX_ROWS:  # as the browsing ingest answers a batch too large
-            return Response(
-                {"detail": _("Send a JSON list of 1 to 10,000 disclosures.")},
-                status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
-            )
-        try:
-            stored = disclosures_record(rows=rows)
-        except ValidationError as error:
-            return Response({"detail": error.messages[0]}, status=status.HTTP_400_BAD_REQUEST)
+            return Response(error_body(ONE_TO_MAX), status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        stored = disclosures_record(rows=rows)  # a bad one: ValidationError, answered 400
         return Response({"stored": stored}, status=status.HTTP_201_CREATED)

@@ -39,6 +39,7 @@ NOT_AN_OBJECT = _("Send a JSON object.")
 NOT_A_BOOLEAN = _("Give true or false.")
 FIX_FIELDS = _("Please correct the fields listed.")
 NOT_A_VALUE = _("Give a single value here: text, a number, true or false.")
+UNKNOWN_FIELD = _("This field is not known here; leave it out.")
 
 
 def form_values(data, form_class=None) -> tuple[dict, dict[str, list[str]]]:
@@ -78,22 +79,68 @@ def values_error_response(errors: dict[str, list[str]]) -> Response:
     )
 
 
+def unknown_fields(data, known) -> dict[str, list[str]]:
+    """Name each key of a JSON object that the operation does not take."""
+    if not isinstance(data, dict):
+        return {}
+    return {name: [str(UNKNOWN_FIELD)] for name in data if name not in known}
+
+
+class StrictSerializer(serializers.Serializer):
+    """A serializer that refuses fields it does not know instead of silently dropping them."""
+
+    def to_internal_value(self, data):
+        unknown = unknown_fields(data, {name for name, f in self.fields.items() if not f.read_only})
+        if unknown:
+            raise serializers.ValidationError(unknown)
+        return super().to_internal_value(data)
+
+
+def error_body(detail, fields: dict[str, list[str]] | None = None) -> dict:
+    """The one error shape of the API: ``{"detail": "…", "fields": {"<field>": ["…"]}}``."""
+    return {"detail": str(detail), "fields": fields or {}}
+
+
 def exception_handler(exc, context):
-    """DRF's answers, with a serializer's field errors in the README's shape:
-    ``{"detail": "…", "fields": {"<field>": ["…"]}}`` (sign-in errors name no field)."""
+    """DRF's answers in the README's shape ``{"detail": "…", "fields": {"<field>": ["…"]}}``:
+    a serializer's field errors named by field (sign-in errors name no field), Django's
+    ``ValidationError`` as 400, ``Conflict`` (``AlreadyMoved``) as 409, ``Refused`` as 400."""
+    from django.core.exceptions import ValidationError as DjangoValidationError
     from rest_framework.exceptions import ValidationError
     from rest_framework.views import exception_handler as drf_exception_handler
 
+    from privacy_office.exceptions import Conflict, Refused
+
+    if isinstance(exc, DjangoValidationError):
+        return Response(_django_error_body(exc), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Conflict):
+        return Response(error_body(exc), status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, Refused):
+        return Response(error_body(exc), status=status.HTTP_400_BAD_REQUEST)
     response = drf_exception_handler(exc, context)
-    if response is None or not isinstance(exc, ValidationError):
+    if response is None:
+        return response
+    if not isinstance(exc, ValidationError):
+        detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
+        response.data = error_body(detail)
         return response
     errors = response.data if isinstance(response.data, dict) else {"__all__": response.data}
     general = _messages(errors.pop("non_field_errors", [])) + _messages(errors.pop("__all__", []))
     fields = {}
     for name, found in errors.items():
         _collect(fields, str(name), found)
-    response.data = {"detail": general[0] if general else str(FIX_FIELDS), "fields": fields}
+    response.data = error_body(general[0] if general else FIX_FIELDS, fields)
     return response
+
+
+def _django_error_body(error) -> dict:
+    """A service's refusal: its first message leads, the fields it names follow."""
+    if not hasattr(error, "error_dict"):
+        return error_body(error.messages[0])
+    fields = error.message_dict
+    general = fields.pop("__all__", [])
+    detail = general[0] if general else next(iter(fields.values()))[0]
+    return error_body(detail, fields)
 
 
 def _messages(found) -> list[str]:

@@ -10,9 +10,9 @@ from privacy_office.bulk_bodies import BULK_PATHS
 
 
 def _answer(request, status: int, detail: str, page):
-    """JSON ``{"detail"}`` for the API, else Django's page (``page()``)."""
+    """JSON ``{"detail", "fields"}`` for the API, else Django's page (``page()``)."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": detail}, status=status)
+        return JsonResponse({"detail": detail, "fields": {}}, status=status)
     return page()
 
 

@@ -20,7 +20,7 @@ def test_an_unknown_api_address_answers_json_404(client, path):
 
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
-    assert response.json() == {"detail": "Not found."}
+    assert response.json() == {"detail": "Not found.", "fields": {}}
 
 
 def test_an_unknown_page_answers_a_page_not_a_debug_listing(client):
@@ -38,7 +38,10 @@ def test_a_body_over_the_limit_answers_413_json_without_a_traceback(client):
     response = client.put(reverse("api-cookie-consent"), body, content_type="application/json")
 
     assert response.status_code == 413
-    assert response.json() == {"detail": "The request is larger than 1 MB; send less at a time."}
+    assert response.json() == {
+        "detail": "The request is larger than 1 MB; send less at a time.",
+        "fields": {},
+    }
 
 
 def test_a_full_ingest_batch_fits_under_the_body_limit(client, settings):
