@@ -37,7 +37,7 @@ test: $(STAMP)
 	done
 
 stop: $(STAMP)
-	$(PY) -m privacy_office.localservices stop
+	$(PY) -m devservers stop
 
 clean: stop
 	rm -rf .local $(VENV)

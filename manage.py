@@ -7,7 +7,7 @@ import sys
 
 def main() -> None:
     os.environ.setdefault(
-        "DJANGO_SETTINGS_MODULE", f"privacy_office.settings.{os.environ.get('DJANGO_ENV', 'local')}"
+        "DJANGO_SETTINGS_MODULE", f"config.settings.{os.environ.get('DJANGO_ENV', 'local')}"
     )
     from django.core.management import execute_from_command_line
 

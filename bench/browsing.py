@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "privacy_office.settings.local")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 import django
 
@@ -25,11 +25,11 @@ import random  # noqa: E402
 
 from django.db import connection, transaction  # noqa: E402
 
-from accounts.demo import HEAVY_BUYER  # noqa: E402
 from accounts.models import User  # noqa: E402
-from activity.demo import page_views  # noqa: E402
 from activity.models import PageView  # noqa: E402
 from activity.services import browsing_ingest  # noqa: E402
+from demo.accounts import HEAVY_BUYER  # noqa: E402
+from demo.activity import page_views  # noqa: E402
 from privacy_office.subject_data import personal_data_of  # noqa: E402
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "privacy_office.settings.local")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 import django  # noqa: E402
 
@@ -81,7 +81,7 @@ def main() -> None:
             sys.executable,
             "-m",
             "gunicorn",
-            "privacy_office.wsgi",
+            "config.wsgi",
             "--bind",
             f"127.0.0.1:{PORT}",
             "--workers",

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "privacy_office.settings.local")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 import django
 
@@ -33,12 +33,12 @@ from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from activity.demo import page_views  # noqa: E402
 from activity.models import Order, PageView  # noqa: E402
 from activity.services import browsing_ingest  # noqa: E402
 from datarequests import services  # noqa: E402
 from datarequests.exports import export_create  # noqa: E402
 from datarequests.models import Channel, Kind  # noqa: E402
+from demo.activity import page_views  # noqa: E402
 from privacy_office import clock  # noqa: E402
 
 SUBJECT = "bench-export-subject"

@@ -49,7 +49,7 @@ def celery_worker_thread(transactional_db):
     """A real Celery worker, in a thread, consuming from the configured Redis broker."""
     from celery.contrib.testing.worker import start_worker
 
-    from privacy_office.celery import app
+    from config.celery import app
 
     app.control.purge()
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
@@ -87,7 +87,7 @@ def browser_page(live_server, monkeypatch):
 @pytest.fixture
 def eager_tasks():
     """Run enqueued tasks at once, in the test's own transaction (unit tests of workflows)."""
-    from privacy_office.celery import app
+    from config.celery import app
 
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True

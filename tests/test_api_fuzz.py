@@ -12,7 +12,7 @@ from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from privacy_office.wsgi import application
+from config.wsgi import application
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.fuzz

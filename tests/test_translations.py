@@ -72,7 +72,7 @@ def test_every_translatable_string_in_the_code_is_in_the_catalogue(tmp_path):
     env = {
         **os.environ,
         "DJANGO_ENV": "local",
-        "DJANGO_SETTINGS_MODULE": "privacy_office.settings.local",
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
         "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",  # never connected to
         "CELERY_BROKER_URL": "redis://127.0.0.1:1/0",
     }

@@ -1,6 +1,6 @@
 from django.contrib.auth.hashers import check_password, make_password
 
-from privacy_office.settings import base
+from config.settings import base
 
 
 def test_passwords_are_hashed_with_argon2_outside_tests(settings):

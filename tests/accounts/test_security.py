@@ -122,7 +122,7 @@ def test_sign_in_records_are_purged_after_90_days():
 def test_every_default_schedule_names_a_registered_task():
     from django_celery_beat.models import PeriodicTask
 
-    from privacy_office.celery import app
+    from config.celery import app
     from privacy_office.schedules import DEFAULT_SCHEDULES
 
     app.loader.import_default_modules()

@@ -3,7 +3,7 @@
 from django.http import HttpResponse
 from django.urls import path
 
-from privacy_office.urls import urlpatterns as product_urls
+from config.urls import urlpatterns as product_urls
 
 
 def sets_cookies(request):

@@ -6,8 +6,8 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django_celery_beat.models import PeriodicTask
 
+from config.celery import app
 from privacy_office import clock
-from privacy_office.celery import app
 from privacy_office.tasks import sessions_purge_task
 
 

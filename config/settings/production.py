@@ -5,9 +5,9 @@ import base64
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
-from privacy_office.settings.base import *  # noqa: F403
-from privacy_office.settings.base import cache_settings, database_settings
-from privacy_office.settings.environment import (
+from config.settings.base import *  # noqa: F403
+from config.settings.base import cache_settings, database_settings
+from config.settings.environment import (
     env_bool,
     env_int,
     env_list,

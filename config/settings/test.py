@@ -1,6 +1,6 @@
 """The test suite: as local, with fast hashing and mail kept in memory."""
 
-from privacy_office.settings.local import *  # noqa: F403
+from config.settings.local import *  # noqa: F403
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; never elsewhere

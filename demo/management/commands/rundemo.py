@@ -10,16 +10,16 @@ from django.core.management.base import BaseCommand
 from django.db import connections
 from honcho.manager import Manager
 
+import devservers
 from accounts.roles import PRIVACY_OFFICER
 from accounts.two_factor import authenticator_device, authenticator_pending, recovery_codes_renew
-from privacy_office import localservices
 
 DEMO_STAFF_USERNAME = "officer"
 
 
 def demo_staff_password() -> str:
     """Return the demo staff password, made once and kept in the local folder."""
-    path = localservices.local_dir() / "demo-staff-password"
+    path = devservers.local_dir() / "demo-staff-password"
     if not path.exists():
         path.write_text(secrets.token_urlsafe(12))
         path.chmod(0o600)
@@ -57,9 +57,9 @@ class Command(BaseCommand):
         manager = Manager()
         manager.add_process("web", f"{python} manage.py runserver 127.0.0.1:{port} --noreload")
         manager.add_process(
-            "worker", f"{python} -m celery -A privacy_office worker --loglevel INFO --concurrency 2"
+            "worker", f"{python} -m celery -A config worker --loglevel INFO --concurrency 2"
         )
-        manager.add_process("beat", f"{python} -m celery -A privacy_office beat --loglevel INFO")
+        manager.add_process("beat", f"{python} -m celery -A config beat --loglevel INFO")
         try:
             manager.loop()
         finally:
@@ -92,7 +92,7 @@ class Command(BaseCommand):
 
     def _stop_embedded(self) -> None:
         """Stop the embedded servers this demo used; external ones are left alone."""
-        if not os.environ.get("DATABASE_URL") and localservices.postgres_stop():
+        if not os.environ.get("DATABASE_URL") and devservers.postgres_stop():
             self.stdout.write("Embedded PostgreSQL stopped.")
-        if not os.environ.get("CELERY_BROKER_URL") and localservices.redis_stop():
+        if not os.environ.get("CELERY_BROKER_URL") and devservers.redis_stop():
             self.stdout.write("Embedded Redis stopped.")

@@ -6,8 +6,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from privacy_office import localservices
-from privacy_office.settings.environment import env_int, env_list, env_str
+import devservers
+from config.settings.environment import env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -61,8 +61,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "privacy_office.urls"
-WSGI_APPLICATION = "privacy_office.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 
 TEMPLATES = [
@@ -94,7 +94,7 @@ def database_settings() -> dict:
 
             raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://…).")
         return config
-    endpoint = localservices.postgres_ensure()
+    endpoint = devservers.postgres_ensure()
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": endpoint.name,
@@ -231,7 +231,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Celery: acknowledged after the work is done, one message at a time per
-# process, retried with back-off (see privacy_office.celery). Soft time limit
+# process, retried with back-off (see config.celery). Soft time limit
 # stays well under the broker's visibility timeout so a slow task is never
 # delivered twice while it still runs.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or None
@@ -251,7 +251,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 def broker_url() -> str:
     """Return CELERY_BROKER_URL if set, else the embedded Redis's socket URL."""
-    return CELERY_BROKER_URL or localservices.redis_ensure()
+    return CELERY_BROKER_URL or devservers.redis_ensure()
 
 
 def cache_settings(broker: str) -> dict:

@@ -7,7 +7,7 @@ from celery.contrib.django.task import DjangoTask
 from django.db import InterfaceError, OperationalError
 
 os.environ.setdefault(
-    "DJANGO_SETTINGS_MODULE", f"privacy_office.settings.{os.environ.get('DJANGO_ENV', 'local')}"
+    "DJANGO_SETTINGS_MODULE", f"config.settings.{os.environ.get('DJANGO_ENV', 'local')}"
 )
 
 

@@ -3,11 +3,11 @@ import random
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from accounts.demo import HEAVY_BUYER, demo_accounts_create, demo_users_create
 from accounts.models import User
-from activity.demo import demo_activity_create, page_views
 from activity.models import PageView
 from activity.services import browsing_ingest
+from demo.accounts import HEAVY_BUYER, demo_accounts_create, demo_users_create
+from demo.activity import demo_activity_create, page_views
 from privacy_office import clock
 
 DEMO_USER_PASSWORD = "demo-buyer-2026"  # noqa: S105 - printed for the demo, never in production

@@ -1,8 +1,8 @@
 """Local development and the demo: embedded PostgreSQL and Redis unless others are named."""
 
-from privacy_office.settings.base import *  # noqa: F403
-from privacy_office.settings.base import broker_url, cache_settings, database_settings
-from privacy_office.settings.environment import (
+from config.settings.base import *  # noqa: F403
+from config.settings.base import broker_url, cache_settings, database_settings
+from config.settings.environment import (
     DEVELOPMENT_BLIND_INDEX_KEY,
     DEVELOPMENT_FIELD_ENCRYPTION_KEY,
     DEVELOPMENT_SECRET_KEY,
@@ -10,6 +10,9 @@ from privacy_office.settings.environment import (
     env_list,
     env_str,
 )
+
+# The demo data and `rundemo`; production has no demo.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405
 
 # Off by default: the demo is the product, and Django's debug pages would show its settings
 # and every URL to anyone who mistypes one. DEBUG=1 turns them on for development.

@@ -169,6 +169,6 @@ if __name__ == "__main__":
     import sys
 
     if sys.argv[1:] != ["stop"]:
-        sys.exit("usage: python -m privacy_office.localservices stop")
+        sys.exit("usage: python -m devservers stop")
     print("PostgreSQL stopped." if postgres_stop() else "PostgreSQL was not running.")
     print("Redis stopped." if redis_stop() else "Redis was not running.")

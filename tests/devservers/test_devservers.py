@@ -7,15 +7,15 @@ import psycopg
 import pytest
 import redis
 
-from privacy_office import localservices
+import devservers
 
 
 @pytest.fixture
 def own_local_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("PRIVACY_OFFICE_LOCAL_DIR", str(tmp_path))
     yield tmp_path
-    localservices.redis_stop()
-    localservices.postgres_stop()
+    devservers.redis_stop()
+    devservers.postgres_stop()
 
 
 def redis_pid(folder) -> int:
@@ -23,33 +23,33 @@ def redis_pid(folder) -> int:
 
 
 def test_embedded_redis_starts_is_reused_and_stops(own_local_dir):
-    url = localservices.redis_ensure()
+    url = devservers.redis_ensure()
     first_pid = redis_pid(own_local_dir)
 
     assert url == f"redis+socket://{own_local_dir}/redis/redis.sock"
-    assert localservices.redis_ensure() == url
+    assert devservers.redis_ensure() == url
     assert redis_pid(own_local_dir) == first_pid
-    assert localservices.redis_stop() is True
-    assert localservices.redis_stop() is False
+    assert devservers.redis_stop() is True
+    assert devservers.redis_stop() is False
 
 
 def test_embedded_redis_replaces_a_stale_socket_and_pid(own_local_dir):
-    localservices.redis_ensure()
+    devservers.redis_ensure()
     os.kill(redis_pid(own_local_dir), signal.SIGKILL)  # a crash: socket and pid file left behind
 
-    url = localservices.redis_ensure()
+    url = devservers.redis_ensure()
 
     client = redis.Redis(unix_socket_path=url.removeprefix("redis+socket://"))
     assert client.ping()
 
 
 def test_embedded_postgres_starts_creates_the_database_and_stops(own_local_dir):
-    endpoint = localservices.postgres_ensure()
+    endpoint = devservers.postgres_ensure()
 
     with psycopg.connect(
         host=endpoint.socket_dir, port=endpoint.port, user=endpoint.user, dbname=endpoint.name
     ) as connection:
         assert connection.execute("SHOW server_version").fetchone()[0].startswith("18")
-    assert localservices.postgres_ensure() == endpoint
-    assert localservices.postgres_stop() is True
-    assert localservices.postgres_stop() is False
+    assert devservers.postgres_ensure() == endpoint
+    assert devservers.postgres_stop() is True
+    assert devservers.postgres_stop() is False
