@@ -8,6 +8,7 @@ import re
 import smtplib
 from datetime import UTC, datetime, timedelta
 
+from celery import current_app
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -18,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from cookies.selectors import declarations_version_forget
 from policies.models import PolicyAcknowledgement, PolicyNotice, PolicyVersion
 from policies.selectors import policy_current_forget
 
@@ -27,6 +29,9 @@ BATCH = 500
 # A notice claimed this long ago and not marked sent is taken to be unsent (its worker died
 # before it could send); within the lease it belongs to the worker that claimed it.
 CLAIM_LEASE = timedelta(minutes=10)
+
+# Tasks import services, never the reverse: the fan-out is enqueued by its task's name.
+NOTICES_TASK = "policies.tasks.policy_notices_send_task"
 
 COOKIE_SECTION = re.compile(r"E\.\s*COOKIES(.*?)(?:\n\s*F\.\s)", re.IGNORECASE | re.DOTALL)
 
@@ -41,8 +46,6 @@ def cookie_section_fingerprint(text: str) -> str:
 @transaction.atomic
 def policy_version_publish(*, version_id: int, now: datetime) -> PolicyVersion:
     """Publish a version: it governs at once, and every user is told (on a worker)."""
-    from policies.tasks import policy_notices_send_task
-
     version = PolicyVersion.objects.select_for_update().get(pk=version_id)
     if version.published_at is not None:
         raise ValidationError(ALREADY_PUBLISHED)
@@ -50,15 +53,18 @@ def policy_version_publish(*, version_id: int, now: datetime) -> PolicyVersion:
     version.cookie_section_hash = cookie_section_fingerprint(version.text)
     version.save(update_fields=["published_at", "cookie_section_hash"])
     transaction.on_commit(policy_current_forget)
-    transaction.on_commit(_forget_cookie_version)
-    transaction.on_commit(lambda: policy_notices_send_task.delay(version.pk))
+    transaction.on_commit(declarations_version_forget)
+    transaction.on_commit(lambda: _task_enqueue(NOTICES_TASK, version.pk))
     return version
 
 
-def _forget_cookie_version() -> None:
-    from cookies.selectors import declarations_version_forget
-
-    declarations_version_forget()
+def _task_enqueue(name: str, *args, countdown: int | None = None) -> None:
+    """Enqueue the task called ``name``, loading the apps' tasks modules first if this
+    process has not (as a worker does), so an eager run in tests runs it here."""
+    if name not in current_app.tasks:
+        current_app.loader.import_default_modules()
+    options = {} if countdown is None else {"countdown": countdown}
+    current_app.tasks[name].apply_async(args, **options)
 
 
 def policy_notices_send(
@@ -71,8 +77,6 @@ def policy_notices_send(
     expired unsent — never twice to a user whose email was marked sent. Past ``until``
     (a task's time budget) the rest is handed to a new task after the current batch.
     """
-    from policies.tasks import policy_notices_send_task
-
     version = PolicyVersion.objects.get(pk=version_id)
     users = get_user_model().objects.filter(is_active=True).exclude(email="")
     sent = 0
@@ -80,7 +84,7 @@ def policy_notices_send(
         now = now_fn()
         if until is not None and now >= until:
             # A minute's pause: if mail is down, the claims expire and are retried, not hammered.
-            policy_notices_send_task.apply_async((version_id,), countdown=60)
+            _task_enqueue(NOTICES_TASK, version_id, countdown=60)
             logger.info(
                 "Policy notices %s: %s sent in this run, the rest in a new one", version.pk, sent
             )

@@ -18,16 +18,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from privacy_office.purposes import PURPOSES
-from privacy_office.registry import (
-    SELF,
-    Category,
-    Declaration,
-    Erasure,
-    Identifiers,
-    Mask,
-    Registry,
-    SubjectQuery,
-)
+from privacy_office.registry import Category, Declaration, Erasure, Mask, Registry
 from privacy_office.registry import registry as default_registry
 
 # Substrings that make a field name look personal, and whole words that do
@@ -81,46 +72,9 @@ def _points_at_user(field: models.Field) -> bool:
 
 
 def _subject_problems(declaration: Declaration) -> list[str]:
-    subject = declaration.subject
-    model = declaration.model
-    if subject is None:
-        if declaration.fields:
-            return ["declares personal fields but no subject: say whose data it is"]
-        return []
-    if isinstance(subject, SubjectQuery):
-        return [] if callable(subject.rows_of) else ["SubjectQuery.rows_of is not callable"]
-    if isinstance(subject, Identifiers):
-        if not subject.fields():
-            return ["Identifiers() names no field"]
-        problems = [
-            f"identifier field {name!r} does not exist"
-            for name in subject.fields()
-            if not _has_field(model, name)
-        ]
-        if subject.user:
-            problems += _subject_path_problems(model, subject.user)
-        return problems
-    user_model = apps.get_model(settings.AUTH_USER_MODEL)
-    if subject == SELF:
-        return [] if model is user_model else ['subject "self" is only for the user model']
-    paths = (subject,) if isinstance(subject, str) else subject
-    return [problem for path in paths for problem in _subject_path_problems(model, path)]
-
-
-def _subject_path_problems(model: type[models.Model], subject: str) -> list[str]:
-    user_model = apps.get_model(settings.AUTH_USER_MODEL)
-    current = model
-    for step in subject.split("__"):
-        try:
-            relation = current._meta.get_field(step)
-        except FieldDoesNotExist:
-            return [f"subject path {subject!r} has no field {step!r} on {current._meta.label}"]
-        if not relation.is_relation:
-            return [f"subject path {subject!r} step {step!r} is not a relation"]
-        current = relation.related_model
-    if current is not user_model:
-        return [f"subject path {subject!r} leads to {current._meta.label}, not to the user model"]
-    return []
+    if declaration.subject is None and declaration.fields:
+        return ["declares personal fields but no subject: say whose data it is"]
+    return declaration.kind.problems(declaration.model)
 
 
 def _has_field(model: type[models.Model], name: str) -> bool:

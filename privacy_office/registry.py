@@ -12,7 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -34,7 +38,127 @@ SELF = "self"
 
 
 @dataclass(frozen=True)
-class Identifiers:
+class ContactPerson:
+    """Someone without an account (a trade-fair lead, A.5), known by an email or a phone whose
+    identity staff have verified."""
+
+    email: str = ""
+    phone: str = ""
+
+
+def _user_model() -> type[models.Model]:
+    return apps.get_model(settings.AUTH_USER_MODEL)
+
+
+def _follow(obj: models.Model, path: str | None):
+    """Return what a lookup path (``"order__buyer"``) reaches from a row, or None."""
+    current = obj
+    for step in (path or "").split("__"):
+        if current is None or not step:
+            return None
+        current = getattr(current, step, None)
+    return current
+
+
+def _path_problems(model: type[models.Model], path: str) -> list[str]:
+    current = model
+    for step in path.split("__"):
+        try:
+            relation = current._meta.get_field(step)
+        except FieldDoesNotExist:
+            return [f"subject path {path!r} has no field {step!r} on {current._meta.label}"]
+        if not relation.is_relation:
+            return [f"subject path {path!r} step {step!r} is not a relation"]
+        current = relation.related_model
+    if current is not _user_model():
+        return [f"subject path {path!r} leads to {current._meta.label}, not to the user model"]
+    return []
+
+
+def _has_field(model: type[models.Model], name: str) -> bool:
+    try:
+        model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+class Subject:
+    """One kind of subject: how a declared model's rows reach a person.
+
+    ``person`` is a user, or a ``ContactPerson`` for someone without an account; only
+    kinds that match on identifiers find a contact's rows.
+    """
+
+    def filter(self, person) -> Q | None:
+        """Return the filter selecting the person's rows of the model, or None if none can."""
+        raise NotImplementedError
+
+    def owner(self, obj: models.Model):
+        """Return the user a row belongs to, or None when no account can be named."""
+        raise NotImplementedError
+
+    def problems(self, model: type[models.Model]) -> list[str]:
+        """Return what is wrong with this subject as a declaration of ``model``."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class NoSubject(Subject):
+    """A model that holds nothing about a person (``subject=None``): only exempt fields."""
+
+    def filter(self, person) -> Q | None:
+        return None
+
+    def owner(self, obj: models.Model):
+        return None
+
+    def problems(self, model: type[models.Model]) -> list[str]:
+        return []
+
+
+@dataclass(frozen=True)
+class UserItself(Subject):
+    """The user model's rows are the users themselves (``subject=SELF``)."""
+
+    def filter(self, person) -> Q | None:
+        if isinstance(person, ContactPerson):
+            return None
+        return Q(pk=person.pk)
+
+    def owner(self, obj: models.Model):
+        return obj
+
+    def problems(self, model: type[models.Model]) -> list[str]:
+        if model is _user_model():
+            return []
+        return ['subject "self" is only for the user model']
+
+
+@dataclass(frozen=True)
+class UserPaths(Subject):
+    """Lookup paths from a row to its users (``"user"``, or ``("buyer", "seller")``: an order
+    belongs to both parties); the first path names the row's owner, whose data it is."""
+
+    paths: tuple[str, ...]
+
+    def filter(self, person) -> Q | None:
+        if isinstance(person, ContactPerson):
+            return None
+        condition = Q()
+        for path in self.paths:
+            condition |= Q(**{path: person})
+        return condition
+
+    def owner(self, obj: models.Model):
+        return _follow(obj, self.paths[0])
+
+    def problems(self, model: type[models.Model]) -> list[str]:
+        return [problem for path in self.paths for problem in _path_problems(model, path)]
+
+
+@dataclass(frozen=True)
+class Identifiers(Subject):
     """A subject known by identifiers rather than an account (e.g. a trade-fair lead, A.5).
 
     Each value names the model field that holds that identifier; a requester is
@@ -50,9 +174,49 @@ class Identifiers:
     def fields(self) -> list[str]:
         return [name for name in (self.email, self.phone, self.username) if name]
 
+    def filter(self, person) -> Q | None:
+        if isinstance(person, ContactPerson):
+            return self._contact_filter(person)
+        condition = Q()
+        if self.user:
+            condition |= Q(**{self.user: person})
+        if self.username:
+            condition |= Q(**{self.username: person.get_username()})
+        if self.email and person.email and getattr(person, "email_verified_at", None):
+            by_email = Q(**{f"{self.email}__iexact": person.email})
+            if self.user:
+                # A row already tied to an account is that account's, whoever holds the
+                # address now.
+                by_email &= Q(**{f"{self.user}__isnull": True})
+            condition |= by_email
+        return condition or None
+
+    def _contact_filter(self, person: ContactPerson) -> Q | None:
+        condition = Q()
+        if self.email and person.email:
+            condition |= Q(**{f"{self.email}__iexact": person.email})
+        if self.phone and person.phone:
+            condition |= Q(**{self.phone: person.phone})
+        return condition or None
+
+    def owner(self, obj: models.Model):
+        return _follow(obj, self.user)
+
+    def problems(self, model: type[models.Model]) -> list[str]:
+        if not self.fields():
+            return ["Identifiers() names no field"]
+        problems = [
+            f"identifier field {name!r} does not exist"
+            for name in self.fields()
+            if not _has_field(model, name)
+        ]
+        if self.user:
+            problems += _path_problems(model, self.user)
+        return problems
+
 
 @dataclass(frozen=True)
-class SubjectQuery:
+class SubjectQuery(Subject):
     """Whose rows these are, when no lookup path says it: a function from a user to a filter.
 
     For example consent records made before sign-in, found through the visitor ids
@@ -61,6 +225,39 @@ class SubjectQuery:
 
     rows_of: Callable[[object], object]
     description: str
+
+    def filter(self, person) -> Q | None:
+        if isinstance(person, ContactPerson):
+            return None
+        return self.rows_of(person)
+
+    def owner(self, obj: models.Model):
+        # A function cannot be followed back from a row: the row's own user, where it has one.
+        return getattr(obj, "user", None) if hasattr(obj, "user_id") else None
+
+    def problems(self, model: type[models.Model]) -> list[str]:
+        return [] if callable(self.rows_of) else ["SubjectQuery.rows_of is not callable"]
+
+
+DeclaredSubject = str | tuple[str, ...] | Subject | None
+
+
+def subject_kind(subject: DeclaredSubject) -> Subject:
+    """Return the kind of subject a declaration's ``subject=`` names."""
+    if subject is None:
+        return NoSubject()
+    if isinstance(subject, Subject):
+        return subject
+    if subject == SELF:
+        return UserItself()
+    if isinstance(subject, str):
+        return UserPaths(paths=(subject,))
+    if isinstance(subject, tuple) and subject and all(isinstance(p, str) for p in subject):
+        return UserPaths(paths=subject)
+    raise TypeError(
+        f"subject={subject!r}: use SELF, a lookup path to the user, a tuple of them, "
+        "Identifiers(...), SubjectQuery(...) or None"
+    )
 
 
 @dataclass(frozen=True)
@@ -124,10 +321,15 @@ class Declaration:
     """All that one model declares: whose data it is, its fields, and what is not personal."""
 
     model: type[models.Model]
-    subject: str | tuple[str, ...] | Identifiers | SubjectQuery | None
+    subject: DeclaredSubject
     category: str | None
     fields: tuple[PersonalField, ...] = ()
     exempt: Mapping[str, str] = field(default_factory=dict)
+    kind: Subject = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # ``subject`` stays as declared; ``kind`` is what every reader asks.
+        object.__setattr__(self, "kind", subject_kind(self.subject))
 
     @property
     def label(self) -> str:
@@ -188,7 +390,7 @@ class Registry:
         self,
         model: type[models.Model],
         *,
-        subject: str | tuple[str, ...] | Identifiers | SubjectQuery | None,
+        subject: DeclaredSubject,
         category: str | None = None,
         fields: Iterable[PersonalField] = (),
         exempt: Mapping[str, str] | None = None,
@@ -198,7 +400,8 @@ class Registry:
         ``subject`` is ``"self"`` for the user model, a lookup path to the user
         (``"user"``, ``"order__buyer"``) or several (an order belongs to its
         buyer and its seller), ``Identifiers(...)`` for data about
-        people without an account, or ``None`` for a model that holds nothing
+        people without an account, ``SubjectQuery(...)`` when only a function can
+        say whose rows they are, or ``None`` for a model that holds nothing
         about a person (then only ``exempt`` fields). ``exempt`` maps a field that
         looks personal but is not to the reason, shown on the data map.
         """
@@ -225,6 +428,11 @@ class Registry:
 
     def for_model(self, model: type[models.Model]) -> Declaration | None:
         return self._declarations.get(model)
+
+    def owner_of(self, obj: models.Model):
+        """Return the user a row is about, as its model's declaration says, or None."""
+        declaration = self.for_model(type(obj))
+        return None if declaration is None else declaration.kind.owner(obj)
 
     def declared_fields(self) -> list[DeclaredField]:
         """Return every declared field, ordered by app, model and declaration order."""

@@ -1,8 +1,8 @@
 """Everything held about one person, read through the registry (for "my data" and exports).
 
-No model is named here: each declaration says how its rows reach a person
-(the user itself, a path to the user, or identifiers such as a verified
-email), and which fields are personal and how they are shown.
+No model is named here: each declaration's kind of subject says how its rows
+reach a person (the user itself, a path to the user, or identifiers such as a
+verified email), and its fields which are personal and how they are shown.
 """
 
 from __future__ import annotations
@@ -18,15 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from privacy_office.fields import MASK, mask_number
-from privacy_office.registry import (
-    SELF,
-    Category,
-    Declaration,
-    Identifiers,
-    Mask,
-    PersonalField,
-    SubjectQuery,
-)
+from privacy_office.registry import Category, Declaration, Mask, PersonalField
+from privacy_office.registry import ContactPerson as ContactPerson  # where callers find it
 from privacy_office.registry import registry as default_registry
 
 
@@ -51,60 +44,9 @@ class CategoryData:
     models: list[ModelData] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class ContactPerson:
-    """Someone without an account (a trade-fair lead, A.5), known by an email or a phone whose
-    identity staff have verified."""
-
-    email: str = ""
-    phone: str = ""
-
-
 def subject_filter(declaration: Declaration, user) -> Q | None:
     """Return the filter for this person's rows of a declared model, or None if none can be."""
-    subject = declaration.subject
-    if subject is None:
-        return None
-    if isinstance(user, ContactPerson):
-        return _contact_filter(subject, user)
-    if isinstance(subject, SubjectQuery):
-        return subject.rows_of(user)
-    if subject == SELF:
-        return Q(pk=user.pk)
-    if isinstance(subject, str):
-        return Q(**{subject: user})
-    if isinstance(subject, tuple):
-        condition = Q()
-        for path in subject:
-            condition |= Q(**{path: user})
-        return condition
-    return _identifiers_filter(subject, user)
-
-
-def _identifiers_filter(subject: Identifiers, user) -> Q | None:
-    condition = Q()
-    if subject.user:
-        condition |= Q(**{subject.user: user})
-    if subject.username:
-        condition |= Q(**{subject.username: user.get_username()})
-    if subject.email and user.email and getattr(user, "email_verified_at", None):
-        by_email = Q(**{f"{subject.email}__iexact": user.email})
-        if subject.user:
-            # A row already tied to an account is that account's, whoever holds the address now.
-            by_email &= Q(**{f"{subject.user}__isnull": True})
-        condition |= by_email
-    return condition or None
-
-
-def _contact_filter(subject, person: ContactPerson) -> Q | None:
-    if not isinstance(subject, Identifiers):
-        return None
-    condition = Q()
-    if subject.email and person.email:
-        condition |= Q(**{f"{subject.email}__iexact": person.email})
-    if subject.phone and person.phone:
-        condition |= Q(**{subject.phone: person.phone})
-    return condition or None
+    return declaration.kind.filter(user)
 
 
 def subject_rows(declaration: Declaration, user) -> QuerySet:

@@ -215,3 +215,16 @@ def test_a_fan_out_past_its_time_budget_hands_the_rest_to_a_new_task(monkeypatch
     rest = policy_notices_send(version_id=version.pk, now_fn=clock.now, batch=2)
     assert rest == 4
     assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users)
+
+
+def test_publishing_tells_every_user_through_the_notices_task(
+    eager_tasks, django_capture_on_commit_callbacks
+):
+    users = [UserFactory() for _ in range(2)]
+    version = new_version()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        policy_version_publish(version_id=version.pk, now=clock.now())
+
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users)
+    assert PolicyNotice.objects.filter(version=version, sent_at__isnull=False).count() == 2
