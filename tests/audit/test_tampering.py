@@ -225,3 +225,38 @@ def test_checkpoints_append_and_never_rewrite_the_file(settings, time_machine):
     lines = settings.AUDIT_CHECKPOINT_PATH.read_text().splitlines()
     assert settings.AUDIT_CHECKPOINT_PATH.read_text().startswith(first)
     assert [json.loads(line)["count"] for line in lines] == [1, 2]
+
+
+@pytest.mark.parametrize(
+    ("chain_keys", "refusal"),
+    [
+        ("", "AUDIT_CHAIN_KEYS must be set in production"),
+        ("local-development-only-audit-chain-key", "AUDIT_CHAIN_KEYS holds a development"),
+    ],
+)
+def test_production_refuses_to_start_without_a_chain_key(chain_keys, refusal):
+    import subprocess
+    import sys
+
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "privacy_office.settings.production",
+        "SECRET_KEY": "x" * 10 + "abcdefghij" * 5,
+        "ALLOWED_HOSTS": "example.com",
+        "FIELD_ENCRYPTION_KEYS": "bG9jYWwtZGV2ZWxvcG1lbnQtb25seS1maWVsZC1rZXk=",
+        "FIELD_BLIND_INDEX_KEY": "b" * 40,
+        "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",
+        "CELERY_BROKER_URL": "redis://127.0.0.1:1/0",
+        "AUDIT_CHAIN_KEYS": chain_keys,
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert result.returncode != 0
+    assert refusal in result.stderr
