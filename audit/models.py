@@ -18,8 +18,13 @@ class Action(models.TextChoices):
     )
 )
 class AuditEvent(models.Model):
-    """One change or staff read; each carries the hash of the one before (a chain)."""
+    """One change or staff read; each is numbered and signed over the one before (a chain).
 
+    PostgreSQL's grants keep the application's own role from changing the table
+    (``db_roles``); the trigger only stops an owner's slip.
+    """
+
+    seq = models.PositiveBigIntegerField(_("number in the trail"), unique=True)
     at = models.DateTimeField(_("at"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -44,6 +49,7 @@ class AuditEvent(models.Model):
     reference = models.CharField(_("for request or ticket"), max_length=100, blank=True)
     detail = models.CharField(_("detail"), max_length=300, blank=True)
     previous_hash = models.CharField(max_length=64)
+    key_id = models.CharField(_("signed with key"), max_length=16)
     hash = models.CharField(max_length=64, unique=True)
 
     class Meta:

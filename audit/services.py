@@ -1,20 +1,25 @@
-"""Write the audit trail: one event per change or staff read, chained by hashes.
+"""Write the audit trail: one event per change or staff read, numbered and chained by HMAC.
 
-Each event's hash covers its own fields and the previous event's hash, so an
-altered, removed or inserted row breaks the chain from that point on
+Each event's hash is an HMAC-SHA256, under a key from the environment
+(``AUDIT_CHAIN_KEYS``), of its own fields, its number in the trail and the
+previous event's hash, so an altered, removed or inserted row breaks the chain
+from that point on, and a chain recomputed without the key does not verify
 (``python manage.py verify_audit``). Writers take a transaction-level advisory
-lock, so the chain has one order however many processes write.
+lock, so the chain has one order, and numbers without gaps, however many
+processes write.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from django.db import connection, transaction
 
+from audit.keys import chain_signing_key
 from audit.models import AuditEvent
 from privacy_office.text import printable
 
@@ -22,7 +27,7 @@ GENESIS = "0" * 64
 CHAIN_LOCK = 7_301_991  # any constant, the same for every writer
 
 
-def event_hash(event: AuditEvent, previous_hash: str) -> str:
+def event_payload(event: AuditEvent, previous_hash: str) -> bytes:
     payload = {
         "at": event.at.astimezone(UTC).isoformat(),
         "actor": event.actor_id,
@@ -34,7 +39,20 @@ def event_hash(event: AuditEvent, previous_hash: str) -> str:
         "detail": event.detail,
         "previous": previous_hash,
     }
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+    if event.seq is not None:  # the unkeyed chain before numbering had neither
+        payload["seq"] = event.seq
+        payload["key"] = event.key_id
+    return json.dumps(payload, sort_keys=True).encode()
+
+
+def event_hash(event: AuditEvent, previous_hash: str, key: bytes) -> str:
+    """Return the event's HMAC-SHA256 under ``key``, chained to ``previous_hash``."""
+    return hmac.new(key, event_payload(event, previous_hash), hashlib.sha256).hexdigest()
+
+
+def event_hash_unkeyed(event: AuditEvent, previous_hash: str) -> str:
+    """Return the plain SHA-256 of the chain before it was keyed (migration 0003 re-signs it)."""
+    return hashlib.sha256(event_payload(event, previous_hash)).hexdigest()
 
 
 @transaction.atomic
@@ -52,8 +70,10 @@ def audit_record(
     """Append one event to the chain."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
-    last = AuditEvent.objects.order_by("-pk").values_list("hash", flat=True).first()
+    last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+    key_id, key = chain_signing_key()
     event = AuditEvent(
+        seq=last[0] + 1 if last else 1,
         # UTC, as the database gives it back: the hash must be the same when verified.
         at=now.astimezone(UTC),
         actor=actor if getattr(actor, "pk", None) else None,
@@ -63,20 +83,21 @@ def audit_record(
         target=printable(target)[:200],
         reference=printable(reference)[:100],
         detail=printable(detail)[:300],
-        previous_hash=last or GENESIS,
+        previous_hash=last[1] if last else GENESIS,
+        key_id=key_id,
     )
-    event.hash = event_hash(event, event.previous_hash)
+    event.hash = event_hash(event, event.previous_hash, key)
     event.save()
     return event
 
 
 def audit_chain_verify() -> tuple[int, int | None]:
-    """Walk the chain in order; return (events checked, id of the first broken event or None)."""
-    previous = GENESIS
-    checked = 0
-    for event in AuditEvent.objects.order_by("pk").iterator(chunk_size=5000):
-        if event.previous_hash != previous or event_hash(event, previous) != event.hash:
-            return checked, event.pk
-        previous = event.hash
-        checked += 1
-    return checked, None
+    """Walk the chain in order; return (events checked, id of the first broken event or None).
+
+    The full check, with checkpoints and findings in words, is
+    ``audit.verification.audit_trail_verify``.
+    """
+    from audit.verification import audit_trail_verify
+
+    report = audit_trail_verify(checkpoints=False)
+    return report.intact_before_first_finding, report.first_broken_id

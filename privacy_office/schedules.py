@@ -75,6 +75,16 @@ DEFAULT_SCHEDULES = [
         hour="3",
         description=gettext_noop("Deletes access exports 30 days after they were made."),
     ),
+    ScheduleDefault(
+        name=gettext_noop("Anchor the audit trail"),
+        task="audit.tasks.audit_checkpoint_task",
+        minute="*/15",
+        hour="*",
+        description=gettext_noop(
+            "Appends a signed checkpoint of the audit trail's newest event to a file outside "
+            "the database, so verify_audit finds deleted, emptied or recomputed trails."
+        ),
+    ),
 ]
 
 

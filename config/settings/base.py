@@ -202,6 +202,14 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / ".local" / "media")))
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
 FIELD_BLIND_INDEX_KEY = env_str("FIELD_BLIND_INDEX_KEY")
 
+# The audit trail (audit/keys.py): HMAC keys of the chain, newest first; the Ed25519 key
+# that signs checkpoints of the chain's head; the append-only file they are written to.
+AUDIT_CHAIN_KEYS = env_list("AUDIT_CHAIN_KEYS")
+AUDIT_CHECKPOINT_SIGNING_KEY = env_str("AUDIT_CHECKPOINT_SIGNING_KEY")
+AUDIT_CHECKPOINT_PATH = Path(
+    env_str("AUDIT_CHECKPOINT_PATH", str(BASE_DIR / ".local" / "audit-checkpoints.jsonl"))
+)
+
 REST_FRAMEWORK = {
     # The token first: an unauthenticated call answers 401 with ``WWW-Authenticate: Token``.
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -21,6 +21,10 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [DEVELOPMENT_FIELD_ENCRYPTION_KEY])
 FIELD_BLIND_INDEX_KEY = env_str("FIELD_BLIND_INDEX_KEY", DEVELOPMENT_BLIND_INDEX_KEY)
+AUDIT_CHAIN_KEYS = env_list("AUDIT_CHAIN_KEYS", ["local-development-only-audit-chain-key"])
+AUDIT_CHECKPOINT_SIGNING_KEY = env_str(  # base64 of b"local-development-only-ckpt-key!"
+    "AUDIT_CHECKPOINT_SIGNING_KEY", "bG9jYWwtZGV2ZWxvcG1lbnQtb25seS1ja3B0LWtleSE="
+)
 
 DATABASES = {"default": database_settings()}
 CELERY_BROKER_URL = broker_url()

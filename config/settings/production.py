@@ -64,6 +64,30 @@ if len(FIELD_BLIND_INDEX_KEY) < 32:
     raise ImproperlyConfigured("FIELD_BLIND_INDEX_KEY must be at least 32 characters.")
 secret_check("FIELD_BLIND_INDEX_KEY", FIELD_BLIND_INDEX_KEY, min_length=32)
 
+AUDIT_CHAIN_KEYS = env_list("AUDIT_CHAIN_KEYS")
+if not AUDIT_CHAIN_KEYS:
+    raise ImproperlyConfigured(
+        "AUDIT_CHAIN_KEYS must be set in production: random secrets of 32+ characters that "
+        "sign the audit trail, newest first, comma-separated."
+    )
+if any(len(key) < 32 or key.startswith("local-development-only") for key in AUDIT_CHAIN_KEYS):
+    raise ImproperlyConfigured(
+        "AUDIT_CHAIN_KEYS holds a development or short key: use 32+ random characters."
+    )
+AUDIT_CHECKPOINT_SIGNING_KEY = env_required(
+    "AUDIT_CHECKPOINT_SIGNING_KEY",
+    "an Ed25519 private key, 32 random bytes in base64, that signs the audit checkpoints.",
+)
+try:
+    _checkpoint_key = base64.b64decode(AUDIT_CHECKPOINT_SIGNING_KEY, validate=True)
+except ValueError:
+    _checkpoint_key = b""
+if len(_checkpoint_key) != 32 or _checkpoint_key.startswith(b"local-development-only"):
+    raise ImproperlyConfigured(
+        "AUDIT_CHECKPOINT_SIGNING_KEY must be 32 random bytes in base64, not the development key "
+        "(python -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')."
+    )
+
 env_required("DATABASE_URL", "the PostgreSQL server (postgres://user:password@host:5432/name).")
 DATABASES = {"default": database_settings()}
 CELERY_BROKER_URL = env_required("CELERY_BROKER_URL", "the Redis broker (redis://host:6379/0).")

@@ -97,8 +97,9 @@ def test_verify_audit_passes_an_intact_trail_and_names_the_first_altered_event()
         AuditEvent.objects.filter(pk=third.pk).update(target="x:tampered")
 
     assert "The audit trail is intact: 5 events." in out.getvalue()
-    with pytest.raises(CommandError, match=f"broken at event {third.pk}"):
-        call_command("verify_audit")
+    with pytest.raises(CommandError, match="The audit trail is broken: 1 findings"):
+        call_command("verify_audit", stderr=out)
+    assert f"Event #3 (id {third.pk}) was altered after it was written" in out.getvalue()
 
 
 def test_a_removed_event_breaks_the_chain_at_the_next_one():

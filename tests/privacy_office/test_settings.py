@@ -18,6 +18,8 @@ PRODUCTION = {
     "FIELD_BLIND_INDEX_KEY": "b" * 16 + "random-blind-index-secret",
     "DATABASE_URL": "postgres://privacy@db.internal:5432/privacy_office",
     "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
+    "AUDIT_CHAIN_KEYS": "c" * 16 + "random-audit-chain-secret",
+    "AUDIT_CHECKPOINT_SIGNING_KEY": "Zm9yLXRlc3RzLW9ubHktYS1yYW5kb20tMzItYnl0ZXM=",
 }
 
 

@@ -1,16 +1,58 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
-from audit.services import audit_chain_verify
+from audit.checkpoints import checkpoint_path
+from audit.verification import audit_trail_verify
 
 
 class Command(BaseCommand):
-    help = "Walk the audit trail's hash chain and report the first broken link."
+    help = (
+        "Check the audit trail: each event's signature and link, gaps in its numbering, and "
+        "the signed checkpoints written outside the database (deleted, emptied or "
+        "recomputed trails)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-checkpoints",
+            action="store_true",
+            help="Check the chain only, not the checkpoint file.",
+        )
 
     def handle(self, *args, **options):
-        checked, broken = audit_chain_verify()
-        if broken is not None:
+        report = audit_trail_verify(checkpoints=not options["no_checkpoints"])
+        if not options["no_checkpoints"]:
+            self.stdout.write(self._checkpoint_summary(report))
+        if not report.intact:
+            for problem in report.problems:
+                self.stderr.write(problem.message)
             raise CommandError(
-                f"The audit trail is broken at event {broken}: it was altered, or an event "
-                f"before it was removed or inserted. {checked} events before it are intact."
+                _("The audit trail is broken: %(count)s findings; %(checked)s events checked.")
+                % {"count": len(report.problems), "checked": report.checked}
             )
-        self.stdout.write(self.style.SUCCESS(f"The audit trail is intact: {checked} events."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("The audit trail is intact: %(count)s events.") % {"count": report.checked}
+            )
+        )
+
+    def _checkpoint_summary(self, report) -> str:
+        if report.checkpoint_file_missing:
+            return _(
+                "No checkpoint file at %(path)s: the newest events cannot be checked against a "
+                "record outside the database."
+            ) % {"path": checkpoint_path()}
+        if not report.checkpoints:
+            return _("The checkpoint file %(path)s holds no valid checkpoint.") % {
+                "path": checkpoint_path()
+            }
+        newest = report.checkpoints[-1]
+        return _(
+            "Checked against %(count)s checkpoints in %(path)s; the newest, of %(at)s, covers "
+            "events up to #%(seq)s."
+        ) % {
+            "count": len(report.checkpoints),
+            "path": checkpoint_path(),
+            "at": newest.at.isoformat(sep=" ", timespec="seconds"),
+            "seq": newest.last_seq or 0,
+        }
