@@ -15,6 +15,7 @@ from accounts.forms import EDITABLE_FIELDS, RegistrationForm, RegistrationInform
 from accounts.models import MarketingChannel
 from accounts.selectors import marketing_choices
 from accounts.services import marketing_preferences_set, registration_update, user_register
+from accounts.validators import registration_information
 from privacy_office.api import form_errors_response, form_values, values_error_response
 from privacy_office.ratelimit import ScopeThrottle
 from privacy_office.subject_data import personal_data_of
@@ -27,14 +28,6 @@ RegistrationInformationSerializer = inline_serializer(
         **{name: serializers.JSONField(required=False) for name in EDITABLE_FIELDS},
     },
 )
-
-
-def registration_information(user) -> dict:
-    data = {"id": user.pk, "username": user.username}
-    for name in EDITABLE_FIELDS:
-        value = getattr(user, name)
-        data[name] = value.isoformat() if hasattr(value, "isoformat") else value
-    return data
 
 
 ErrorSerializer = inline_serializer(

@@ -20,10 +20,12 @@ from django.utils.translation import gettext_lazy as _
 
 from policies.models import PolicyAcknowledgement, PolicyNotice, PolicyVersion
 from policies.selectors import policy_current_forget
+from privacy_office.queue import enqueue, enqueue_on_commit
 
 logger = logging.getLogger("policies")
 ALREADY_PUBLISHED = _("This version is already published; write a new one to change it.")
 BATCH = 500
+NOTICES_SEND_TASK = "policies.tasks.policy_notices_send_task"
 # A notice claimed this long ago and not marked sent is taken to be unsent (its worker died
 # before it could send); within the lease it belongs to the worker that claimed it.
 CLAIM_LEASE = timedelta(minutes=10)
@@ -41,8 +43,6 @@ def cookie_section_fingerprint(text: str) -> str:
 @transaction.atomic
 def policy_version_publish(*, version_id: int, now: datetime) -> PolicyVersion:
     """Publish a version: it governs at once, and every user is told (on a worker)."""
-    from policies.tasks import policy_notices_send_task
-
     version = PolicyVersion.objects.select_for_update().get(pk=version_id)
     if version.published_at is not None:
         raise ValidationError(ALREADY_PUBLISHED)
@@ -51,7 +51,7 @@ def policy_version_publish(*, version_id: int, now: datetime) -> PolicyVersion:
     version.save(update_fields=["published_at", "cookie_section_hash"])
     transaction.on_commit(policy_current_forget)
     transaction.on_commit(_forget_cookie_version)
-    transaction.on_commit(lambda: policy_notices_send_task.delay(version.pk))
+    enqueue_on_commit(NOTICES_SEND_TASK, version.pk)
     return version
 
 
@@ -71,8 +71,6 @@ def policy_notices_send(
     expired unsent — never twice to a user whose email was marked sent. Past ``until``
     (a task's time budget) the rest is handed to a new task after the current batch.
     """
-    from policies.tasks import policy_notices_send_task
-
     version = PolicyVersion.objects.get(pk=version_id)
     users = get_user_model().objects.filter(is_active=True).exclude(email="")
     sent = 0
@@ -80,7 +78,7 @@ def policy_notices_send(
         now = now_fn()
         if until is not None and now >= until:
             # A minute's pause: if mail is down, the claims expire and are retried, not hammered.
-            policy_notices_send_task.apply_async((version_id,), countdown=60)
+            enqueue(NOTICES_SEND_TASK, version_id, countdown=60)
             logger.info(
                 "Policy notices %s: %s sent in this run, the rest in a new one", version.pk, sent
             )

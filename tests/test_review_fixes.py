@@ -106,11 +106,18 @@ def test_acknowledging_the_policy_never_redirects_off_site(client):
 
 
 def test_the_sweep_resends_a_stuck_guardian_deletion(monkeypatch):
-    from datarequests import services, tasks
+    from celery import current_app
+
+    from datarequests import services
     from datarequests.models import Channel, DataRequest, Kind, Status
 
     sent = []
-    monkeypatch.setattr(tasks.minor_erase_task, "delay", lambda pk: sent.append(pk))
+
+    def send_task(name, args, countdown=None):
+        if name == "datarequests.tasks.minor_erase_task":
+            sent.extend(args)
+
+    monkeypatch.setattr(current_app, "send_task", send_task)
     request = services.data_request_submit(
         requester=services.Requester(user=UserFactory()),
         kind=Kind.GUARDIAN_DELETION,
