@@ -163,7 +163,7 @@ ACTIONS = {name: t.label for name, t in services.TRANSITIONS.items() if t.by == 
 class WaitingForFilter(admin.SimpleListFilter):
     """The requests a staff action may start from now (identity, payment, review)."""
 
-    title = _("waiting for")
+    title = _("action")
     parameter_name = "waiting_for"
 
     def lookups(self, request, model_admin):

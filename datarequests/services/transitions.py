@@ -70,16 +70,16 @@ TRANSITIONS: dict[str, Transition] = {
     ),
     "extend": Transition(_("Extend the deadline"), OPEN, (), STAFF, CHANGE, applies=_extensible),
     "refuse": Transition(_("Refuse"), OPEN, (S.REFUSED,), STAFF, REFUSE),
-    "withdraw": Transition(_("Withdraw"), OPEN, (S.WITHDRAWN,), REQUESTER),
+    "withdraw": Transition(_("Withdraw this request"), OPEN, (S.WITHDRAWN,), REQUESTER),
     # The workers' steps: a zero fee goes on at once (a correction then waits for review).
     "assess": Transition(
-        _("Assess the fee"),
+        _("Assessing the fee"),
         frozenset({S.ASSESSING_FEE}),
         (S.AWAITING_PAYMENT, S.IN_PROGRESS, S.AWAITING_REVIEW),
         SYSTEM,
     ),
-    "lapse": Transition(_("Lapse"), frozenset({S.AWAITING_PAYMENT}), (S.LAPSED,), SYSTEM),
-    "fulfil": Transition(_("Fulfil"), frozenset({S.IN_PROGRESS}), (S.FULFILLED,), SYSTEM),
+    "lapse": Transition(_("Lapsed"), frozenset({S.AWAITING_PAYMENT}), (S.LAPSED,), SYSTEM),
+    "fulfil": Transition(_("Fulfilled"), frozenset({S.IN_PROGRESS}), (S.FULFILLED,), SYSTEM),
 }
 
 
