@@ -15,6 +15,7 @@ from accounts.forms import EDITABLE_FIELDS, RegistrationForm, RegistrationInform
 from accounts.models import MarketingChannel
 from accounts.selectors import marketing_choices
 from accounts.services import marketing_preferences_set, registration_update, user_register
+from accounts.validators import registration_information
 from privacy_office.api import (
     StrictSerializer,
     error_body,
@@ -72,14 +73,6 @@ class RegistrationInformationSchema(serializers.Serializer):
                 for name in EDITABLE_FIELDS
             },
         }
-
-
-def registration_information(user) -> dict:
-    data = {"id": user.pk, "username": user.username}
-    for name in EDITABLE_FIELDS:
-        value = getattr(user, name)
-        data[name] = value.isoformat() if hasattr(value, "isoformat") else value
-    return data
 
 
 class RegisterAPI(APIView):

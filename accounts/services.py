@@ -14,7 +14,6 @@ from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import EDITABLE_FIELDS
 from accounts.models import (
     BankAccount,
     MarketingChannel,
@@ -24,6 +23,7 @@ from accounts.models import (
     User,
 )
 from accounts.selectors import marketing_audience
+from accounts.validators import EDITABLE_FIELDS
 from privacy_office import clock
 from privacy_office.fields import blind_index, digits_only
 

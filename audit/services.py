@@ -11,48 +11,17 @@ processes write.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from django.db import connection, transaction
 
+from audit.chain import GENESIS, event_hash
 from audit.keys import chain_signing_key
 from audit.models import AuditEvent
 from privacy_office.text import printable
 
-GENESIS = "0" * 64
 CHAIN_LOCK = 7_301_991  # any constant, the same for every writer
-
-
-def event_payload(event: AuditEvent, previous_hash: str) -> bytes:
-    payload = {
-        "at": event.at.astimezone(UTC).isoformat(),
-        "actor": event.actor_id,
-        "action": event.action,
-        "subject": event.subject_id,
-        "categories": sorted(event.categories),
-        "target": event.target,
-        "reference": event.reference,
-        "detail": event.detail,
-        "previous": previous_hash,
-    }
-    if event.seq is not None:  # the unkeyed chain before numbering had neither
-        payload["seq"] = event.seq
-        payload["key"] = event.key_id
-    return json.dumps(payload, sort_keys=True).encode()
-
-
-def event_hash(event: AuditEvent, previous_hash: str, key: bytes) -> str:
-    """Return the event's HMAC-SHA256 under ``key``, chained to ``previous_hash``."""
-    return hmac.new(key, event_payload(event, previous_hash), hashlib.sha256).hexdigest()
-
-
-def event_hash_unkeyed(event: AuditEvent, previous_hash: str) -> str:
-    """Return the plain SHA-256 of the chain before it was keyed (migration 0003 re-signs it)."""
-    return hashlib.sha256(event_payload(event, previous_hash)).hexdigest()
 
 
 @transaction.atomic
@@ -89,15 +58,3 @@ def audit_record(
     event.hash = event_hash(event, event.previous_hash, key)
     event.save()
     return event
-
-
-def audit_chain_verify() -> tuple[int, int | None]:
-    """Walk the chain in order; return (events checked, id of the first broken event or None).
-
-    The full check, with checkpoints and findings in words, is
-    ``audit.verification.audit_trail_verify``.
-    """
-    from audit.verification import audit_trail_verify
-
-    report = audit_trail_verify(checkpoints=False)
-    return report.intact_before_first_finding, report.first_broken_id

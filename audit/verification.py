@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.utils.translation import gettext as _
 
+from audit.chain import GENESIS, event_hash
 from audit.checkpoints import Checkpoint, checkpoint_path, checkpoints_read
 from audit.keys import chain_keys
 from audit.models import AuditEvent
-from audit.services import GENESIS, event_hash
 
 
 class Finding(models.TextChoices):
@@ -243,3 +243,12 @@ def audit_trail_verify(*, checkpoints: bool = True) -> TrailReport:
     if report.first_broken_id is None:
         report.intact_before_first_finding = report.checked
     return report
+
+
+def audit_chain_verify() -> tuple[int, int | None]:
+    """Walk the chain in order; return (events checked, id of the first broken event or None).
+
+    The full check, with checkpoints and findings in words, is ``audit_trail_verify``.
+    """
+    report = audit_trail_verify(checkpoints=False)
+    return report.intact_before_first_finding, report.first_broken_id

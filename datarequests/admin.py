@@ -26,9 +26,9 @@ from datarequests.models import (
     Jurisdiction,
     Kind,
     RequestEvent,
-    Status,
 )
 from datarequests.selectors import dashboard_counts
+from datarequests.services.transitions import STAFF
 from privacy_office import clock
 from privacy_office.admin_base import HistoryInline
 
@@ -156,14 +156,32 @@ class ActionForm(forms.Form):
     ground = forms.CharField(required=False)
 
 
-ACTIONS = {
-    "verify": _("Identity checked"),
-    "paid": _("Fee paid"),
-    "waive": _("Waive the fee"),
-    "approve": _("Approve the corrections"),
-    "extend": _("Extend the deadline"),
-    "refuse": _("Refuse"),
-}
+# The staff's buttons, in the table's order, with its labels.
+ACTIONS = {name: t.label for name, t in services.TRANSITIONS.items() if t.by == STAFF}
+
+
+class WaitingForFilter(admin.SimpleListFilter):
+    """The requests a staff action may start from now (identity, payment, review)."""
+
+    title = _("action")
+    parameter_name = "waiting_for"
+
+    def lookups(self, request, model_admin):
+        # One choice per set of statuses (paying and waiving wait for the same), leaving out
+        # the actions open to every open request (extend, refuse).
+        seen = {services.TRANSITIONS["refuse"].sources}
+        choices = []
+        for name in ACTIONS:
+            sources = services.TRANSITIONS[name].sources
+            if sources not in seen:
+                seen.add(sources)
+                choices.append((name, services.TRANSITIONS[name].label))
+        return choices
+
+    def queryset(self, request, queryset):
+        if self.value() in ACTIONS:
+            return queryset.filter(status__in=services.TRANSITIONS[self.value()].sources)
+        return queryset
 
 
 @admin.register(DataRequest)
@@ -179,7 +197,15 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "days_left",
         "fee_status",
     ]
-    list_filter = ["status", "kind", "jurisdiction", "channel", DueFilter, FeeOutstandingFilter]
+    list_filter = [
+        "status",
+        WaitingForFilter,
+        "kind",
+        "jurisdiction",
+        "channel",
+        DueFilter,
+        FeeOutstandingFilter,
+    ]
     list_select_related = ["jurisdiction", "fee_quote"]
     search_fields = ["=pk", "=requester__username"]
     raw_id_fields = ["requester", "minor"]
@@ -267,26 +293,12 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def _available_actions(self, obj) -> list[tuple[str, str]]:
-        available = {
-            Status.AWAITING_IDENTITY: ["verify"],
-            Status.AWAITING_PAYMENT: ["paid", "waive"],
-            Status.AWAITING_REVIEW: ["approve"],
-        }.get(obj.status, [])
-        if obj.status in OPEN_STATUSES:
-            if obj.jurisdiction.extension_amount:
-                available.append("extend")
-            available.append("refuse")
-        return [(name, ACTIONS[name]) for name in available]
-
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
-            actions = (
-                self._available_actions(obj) if self.has_change_permission(request, obj) else []
-            )
-            if not request.user.has_perm("datarequests.refuse_datarequest"):
-                actions = [(name, label) for name, label in actions if name != "refuse"]
-            context["request_actions"] = actions
+            available = services.actions_available(obj, request.user)
+            context["request_actions"] = [
+                (name, label) for name, label in ACTIONS.items() if name in available
+            ]
             context["refusal_grounds"] = obj.jurisdiction.refusal_grounds
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -311,9 +323,8 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
         back = reverse("admin:datarequests_datarequest_change", args=[request_id])
         if request.method != "POST" or action not in ACTIONS:
             return redirect(back)
-        if not self.has_change_permission(request, obj) or (
-            action == "refuse" and not request.user.has_perm("datarequests.refuse_datarequest")
-        ):
+        permission = services.TRANSITIONS[action].permission
+        if not self.has_change_permission(request, obj) or not request.user.has_perm(permission):
             raise PermissionDenied
         form = ActionForm(request.POST)
         form.is_valid()

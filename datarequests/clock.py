@@ -14,6 +14,9 @@ from datetime import date, timedelta
 
 from datarequests.models import DeadlineUnit, Status
 
+# Where the law may stop the clock: while the request waits for proof of identity or the fee.
+PAUSABLE_STATUSES = (Status.AWAITING_IDENTITY, Status.AWAITING_PAYMENT)
+
 
 @dataclass(frozen=True)
 class ClockRules:
@@ -101,7 +104,7 @@ def due_date(
         return None
     start = events[0].on
     if rules.starts_after_identity_and_fee:
-        waiting = {Status.RECEIVED, Status.AWAITING_IDENTITY, Status.AWAITING_PAYMENT}
+        waiting = {Status.RECEIVED, *PAUSABLE_STATUSES}
         last_wait_end = None
         for status, _begin, end in _periods(events, today):
             if status in waiting:

@@ -53,23 +53,11 @@ def _target(number: int, user, item: Mapping):
 
 def _validated(instance: models.Model, name: str, value) -> models.Model:
     """Return a copy of the row with the new value, validated as the field's own form would."""
-    from accounts.api import registration_information
-    from accounts.forms import RegistrationInformationForm
     from accounts.models import User
+    from accounts.validators import registration_value_validate
 
     if isinstance(instance, User):
-        stored = User.objects.get(pk=instance.pk)
-        form = RegistrationInformationForm(
-            data={**registration_information(stored), name: value}, instance=stored
-        )
-        if not form.is_valid():
-            messages = (
-                form.errors.get(name)
-                or form.errors.get("__all__")
-                or next(iter(form.errors.values()))
-            )
-            raise ValidationError(" ".join(messages))
-        return form.instance
+        return registration_value_validate(user=instance, name=name, value=value)
     changed = copy.copy(instance)
     model_field = instance._meta.get_field(name)
     form_field = model_field.formfield()

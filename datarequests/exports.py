@@ -250,11 +250,25 @@ class _Deflate:
         return self._deflate.compress(bytes(self._pending)) + self._deflate.flush()
 
 
-def export_create(*, request, now: datetime):
-    """Write the request's export, encrypted, and record it with its expiry."""
+@dataclass(frozen=True)
+class BuiltExport:
+    """An export file written but not yet recorded: what ``export_record`` needs."""
+
+    path: Path
+    size: int
+    row_count: int
+
+    def discard(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+def export_build(*, request, now: datetime) -> BuiltExport:
+    """Write the request's export, encrypted; change nothing in the database.
+
+    Run with no lock held: it reads every declared model, which takes long for a
+    subject with much data. A failed build leaves no file behind."""
     from datarequests.letters import reply_letter_pdf
-    from datarequests.models import Export
-    from datarequests.services import request_subject
+    from datarequests.selectors import request_subject
 
     user = request_subject(request)
     path = export_dir() / f"{request.pk}-{secrets.token_hex(8)}.zip.enc"
@@ -285,7 +299,14 @@ def export_create(*, request, now: datetime):
     finally:
         for rows in models.values():
             rows.close()
-    summaries = _summaries(models)
+    row_count = sum(summary.rows for summary in _summaries(models))
+    return BuiltExport(path=path, size=plain_size, row_count=row_count)
+
+
+def export_record(*, request, built: BuiltExport, now: datetime):
+    """Record a built export with its expiry, in place of the request's earlier one."""
+    from datarequests.models import Export
+
     old = Export.objects.filter(request=request).first()
     if old is not None:
         old.delete()
@@ -293,12 +314,22 @@ def export_create(*, request, now: datetime):
         transaction.on_commit(partial(Path(old.path).unlink, missing_ok=True))
     return Export.objects.create(
         request=request,
-        path=str(path),
-        size=plain_size,
-        row_count=sum(summary.rows for summary in summaries),
+        path=str(built.path),
+        size=built.size,
+        row_count=built.row_count,
         created_at=now,
         expires_at=now + timedelta(days=LINK_DAYS),
     )
+
+
+def export_create(*, request, now: datetime):
+    """Write the request's export and record it, in one go (the caller holds what it needs)."""
+    built = export_build(request=request, now=now)
+    try:
+        return export_record(request=request, built=built, now=now)
+    except BaseException:
+        built.discard()
+        raise
 
 
 ORPHAN_AFTER = timedelta(hours=1)

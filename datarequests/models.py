@@ -201,6 +201,9 @@ class DataRequest(models.Model):
         _("why it is manifestly unfounded or excessive"), blank=True
     )
     due_at = models.DateTimeField(_("due at"), null=True, blank=True, db_index=True)
+    # Set while a worker builds the access export (outside the row lock); a claim older
+    # than the task's time limit is a dead worker's and may be taken over.
+    export_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

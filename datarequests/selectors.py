@@ -65,6 +65,15 @@ def dashboard_counts(*, now) -> dict:
     }
 
 
+def request_subject(request: DataRequest):
+    """Return whose data the request is about: the account, or the verified contact details."""
+    from privacy_office.subject_data import ContactPerson
+
+    if request.requester is not None:
+        return request.requester
+    return ContactPerson(email=request.requester_email, phone=request.requester_phone)
+
+
 def account_named(name: str):
     """Return the account with this user name or email address, or None."""
     from django.contrib.auth import get_user_model

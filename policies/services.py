@@ -8,7 +8,6 @@ import re
 import smtplib
 from datetime import UTC, datetime, timedelta
 
-from celery import current_app
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -22,16 +21,16 @@ from django.utils.translation import gettext_lazy as _
 from cookies.selectors import declarations_version_forget
 from policies.models import PolicyAcknowledgement, PolicyNotice, PolicyVersion
 from policies.selectors import policy_current_forget
+from privacy_office.queue import enqueue, enqueue_on_commit
 
 logger = logging.getLogger("policies")
 ALREADY_PUBLISHED = _("This version is already published; write a new one to change it.")
 BATCH = 500
+NOTICES_SEND_TASK = "policies.tasks.policy_notices_send_task"
 # A notice claimed this long ago and not marked sent is taken to be unsent (its worker died
 # before it could send); within the lease it belongs to the worker that claimed it.
 CLAIM_LEASE = timedelta(minutes=10)
 
-# Tasks import services, never the reverse: the fan-out is enqueued by its task's name.
-NOTICES_TASK = "policies.tasks.policy_notices_send_task"
 
 COOKIE_SECTION = re.compile(r"E\.\s*COOKIES(.*?)(?:\n\s*F\.\s)", re.IGNORECASE | re.DOTALL)
 
@@ -54,17 +53,8 @@ def policy_version_publish(*, version_id: int, now: datetime) -> PolicyVersion:
     version.save(update_fields=["published_at", "cookie_section_hash"])
     transaction.on_commit(policy_current_forget)
     transaction.on_commit(declarations_version_forget)
-    transaction.on_commit(lambda: _task_enqueue(NOTICES_TASK, version.pk))
+    enqueue_on_commit(NOTICES_SEND_TASK, version.pk)
     return version
-
-
-def _task_enqueue(name: str, *args, countdown: int | None = None) -> None:
-    """Enqueue the task called ``name``, loading the apps' tasks modules first if this
-    process has not (as a worker does), so an eager run in tests runs it here."""
-    if name not in current_app.tasks:
-        current_app.loader.import_default_modules()
-    options = {} if countdown is None else {"countdown": countdown}
-    current_app.tasks[name].apply_async(args, **options)
 
 
 def policy_notices_send(
@@ -84,7 +74,7 @@ def policy_notices_send(
         now = now_fn()
         if until is not None and now >= until:
             # A minute's pause: if mail is down, the claims expire and are retried, not hammered.
-            _task_enqueue(NOTICES_TASK, version_id, countdown=60)
+            enqueue(NOTICES_SEND_TASK, version_id, countdown=60)
             logger.info(
                 "Policy notices %s: %s sent in this run, the rest in a new one", version.pk, sent
             )

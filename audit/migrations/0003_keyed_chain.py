@@ -11,7 +11,7 @@ def resign(apps, schema_editor):
     import pgtrigger
 
     from audit.keys import chain_signing_key
-    from audit.services import GENESIS, event_hash, event_hash_unkeyed
+    from audit.chain import GENESIS, event_hash, event_hash_unkeyed
 
     AuditEvent = apps.get_model("audit", "AuditEvent")
     key_id, key = chain_signing_key()

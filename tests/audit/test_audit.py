@@ -10,7 +10,8 @@ from django.db import DatabaseError, connections, transaction
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from audit.services import audit_chain_verify, audit_record
+from audit.services import audit_record
+from audit.verification import audit_chain_verify
 from privacy_office import clock
 from tests.factories import PaymentCardFactory, UserFactory
 

@@ -13,10 +13,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
+from audit.chain import event_hash, event_hash_unkeyed
 from audit.checkpoints import audit_checkpoint_write
 from audit.keys import chain_key_id
 from audit.models import AuditEvent
-from audit.services import audit_record, event_hash, event_hash_unkeyed
+from audit.services import audit_record
 from audit.tasks import audit_checkpoint_task
 from privacy_office import clock
 
@@ -240,7 +241,7 @@ def test_production_refuses_to_start_without_a_chain_key(chain_keys, refusal):
 
     env = {
         "PATH": "/usr/bin:/bin",
-        "DJANGO_SETTINGS_MODULE": "privacy_office.settings.production",
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "SECRET_KEY": "x" * 10 + "abcdefghij" * 5,
         "ALLOWED_HOSTS": "example.com",
         "FIELD_ENCRYPTION_KEYS": "bG9jYWwtZGV2ZWxvcG1lbnQtb25seS1maWVsZC1rZXk=",

@@ -49,6 +49,20 @@ def test_the_queue_filters_overdue_requests(client, officer):
     assert f"/admin/datarequests/datarequest/{on_time.pk}/change/" not in page
 
 
+def test_the_queue_filters_requests_waiting_for_a_staff_action(client, officer):
+    waiting_for_identity, waiting_for_payment = letter(), letter()
+    DataRequest.objects.filter(pk=waiting_for_payment.pk).update(status=Status.AWAITING_PAYMENT)
+    url = reverse("admin:datarequests_datarequest_changelist")
+
+    identity = client.get(url, {"waiting_for": "verify"}).content.decode()
+    payment = client.get(url, {"waiting_for": "paid"}).content.decode()
+
+    assert f"/datarequest/{waiting_for_identity.pk}/change/" in identity
+    assert f"/datarequest/{waiting_for_payment.pk}/change/" not in identity
+    assert f"/datarequest/{waiting_for_payment.pk}/change/" in payment
+    assert f"/datarequest/{waiting_for_identity.pk}/change/" not in payment
+
+
 def test_staff_enter_a_letter_with_its_envelope_date(client, officer):
     scan = SimpleUploadedFile("letter.pdf", b"%PDF-1.4 scan", content_type="application/pdf")
     response = client.post(

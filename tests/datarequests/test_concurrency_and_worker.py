@@ -2,6 +2,7 @@
 
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from django.db import connections
@@ -85,3 +86,107 @@ def test_a_real_worker_takes_a_request_from_submission_to_a_downloadable_export(
     )
     client.force_login(UserFactory())
     assert client.get(reverse("api-request-export", args=[request_id])).status_code == 404
+
+
+class HeldBuild:
+    """An access request whose export build is held at its last step (the reply letter)
+    until released: submitted in a thread where, with eager tasks, the fee assessment and
+    the build run once the submission commits."""
+
+    def __init__(self, monkeypatch, user):
+        from datarequests import letters
+
+        self.building, self.released = threading.Event(), threading.Event()
+        self.errors = []
+        real_letter = letters.reply_letter_pdf
+
+        def held_letter(**kwargs):
+            self.building.set()
+            self.released.wait(30)
+            return real_letter(**kwargs)
+
+        monkeypatch.setattr(letters, "reply_letter_pdf", held_letter)
+        self.thread = threading.Thread(target=self._submit, args=(user,))
+
+    def _submit(self, user):
+        try:
+            services.data_request_submit(
+                requester=services.Requester(user=user),
+                kind=Kind.ACCESS,
+                jurisdiction_code="EU",
+                channel=Channel.API,
+                now=clock.now(),
+            )
+        except Exception as error:
+            self.errors.append(error)
+        finally:
+            connections.close_all()
+
+    def start(self) -> int:
+        self.thread.start()
+        assert self.building.wait(30), "the build never started"
+        return DataRequest.objects.get(status=Status.IN_PROGRESS).pk
+
+    def finish(self) -> None:
+        self.released.set()
+        self.thread.join(timeout=60)
+        assert not self.thread.is_alive() and self.errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("eager_tasks")
+@pytest.mark.parametrize("end", [Status.WITHDRAWN, Status.REFUSED])
+def test_a_request_ended_during_its_export_build_ends_at_once_and_the_build_is_discarded(
+    monkeypatch, end
+):
+    from datarequests.exports import export_dir
+    from datarequests.models import Export, Jurisdiction
+
+    user, officer = UserFactory(), UserFactory(is_staff=True)
+    files_before = set(export_dir().glob("*.zip.enc"))
+    build = HeldBuild(monkeypatch, user)
+    request_id = build.start()
+
+    started = time.monotonic()
+    if end == Status.WITHDRAWN:
+        services.data_request_withdraw(request_id=request_id, requester=user, now=clock.now())
+    else:
+        services.data_request_refuse(
+            request_id=request_id,
+            actor=officer,
+            ground=Jurisdiction.objects.get(code="EU").refusal_grounds[0],
+            explanation="We hold no data about you beyond your account.",
+            now=clock.now(),
+        )
+    took = time.monotonic() - started
+    build.finish()
+
+    assert took < 5  # not held until the build lets go of the letter (30 s)
+    request = DataRequest.objects.get(pk=request_id)
+    assert request.status == end
+    assert request.events.filter(status=Status.FULFILLED).count() == 0
+    assert not Export.objects.filter(request_id=request_id).exists()
+    assert set(export_dir().glob("*.zip.enc")) == files_before
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("eager_tasks")
+def test_an_export_task_delivered_twice_builds_once(monkeypatch):
+    from datarequests.exports import export_dir
+    from datarequests.models import Export
+
+    user = UserFactory()
+    files_before = set(export_dir().glob("*.zip.enc"))
+    build = HeldBuild(monkeypatch, user)
+    request_id = build.start()
+
+    started = time.monotonic()
+    second = services.access_fulfil(request_id=request_id, now=clock.now())
+    took = time.monotonic() - started
+    build.finish()
+
+    assert second is None and took < 5  # the first worker's claim stands: nothing built twice
+    request = DataRequest.objects.get(pk=request_id)
+    assert request.status == Status.FULFILLED
+    export = Export.objects.get(request_id=request_id)
+    assert set(export_dir().glob("*.zip.enc")) - files_before == {Path(export.path)}

@@ -460,7 +460,8 @@ def test_the_sweep_resends_work_a_lost_message_left_behind(client, monkeypatch):
     from datarequests import tasks
 
     sent = []
-    monkeypatch.setattr(tasks.fee_assess_task, "delay", lambda pk: sent.append(pk))
+    # Eager tasks: the sweep's resend runs the task here (``apply``); recorded instead.
+    monkeypatch.setattr(tasks.fee_assess_task, "apply", lambda args: sent.append(*args))
     request_id = submit(client, UserFactory()).json()["id"]  # on_commit never ran: "lost"
 
     soon = services.requests_sweep(now=clock.now() + timedelta(minutes=5))

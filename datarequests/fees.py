@@ -1,0 +1,71 @@
+"""The fee of a request: its quote's lines, from the law's rules, the schedule and the volume.
+
+Pure functions of their inputs, like ``clock.py``, so every jurisdiction's fee can be
+checked by hand in tests; the service reads the rows and stores the quote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from datarequests.models import FeeRule, Kind
+
+
+@dataclass(frozen=True)
+class FeeRules:
+    """What the law of a jurisdiction allows to be charged, for one request."""
+
+    access_fee: str
+    correction_fee_banned: bool = True
+    cap: Decimal | None = None
+    kind: str = Kind.ACCESS
+    manifestly_excessive: bool = False  # the reason staff recorded, if any
+    by_post: bool = False  # a written reply goes by post
+
+
+@dataclass(frozen=True)
+class FeeTerms:
+    """What a request of one kind costs in one jurisdiction, before the cap."""
+
+    base_amount: Decimal = Decimal(0)
+    per_thousand_records: Decimal = Decimal(0)
+    postage: Decimal = Decimal(0)
+
+
+def money(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def quote_lines(
+    *, rules: FeeRules, schedule: FeeTerms | None, volume: Mapping[str, int]
+) -> list[dict]:
+    """Return the quote's lines ({"label", "amount"}, amounts as text with two decimals).
+
+    No lines where the law bans the fee or gives the request free, or no schedule is set;
+    the lines that cost nothing are left out, and a reduction brings a total above the
+    cap down to it."""
+    if rules.kind == Kind.CORRECTION and rules.correction_fee_banned:
+        return []
+    if rules.access_fee == FeeRule.FREE and not rules.manifestly_excessive:
+        return []
+    if schedule is None:
+        return []
+    records = sum(volume.values())
+    lines = [
+        {"label": str(_("Locating, retrieving and redacting")), "amount": schedule.base_amount},
+        {
+            "label": str(_("Copies: %(records)s records") % {"records": f"{records:,}"}),
+            "amount": money(schedule.per_thousand_records * Decimal(records) / 1000),
+        },
+    ]
+    if rules.by_post:
+        lines.append({"label": str(_("Postage")), "amount": schedule.postage})
+    lines = [line for line in lines if line["amount"] > 0]
+    total = sum((line["amount"] for line in lines), Decimal(0))
+    if rules.cap is not None and total > rules.cap:
+        lines.append({"label": str(_("Reduction to the legal cap")), "amount": rules.cap - total})
+    return [{"label": line["label"], "amount": str(money(line["amount"]))} for line in lines]

@@ -1,0 +1,72 @@
+"""Ending a request early or giving it more time: refusal, withdrawal, extension."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from datarequests import notify
+from datarequests.models import DataRequest, RequestEvent, Status
+from datarequests.services.fees import quote_cancel
+from datarequests.services.transitions import _locked, _record
+
+NO_EXTENSION = _("The law of this request allows no extension.")
+ALREADY_EXTENDED = _("This request's deadline was already extended.")
+GROUND_REQUIRED = _("Choose a refusal ground of this jurisdiction.")
+REASON_REQUIRED = _("Give the reason in a sentence the requester can understand.")
+
+
+@transaction.atomic
+def data_request_refuse(
+    *, request_id: int, actor, ground: str, explanation: str, now: datetime
+) -> DataRequest:
+    """Refuse with one of the jurisdiction's grounds and reasons the requester can read."""
+    request = _locked(request_id, "refuse")
+    if ground not in request.jurisdiction.refusal_grounds:
+        raise ValidationError({"ground": GROUND_REQUIRED})
+    if not explanation.strip():
+        raise ValidationError({"explanation": REASON_REQUIRED})
+    quote_cancel(request)
+    _record(request, status=Status.REFUSED, actor=actor, reason=f"{ground}: {explanation}", now=now)
+    notify.refused(request, ground=ground, explanation=explanation)
+    return request
+
+
+@transaction.atomic
+def data_request_withdraw(*, request_id: int, requester, now: datetime) -> DataRequest:
+    """Withdraw the owner's request while it is not yet fulfilled."""
+    request = _locked(request_id, "withdraw")
+    quote_cancel(request)
+    _record(
+        request,
+        status=Status.WITHDRAWN,
+        actor=requester,
+        reason=_("withdrawn by the requester"),
+        now=now,
+    )
+    return request
+
+
+@transaction.atomic
+def deadline_extend(*, request_id: int, actor, reason: str, now: datetime) -> DataRequest:
+    """Extend the deadline once, where the law allows it, with the reasons given."""
+    request = _locked(request_id, "extend")
+    if not request.jurisdiction.extension_amount:
+        raise ValidationError(NO_EXTENSION)
+    if request.events.filter(type=RequestEvent.Type.EXTENDED).exists():
+        raise ValidationError(ALREADY_EXTENDED)
+    if not reason.strip():
+        raise ValidationError({"reason": REASON_REQUIRED})
+    _record(
+        request,
+        status=request.status,
+        actor=actor,
+        reason=reason,
+        now=now,
+        type=RequestEvent.Type.EXTENDED,
+    )
+    notify.extended(request, reason=reason)
+    return request

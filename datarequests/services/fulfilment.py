@@ -1,0 +1,114 @@
+"""Doing what was asked: the access export, the guardian's deletion, the reviewed corrections.
+
+The access export is built outside the request's row lock, in three steps: claim (a
+short transaction checks the status and marks the build as claimed), build (the file,
+no transaction held), finalise (a short transaction re-locks the row and re-checks the
+status). A withdrawal or refusal during a long build therefore never waits for it; the
+finished build of a request that ended meanwhile is discarded.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from datarequests import notify
+from datarequests.corrections import correction_items_apply
+from datarequests.erasure import minor_erase
+from datarequests.exports import BuiltExport, export_build, export_record
+from datarequests.models import DataRequest, Kind, RequestEvent, Status
+from datarequests.services.transitions import AlreadyMoved, _locked, _record
+from disclosures.services import recipients_to_notify
+
+EXPORT_BUILD_TASK = "datarequests.tasks.export_build_task"
+MINOR_ERASE_TASK = "datarequests.tasks.minor_erase_task"
+# Past the task's hard time limit (20 minutes): an older claim is a dead worker's.
+CLAIM_LEASE = timedelta(minutes=25)
+
+
+@transaction.atomic
+def _export_claim(*, request_id: int, now: datetime) -> DataRequest | None:
+    request = _locked(request_id, "fulfil")
+    if request.kind != Kind.ACCESS:
+        raise AlreadyMoved(request)
+    claimed = request.export_claimed_at
+    if claimed is not None and claimed > now - CLAIM_LEASE:
+        return None  # another worker is building it (a message delivered twice)
+    request.export_claimed_at = now
+    request.save(update_fields=["export_claimed_at"])
+    return request
+
+
+def _export_claim_release(*, request_id: int, claimed_at: datetime) -> None:
+    DataRequest.objects.filter(pk=request_id, export_claimed_at=claimed_at).update(
+        export_claimed_at=None
+    )
+
+
+def _export_finalise(*, request_id: int, built: BuiltExport, now: datetime) -> DataRequest:
+    try:
+        with transaction.atomic():
+            request = _locked(request_id, "fulfil")  # withdrawn or refused meanwhile: moved
+            export_record(request=request, built=built, now=now)
+            request.export_claimed_at = None
+            request.save(update_fields=["export_claimed_at"])
+            _record(request, status=Status.FULFILLED, actor=None, reason=_("export ready"), now=now)
+            notify.fulfilled(request)
+    except BaseException:
+        built.discard()
+        raise
+    return request
+
+
+def access_fulfil(*, request_id: int, now: datetime) -> DataRequest | None:
+    """Build the access export of an in-progress access request and mark it fulfilled.
+
+    Return None when another worker holds the build; raise ``AlreadyMoved`` when the
+    request is not (or no longer) in progress, the finished file then deleted."""
+    request = _export_claim(request_id=request_id, now=now)
+    if request is None:
+        return None
+    try:
+        built = export_build(request=request, now=now)
+    except BaseException:
+        _export_claim_release(request_id=request_id, claimed_at=now)
+        raise
+    return _export_finalise(request_id=request_id, built=built, now=now)
+
+
+@transaction.atomic
+def guardian_deletion_fulfil(*, request_id: int, now: datetime) -> DataRequest:
+    """Erase the minor's data as every field declares, leave the tombstone, tell the guardian."""
+    request = _locked(request_id, "fulfil")
+    if request.kind != Kind.GUARDIAN_DELETION:
+        raise AlreadyMoved(request)
+    minor_erase(request=request, now=now)
+    _record(
+        request, status=Status.FULFILLED, actor=None, reason=_("the minor's data erased"), now=now
+    )
+    notify.fulfilled(request)
+    return request
+
+
+@transaction.atomic
+def correction_approve(*, request_id: int, actor, now: datetime) -> DataRequest:
+    """Apply the reviewed corrections through the fields' own validation, then fulfil."""
+    request = _locked(request_id, "approve")
+    categories = correction_items_apply(request=request, actor=actor, now=now)
+    recipients = recipients_to_notify(subject=request.requester, categories=categories, now=now)
+    if recipients:
+        # HK s.23(1)(c), GDPR Art.19: the corrected data goes on to whoever received it.
+        _record(
+            request,
+            status=request.status,
+            actor=actor,
+            type=RequestEvent.Type.NOTE,
+            now=now,
+            reason=_("send the correction on to: %(recipients)s")
+            % {"recipients": ", ".join(r.organisation for r in recipients)},
+        )
+    _record(request, status=Status.FULFILLED, actor=actor, reason=_("corrections applied"), now=now)
+    notify.fulfilled(request)
+    return request

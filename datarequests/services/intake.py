@@ -1,0 +1,124 @@
+"""Taking in a request, from any channel."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from datarequests.corrections import correction_items_build
+from datarequests.models import Channel, DataRequest, Jurisdiction, Kind, Status
+from datarequests.services.transitions import _record
+from privacy_office.queue import enqueue_on_commit
+
+FEE_ASSESS_TASK = "datarequests.tasks.fee_assess_task"
+
+UNKNOWN_JURISDICTION = _("Unknown jurisdiction %(code)s; choose one of %(known)s.")
+NO_MINOR = _("Name the minor's account: their user name or email address.")
+NO_CORRECTIONS = _("A correction request must name at least one correction.")
+CORRECTIONS_ONLY_FOR_CORRECTION = _("Corrections are only for a correction request.")
+
+
+@dataclass(frozen=True)
+class Requester:
+    """Who asks: a signed-in user, or a person known only by name and contact details."""
+
+    user: object | None = None
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    postal_address: str = ""
+
+
+@transaction.atomic
+def data_request_submit(
+    *,
+    requester: Requester,
+    kind: str,
+    jurisdiction_code: str,
+    channel: str,
+    details: str = "",
+    corrections: Iterable[Mapping] = (),
+    language: str = "en",
+    received_at: datetime | None = None,
+    letter_scan=None,
+    minor=None,
+    minor_named: str = "",
+    guardianship_document=None,
+    now: datetime,
+) -> DataRequest:
+    """Take in a request from any channel.
+
+    A signed-in requester's identity is verified by the session, so the fee is
+    assessed at once; a letter or a person without an account waits for staff
+    to check identity. ``received_at`` is the envelope's stamp for letters.
+    """
+    jurisdiction = Jurisdiction.objects.filter(code=jurisdiction_code).first()
+    if jurisdiction is None:
+        known = ", ".join(Jurisdiction.objects.values_list("code", flat=True))
+        raise ValidationError(
+            {"jurisdiction": UNKNOWN_JURISDICTION % {"code": jurisdiction_code, "known": known}}
+        )
+    minor_named = (minor_named or (minor.get_username() if minor else "")).strip()[:254]
+    if kind == Kind.GUARDIAN_DELETION and minor is None and not minor_named:
+        raise ValidationError({"minor": NO_MINOR})
+    corrections = list(corrections)
+    if kind == Kind.CORRECTION and not corrections:
+        raise ValidationError({"corrections": NO_CORRECTIONS})
+    if kind != Kind.CORRECTION and corrections:
+        raise ValidationError({"corrections": CORRECTIONS_ONLY_FOR_CORRECTION})
+    user = requester.user
+    request = DataRequest(
+        kind=kind,
+        status=Status.RECEIVED,
+        channel=channel,
+        jurisdiction=jurisdiction,
+        requester=user,
+        requester_name=requester.name or (user.get_full_name() if user else ""),
+        requester_email=requester.email or (user.email if user else ""),
+        requester_phone=requester.phone or (getattr(user, "phone", "") if user else ""),
+        postal_address=requester.postal_address,
+        language=language,
+        details=details,
+        received_at=received_at or now,
+        minor=minor if kind == Kind.GUARDIAN_DELETION else None,
+        minor_named=minor_named if kind == Kind.GUARDIAN_DELETION else "",
+    )
+    if letter_scan is not None:
+        request.letter_scan = letter_scan
+    if guardianship_document is not None:
+        request.guardianship_document = guardianship_document
+    request.full_clean()
+    request.save()
+    correction_items_build(request=request, user=user, corrections=corrections)
+    _record(
+        request,
+        status=Status.RECEIVED,
+        actor=user,
+        reason=Channel(request.channel).label,  # lazy: stored in the site's language
+        now=request.received_at,
+    )
+    # A guardian always waits: staff check both who they are and that they are the guardian.
+    signed_in = user is not None and channel != Channel.LETTER and kind != Kind.GUARDIAN_DELETION
+    if signed_in:
+        _record(
+            request,
+            status=Status.ASSESSING_FEE,
+            actor=user,
+            reason=_("identity verified by the signed-in session"),
+            now=now,
+        )
+        enqueue_on_commit(FEE_ASSESS_TASK, request.pk)
+    else:
+        _record(
+            request,
+            status=Status.AWAITING_IDENTITY,
+            actor=None,
+            reason=_("waiting for staff to check the requester's identity"),
+            now=now,
+        )
+    return request

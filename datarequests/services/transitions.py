@@ -1,0 +1,204 @@
+"""The one way a request moves: the ``TRANSITIONS`` table, the row lock, the event.
+
+Each transition locks the request row, checks that the status is one its action may
+start from (so two staff clicking at once move it once; the second gets
+``AlreadyMoved``), appends an event with actor, time and reason, recomputes the due date
+from the events, and audits the move. Services, the admin's buttons and filters, and
+the API all read the table; no other list says which status an action starts from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from audit.models import Action
+from audit.services import audit_record
+from datarequests.clock import ClockEvent, ClockRules, due_date
+from datarequests.models import OPEN_STATUSES, DataRequest, Holiday, Jurisdiction, RequestEvent
+from datarequests.models import Status as S
+from privacy_office.exceptions import Conflict
+
+STAFF, REQUESTER, SYSTEM = "staff", "requester", "system"
+CHANGE = "datarequests.change_datarequest"
+REFUSE = "datarequests.refuse_datarequest"
+
+
+@dataclass(frozen=True)
+class Transition:
+    """An action: the statuses it may start from, where it leads, and who may take it.
+
+    ``to`` is empty where the status stays (an extension); ``permission`` is what a staff
+    member needs besides changing requests; ``applies`` narrows it to some requests."""
+
+    label: str
+    sources: frozenset[str]
+    to: tuple[str, ...]
+    by: str = STAFF
+    permission: str | None = None
+    applies: Callable[[DataRequest], bool] | None = None
+
+
+def _extensible(request: DataRequest) -> bool:
+    return bool(request.jurisdiction.extension_amount)
+
+
+OPEN = frozenset(OPEN_STATUSES)
+
+# In the order the admin shows its buttons.
+TRANSITIONS: dict[str, Transition] = {
+    "verify": Transition(
+        _("Identity checked"), frozenset({S.AWAITING_IDENTITY}), (S.ASSESSING_FEE,), STAFF, CHANGE
+    ),
+    "paid": Transition(
+        _("Fee paid"), frozenset({S.AWAITING_PAYMENT}), (S.IN_PROGRESS,), STAFF, CHANGE
+    ),
+    "waive": Transition(
+        _("Waive the fee"), frozenset({S.AWAITING_PAYMENT}), (S.IN_PROGRESS,), STAFF, CHANGE
+    ),
+    "approve": Transition(
+        _("Approve the corrections"),
+        frozenset({S.AWAITING_REVIEW}),
+        (S.FULFILLED,),
+        STAFF,
+        CHANGE,
+    ),
+    "extend": Transition(_("Extend the deadline"), OPEN, (), STAFF, CHANGE, applies=_extensible),
+    "refuse": Transition(_("Refuse"), OPEN, (S.REFUSED,), STAFF, REFUSE),
+    "withdraw": Transition(_("Withdraw this request"), OPEN, (S.WITHDRAWN,), REQUESTER),
+    # The workers' steps: a zero fee goes on at once (a correction then waits for review).
+    "assess": Transition(
+        _("Assessing the fee"),
+        frozenset({S.ASSESSING_FEE}),
+        (S.AWAITING_PAYMENT, S.IN_PROGRESS, S.AWAITING_REVIEW),
+        SYSTEM,
+    ),
+    "lapse": Transition(_("Lapsed"), frozenset({S.AWAITING_PAYMENT}), (S.LAPSED,), SYSTEM),
+    "fulfil": Transition(_("Fulfilled"), frozenset({S.IN_PROGRESS}), (S.FULFILLED,), SYSTEM),
+}
+
+
+def transition_allowed(action: str, status: str) -> bool:
+    """Return whether the action may start from this status."""
+    return status in TRANSITIONS[action].sources
+
+
+def actions_available(request: DataRequest, user) -> list[str]:
+    """Return the actions this user may take on the request now, in the table's order.
+
+    Staff take theirs with their permissions; the requester may withdraw their own."""
+    available = []
+    for name, transition in TRANSITIONS.items():
+        if request.status not in transition.sources:
+            continue
+        if transition.applies is not None and not transition.applies(request):
+            continue
+        if transition.by == STAFF:
+            allowed = user.is_staff and all(
+                user.has_perm(p) for p in {CHANGE, transition.permission} if p
+            )
+        elif transition.by == REQUESTER:
+            allowed = user.pk is not None and request.requester_id == user.pk
+        else:
+            allowed = False
+        if allowed:
+            available.append(name)
+    return available
+
+
+class AlreadyMoved(Conflict):
+    """The request is no longer where the action expected it (another click was first)."""
+
+    def __init__(self, request: DataRequest) -> None:
+        self.status = request.status
+        super().__init__(
+            _(
+                "This request has already moved on: it is now “%(status)s”. "
+                "Reload the page to see where it stands."
+            )
+            % {"status": request.get_status_display()}
+        )
+
+
+def clock_rules(jurisdiction: Jurisdiction) -> ClockRules:
+    return ClockRules(
+        amount=jurisdiction.deadline_amount,
+        unit=jurisdiction.deadline_unit,
+        next_working_day=jurisdiction.next_working_day_rule,
+        pauses_for_identity=jurisdiction.clock_pauses_for_identity,
+        pauses_for_fee=jurisdiction.clock_pauses_for_fee,
+        starts_after_identity_and_fee=jurisdiction.clock_starts_after_identity_and_fee,
+        extension_amount=jurisdiction.extension_amount,
+        extension_unit=jurisdiction.extension_unit,
+    )
+
+
+def request_due_at(request: DataRequest, *, now: datetime) -> datetime | None:
+    """Return the end of the day the reply is due, from the request's events."""
+    events = [
+        ClockEvent(
+            on=timezone.localdate(event.at),
+            status=event.status,
+            extended=event.type == RequestEvent.Type.EXTENDED,
+        )
+        for event in request.events.order_by("at", "pk")
+    ]
+    holidays = set(
+        Holiday.objects.filter(jurisdiction=request.jurisdiction).values_list("date", flat=True)
+    )
+    day = due_date(
+        rules=clock_rules(request.jurisdiction),
+        events=events,
+        holidays=holidays,
+        today=timezone.localdate(now),
+    )
+    if day is None:
+        return None
+    return timezone.make_aware(datetime.combine(day, time(23, 59, 59)))
+
+
+def _record(
+    request: DataRequest,
+    *,
+    status: str,
+    actor,
+    reason: str,
+    now: datetime,
+    type: str = RequestEvent.Type.STATUS,
+) -> None:
+    request.status = status
+    # Kept in the site's language, whatever page or worker recorded it: the request page and
+    # the API translate the product's own reasons for each reader (staff's words stay as typed).
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = str(reason)
+    RequestEvent.objects.create(
+        request=request, type=type, status=status, actor=actor, reason=reason, at=now
+    )
+    request.due_at = request_due_at(request, now=now)
+    request.save(update_fields=["status", "due_at"])
+    audit_record(
+        actor=actor,
+        action=Action.TRANSITION,
+        target=f"datarequests.DataRequest:{request.pk}",
+        subject=request.requester,
+        reference=f"request {request.pk}",
+        detail=f"{type}: {status}",
+        now=now,
+    )
+
+
+def _locked(request_id: int, action: str) -> DataRequest:
+    """Lock the request's row; raise ``AlreadyMoved`` unless the action may start from it."""
+    request = (
+        DataRequest.objects.select_for_update(of=("self",))
+        .select_related("jurisdiction", "requester")
+        .get(pk=request_id)
+    )
+    if not transition_allowed(action, request.status):
+        raise AlreadyMoved(request)
+    return request
