@@ -236,16 +236,19 @@ def test_checkpoints_append_and_never_rewrite_the_file(settings, time_machine):
     ],
 )
 def test_production_refuses_to_start_without_a_chain_key(chain_keys, refusal):
+    import secrets
     import subprocess
     import sys
+
+    from cryptography.fernet import Fernet
 
     env = {
         "PATH": "/usr/bin:/bin",
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "SECRET_KEY": "x" * 10 + "abcdefghij" * 5,
+        "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "example.com",
-        "FIELD_ENCRYPTION_KEYS": "bG9jYWwtZGV2ZWxvcG1lbnQtb25seS1maWVsZC1rZXk=",
-        "FIELD_BLIND_INDEX_KEY": "b" * 40,
+        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "FIELD_BLIND_INDEX_KEY": secrets.token_urlsafe(32),
         "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",
         "CELERY_BROKER_URL": "redis://127.0.0.1:1/0",
         "AUDIT_CHAIN_KEYS": chain_keys,
