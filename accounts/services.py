@@ -160,7 +160,7 @@ def sign_in_records_purge(*, now: datetime) -> int:
 
     deleted = 0
     for model in (AccessAttempt, AccessLog, AccessFailureLog):
-        days = max(field.retention_days or 0 for field in registry.for_model(model).fields)
+        days = max(field.retention_days or 0 for field in registry.declaration_of(model).fields)
         count, _ = model.objects.filter(attempt_time__lt=now - timedelta(days=days)).delete()
         deleted += count
     return deleted

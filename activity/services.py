@@ -47,7 +47,7 @@ class IngestResult:
 
 def browsing_retention_days() -> int:
     """Return how long page views are kept, as declared in the registry."""
-    declaration = registry.for_model(PageView)
+    declaration = registry.declaration_of(PageView)
     return max(field.retention_days or 0 for field in declaration.fields)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
 
@@ -21,13 +22,16 @@ from audit.keys import chain_signing_key
 from audit.models import AuditEvent
 from privacy_office.text import printable
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 CHAIN_LOCK = 7_301_991  # any constant, the same for every writer
 
 
 @transaction.atomic
 def audit_record(
     *,
-    actor,
+    actor: User | None,
     action: str,
     target: str,
     now: datetime,

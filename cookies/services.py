@@ -47,7 +47,7 @@ def hash_user_agent(user_agent: str) -> str:
     be hashed to find which one it was without the key."""
     if not user_agent:
         return ""
-    key = settings.FIELD_BLIND_INDEX_KEY.encode()
+    key = str(settings.FIELD_BLIND_INDEX_KEY).encode()
     return hmac.new(key, b"consent user agent\0" + user_agent.encode(), hashlib.sha256).hexdigest()
 
 

@@ -1,11 +1,18 @@
 """Questions about requests."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
 from datarequests.models import DataRequest
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def requests_of(*, user) -> QuerySet[DataRequest]:
+
+def requests_of(*, user: User) -> QuerySet[DataRequest]:
     return (
         DataRequest.objects.filter(requester=user)
         .select_related("jurisdiction", "fee_quote")

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.cache import cache
 
 from policies.models import PolicyAcknowledgement, PolicyVersion
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 CURRENT_KEY = "policies:current"
 
@@ -32,12 +37,12 @@ def cookie_section_hash() -> str:
     return current.cookie_section_hash if current else ""
 
 
-def needs_acknowledgement(*, user) -> PolicyVersion | None:
+def needs_acknowledgement(*, user: User) -> PolicyVersion | None:
     """Return the governing version if the signed-in user has not acknowledged it yet."""
     current = policy_current()
     if current is None or not user.is_authenticated:
         return None
-    if current.published_at <= user.date_joined:
+    if current.published_at is None or current.published_at <= user.date_joined:
         return None  # they registered under it
     done = PolicyAcknowledgement.objects.filter(version=current, user=user).exists()
     return None if done else current

@@ -7,6 +7,7 @@ import logging
 import re
 import smtplib
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -22,6 +23,9 @@ from cookies.selectors import declarations_version_forget
 from policies.models import PolicyAcknowledgement, PolicyNotice, PolicyVersion
 from policies.selectors import policy_current_forget
 from privacy_office.queue import enqueue, enqueue_on_commit
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 logger = logging.getLogger("policies")
 ALREADY_PUBLISHED = _("This version is already published; write a new one to change it.")
@@ -112,7 +116,7 @@ def policy_notices_send(
             sent += 1
 
 
-def _notice_email(version: PolicyVersion, user) -> None:
+def _notice_email(version: PolicyVersion, user: User) -> None:
     with translation.override(user.preferred_language):
         context = {"version": version, "user": user}
         subject = render_to_string("policies/email/notice_subject.txt", context)

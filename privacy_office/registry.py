@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -50,9 +51,9 @@ def _user_model() -> type[models.Model]:
     return apps.get_model(settings.AUTH_USER_MODEL)
 
 
-def _follow(obj: models.Model, path: str | None):
+def _follow(obj: models.Model, path: str | None) -> Any:
     """Return what a lookup path (``"order__buyer"``) reaches from a row, or None."""
-    current = obj
+    current: Any = obj
     for step in (path or "").split("__"):
         if current is None or not step:
             return None
@@ -61,7 +62,7 @@ def _follow(obj: models.Model, path: str | None):
 
 
 def _path_problems(model: type[models.Model], path: str) -> list[str]:
-    current = model
+    current: Any = model
     for step in path.split("__"):
         try:
             relation = current._meta.get_field(step)
@@ -223,7 +224,7 @@ class SubjectQuery(Subject):
     that later signed in as the user.
     """
 
-    rows_of: Callable[[object], object]
+    rows_of: Callable[[Any], Q]
     description: str
 
     def filter(self, person) -> Q | None:
@@ -429,6 +430,13 @@ class Registry:
     def for_model(self, model: type[models.Model]) -> Declaration | None:
         return self._declarations.get(model)
 
+    def declaration_of(self, model: type[models.Model]) -> Declaration:
+        """Return the model's declaration; raise LookupError for a model never declared."""
+        declaration = self._declarations.get(model)
+        if declaration is None:
+            raise LookupError(f"{model._meta.label} declares no personal data")
+        return declaration
+
     def owner_of(self, obj: models.Model):
         """Return the user a row is about, as its model's declaration says, or None."""
         declaration = self.for_model(type(obj))
@@ -443,7 +451,7 @@ class Registry:
                 rows.append(
                     DeclaredField(
                         app=meta.app_label,
-                        model=meta.object_name,
+                        model=declaration.model.__name__,
                         field=declared.name,
                         category=declaration.category_of(declared),
                         personal=declared.personal,
@@ -461,7 +469,7 @@ class Registry:
         return [
             ExemptField(
                 app=declaration.model._meta.app_label,
-                model=declaration.model._meta.object_name,
+                model=declaration.model.__name__,
                 field=name,
                 reason=reason,
             )

@@ -1,4 +1,9 @@
-"""Text from outside, made safe to store."""
+"""Text from outside, made safe to store; the type of text that may be translated later."""
+
+from django.utils.functional import Promise
+
+# A plain string, or a translatable one (gettext_lazy) rendered in the reader's language.
+StrOrPromise = str | Promise
 
 
 def printable(text: object) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,6 +13,9 @@ from datarequests import notify
 from datarequests.models import DataRequest, RequestEvent, Status
 from datarequests.services.fees import quote_cancel
 from datarequests.services.transitions import _locked, _record
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 NO_EXTENSION = _("The law of this request allows no extension.")
 ALREADY_EXTENDED = _("This request's deadline was already extended.")
@@ -36,7 +40,7 @@ def data_request_refuse(
 
 
 @transaction.atomic
-def data_request_withdraw(*, request_id: int, requester, now: datetime) -> DataRequest:
+def data_request_withdraw(*, request_id: int, requester: User, now: datetime) -> DataRequest:
     """Withdraw the owner's request while it is not yet fulfilled."""
     request = _locked(request_id, "withdraw")
     quote_cancel(request)
@@ -51,7 +55,9 @@ def data_request_withdraw(*, request_id: int, requester, now: datetime) -> DataR
 
 
 @transaction.atomic
-def deadline_extend(*, request_id: int, actor, reason: str, now: datetime) -> DataRequest:
+def deadline_extend(
+    *, request_id: int, actor: User | None, reason: str, now: datetime
+) -> DataRequest:
     """Extend the deadline once, where the law allows it, with the reasons given."""
     request = _locked(request_id, "extend")
     if not request.jurisdiction.extension_amount:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,6 +21,10 @@ from datarequests.services.transitions import TRANSITIONS, AlreadyMoved, _locked
 from privacy_office.queue import enqueue_on_commit
 from privacy_office.registry import registry
 from privacy_office.subject_data import subject_rows
+from privacy_office.text import StrOrPromise
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def request_volume(request: DataRequest) -> dict[str, int]:
@@ -90,7 +95,9 @@ def fee_assess(*, request_id: int, now: datetime) -> DataRequest:
     return request
 
 
-def _proceed(request: DataRequest, *, reason, actor, now: datetime) -> None:
+def _proceed(
+    request: DataRequest, *, reason: StrOrPromise, actor: User | None, now: datetime
+) -> None:
     _record(request, status=Status.IN_PROGRESS, actor=actor, reason=reason, now=now)
     if request.kind == Kind.CORRECTION:
         _record(
@@ -107,7 +114,9 @@ def _proceed(request: DataRequest, *, reason, actor, now: datetime) -> None:
 
 
 @transaction.atomic
-def fee_settle(*, request_id: int, actor, waived: bool, note: str, now: datetime) -> DataRequest:
+def fee_settle(
+    *, request_id: int, actor: User | None, waived: bool, note: str, now: datetime
+) -> DataRequest:
     """Record a payment (with its reference) or a waiver (with its reason); work resumes."""
     if not note.strip():
         raise ValidationError(

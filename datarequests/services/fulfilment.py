@@ -10,6 +10,7 @@ finished build of a request that ended meanwhile is discarded.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,9 @@ from datarequests.exports import BuiltExport, export_build, export_record
 from datarequests.models import DataRequest, Kind, RequestEvent, Status
 from datarequests.services.transitions import AlreadyMoved, _locked, _record
 from disclosures.services import recipients_to_notify
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 EXPORT_BUILD_TASK = "datarequests.tasks.export_build_task"
 MINOR_ERASE_TASK = "datarequests.tasks.minor_erase_task"
@@ -93,7 +97,7 @@ def guardian_deletion_fulfil(*, request_id: int, now: datetime) -> DataRequest:
 
 
 @transaction.atomic
-def correction_approve(*, request_id: int, actor, now: datetime) -> DataRequest:
+def correction_approve(*, request_id: int, actor: User | None, now: datetime) -> DataRequest:
     """Apply the reviewed corrections through the fields' own validation, then fulfil."""
     request = _locked(request_id, "approve")
     categories = correction_items_apply(request=request, actor=actor, now=now)

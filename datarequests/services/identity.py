@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,6 +14,9 @@ from datarequests.selectors import account_named
 from datarequests.services.intake import FEE_ASSESS_TASK
 from datarequests.services.transitions import _locked, _record
 from privacy_office.queue import enqueue_on_commit
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 NO_SUCH_MINOR = _(
     "No account has the user name or email address “%(name)s”. Enter the minor's account as "
@@ -27,7 +31,7 @@ NO_GUARDIANSHIP_PROOF = _(
 def identity_verify(
     *,
     request_id: int,
-    actor,
+    actor: User | None,
     method: str,
     now: datetime,
     guardianship_document=None,

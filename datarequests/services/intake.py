@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,6 +15,9 @@ from datarequests.corrections import correction_items_build
 from datarequests.models import Channel, DataRequest, Jurisdiction, Kind, Status
 from datarequests.services.transitions import _record
 from privacy_office.queue import enqueue_on_commit
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 FEE_ASSESS_TASK = "datarequests.tasks.fee_assess_task"
 
@@ -27,7 +31,7 @@ CORRECTIONS_ONLY_FOR_CORRECTION = _("Corrections are only for a correction reque
 class Requester:
     """Who asks: a signed-in user, or a person known only by name and contact details."""
 
-    user: object | None = None
+    user: User | None = None
     name: str = ""
     email: str = ""
     phone: str = ""

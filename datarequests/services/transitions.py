@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -23,6 +24,10 @@ from datarequests.clock import ClockEvent, ClockRules, due_date
 from datarequests.models import OPEN_STATUSES, DataRequest, Holiday, Jurisdiction, RequestEvent
 from datarequests.models import Status as S
 from privacy_office.exceptions import Conflict
+from privacy_office.text import StrOrPromise
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 STAFF, REQUESTER, SYSTEM = "staff", "requester", "system"
 CHANGE = "datarequests.change_datarequest"
@@ -36,7 +41,7 @@ class Transition:
     ``to`` is empty where the status stays (an extension); ``permission`` is what a staff
     member needs besides changing requests; ``applies`` narrows it to some requests."""
 
-    label: str
+    label: StrOrPromise
     sources: frozenset[str]
     to: tuple[str, ...]
     by: str = STAFF
@@ -88,7 +93,7 @@ def transition_allowed(action: str, status: str) -> bool:
     return status in TRANSITIONS[action].sources
 
 
-def actions_available(request: DataRequest, user) -> list[str]:
+def actions_available(request: DataRequest, user: User) -> list[str]:
     """Return the actions this user may take on the request now, in the table's order.
 
     Staff take theirs with their permissions; the requester may withdraw their own."""
@@ -166,8 +171,8 @@ def _record(
     request: DataRequest,
     *,
     status: str,
-    actor,
-    reason: str,
+    actor: User | None,
+    reason: StrOrPromise,
     now: datetime,
     type: str = RequestEvent.Type.STATUS,
 ) -> None:
