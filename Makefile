@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 # clock for its expectations fails loudly on some date.
 TEST_TODAYS ?= 2026-08-31T20:00:00+00:00 2028-02-29T20:00:00+00:00 2026-10-03T03:00:00+00:00
 
-.PHONY: demo test lint install stop clean
+.PHONY: demo test test-steps lint install stop clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "privacy-office needs Python 3.11 or newer; found " + sys.version.split()[0]'
@@ -25,7 +25,12 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(PY) manage.py rundemo
 
+# The embedded servers (when DATABASE_URL / CELERY_BROKER_URL are unset) serve every step
+# and are stopped at the end if this run started them.
 test: $(STAMP)
+	$(PY) -m devservers run $(MAKE) --no-print-directory test-steps
+
+test-steps:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DJANGO_ENV=test $(PY) manage.py check --fail-level WARNING

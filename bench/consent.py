@@ -24,6 +24,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
+import devservers  # noqa: E402
+
+devservers.environ_ensure()  # the embedded servers, unless DATABASE_URL / CELERY_BROKER_URL
+
 import django  # noqa: E402
 
 django.setup()

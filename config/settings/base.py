@@ -6,7 +6,6 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-import devservers
 from config.settings.environment import env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -85,24 +84,21 @@ TEMPLATES = [
 
 
 def database_settings() -> dict:
-    """Return the default database: DATABASE_URL if set, else the embedded PostgreSQL."""
-    url = env_str("DATABASE_URL")
-    if url:
-        config = dj_database_url.parse(url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60))
-        if config["ENGINE"] != "django.db.backends.postgresql":
-            from django.core.exceptions import ImproperlyConfigured
+    """Return the default database from DATABASE_URL.
 
-            raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://…).")
-        return config
-    endpoint = devservers.postgres_ensure()
-    return {
-        "ENGINE": "django.db.backends.postgresql",
-        "NAME": endpoint.name,
-        "USER": endpoint.user,
-        "HOST": endpoint.socket_dir,
-        "PORT": str(endpoint.port),
-        "CONN_MAX_AGE": 60,
-    }
+    Unset (a command that needs no database, such as check or makemigrations), Django's dummy
+    backend answers and refuses every query. manage.py, rundemo and the test runner set it to
+    the embedded PostgreSQL (devservers) when no server is named.
+    """
+    url = env_str("DATABASE_URL")
+    if url is None:
+        return {}
+    config = dj_database_url.parse(url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60))
+    if config["ENGINE"] != "django.db.backends.postgresql":
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://…).")
+    return config
 
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -257,14 +253,14 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 
-def broker_url() -> str:
-    """Return CELERY_BROKER_URL if set, else the embedded Redis's socket URL."""
-    return CELERY_BROKER_URL or devservers.redis_ensure()
+def cache_settings(broker: str | None) -> dict:
+    """Return the cache: CACHE_URL if set, else database 1 of the broker's Redis.
 
-
-def cache_settings(broker: str) -> dict:
-    """Return the cache: CACHE_URL if set, else database 1 of the broker's Redis."""
+    With neither (a command that needs no server), a cache in this process's memory.
+    """
     url = env_str("CACHE_URL")
+    if url is None and broker is None:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     if url is None:
         if broker.startswith("redis+socket://"):
             url = "unix://" + broker.removeprefix("redis+socket://") + "?db=1"

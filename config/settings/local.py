@@ -1,7 +1,11 @@
-"""Local development and the demo: embedded PostgreSQL and Redis unless others are named."""
+"""Local development and the demo: the servers DATABASE_URL and CELERY_BROKER_URL name.
+
+manage.py, rundemo and the test runner set them to the embedded PostgreSQL and Redis
+(devservers) when they are unset; importing these settings starts nothing.
+"""
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import broker_url, cache_settings, database_settings
+from config.settings.base import cache_settings, database_settings
 from config.settings.environment import (
     DEVELOPMENT_BLIND_INDEX_KEY,
     DEVELOPMENT_FIELD_ENCRYPTION_KEY,
@@ -27,8 +31,7 @@ AUDIT_CHECKPOINT_SIGNING_KEY = env_str(  # base64 of b"local-development-only-ck
 )
 
 DATABASES = {"default": database_settings()}
-CELERY_BROKER_URL = broker_url()
-CACHES = cache_settings(CELERY_BROKER_URL)
+CACHES = cache_settings(CELERY_BROKER_URL)  # noqa: F405
 
 # Static files come straight from the apps (no collectstatic needed locally).
 STATIC_ROOT = None

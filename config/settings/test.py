@@ -14,6 +14,8 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 # dropping the test database at the end of the run.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # A Redis database of its own, emptied before each test (tests/conftest.py).
-CACHES["default"]["LOCATION"] = CACHES["default"]["LOCATION"].replace("db=1", "db=2")  # noqa: F405
-if CACHES["default"]["LOCATION"].endswith("/1"):  # noqa: F405
-    CACHES["default"]["LOCATION"] = CACHES["default"]["LOCATION"][:-2] + "/2"  # noqa: F405
+_cache = CACHES["default"]  # noqa: F405
+if "LOCATION" in _cache:  # not for a command that needs no server (a cache in memory)
+    _cache["LOCATION"] = _cache["LOCATION"].replace("db=1", "db=2")
+    if _cache["LOCATION"].endswith("/1"):
+        _cache["LOCATION"] = _cache["LOCATION"][:-2] + "/2"

@@ -123,10 +123,10 @@ def test_every_default_schedule_names_a_registered_task():
     from django_celery_beat.models import PeriodicTask
 
     from config.celery import app
-    from privacy_office.schedules import DEFAULT_SCHEDULES
+    from privacy_office.schedules import schedules_declared
 
     app.loader.import_default_modules()
     stored = dict(PeriodicTask.objects.values_list("name", "task"))
-    for default in DEFAULT_SCHEDULES:
+    for default in schedules_declared():
         assert stored[default.name] == default.task
         assert default.task in app.tasks

@@ -2,12 +2,18 @@
 
 import os
 import signal
+import subprocess
+import sys
+from pathlib import Path
 
+import dj_database_url
 import psycopg
 import pytest
 import redis
 
 import devservers
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -53,3 +59,54 @@ def test_embedded_postgres_starts_creates_the_database_and_stops(own_local_dir):
     assert devservers.postgres_ensure() == endpoint
     assert devservers.postgres_stop() is True
     assert devservers.postgres_stop() is False
+
+
+def test_importing_the_settings_starts_no_server(own_local_dir):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    script = (
+        "import django; from django.conf import settings; django.setup(); "
+        "print(settings.DATABASES['default']['ENGINE'], settings.CELERY_BROKER_URL)"
+    )
+    for module in ("config.settings.local", "config.settings.test"):
+        result = subprocess.run(
+            [sys.executable, "-c", script],
+            env={**env, "DJANGO_SETTINGS_MODULE": module},
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+
+        assert result.stdout.split() == ["django.db.backends.dummy", "None"]
+    assert not (own_local_dir / "pgdata").exists()
+    assert not (own_local_dir / "redis").exists()
+
+
+def test_environ_ensure_points_unset_variables_at_the_embedded_servers(own_local_dir):
+    environ = {"CELERY_BROKER_URL": "redis://broker.example:6379/0"}
+
+    started = devservers.environ_ensure(environ)
+
+    assert started == {"postgres"}
+    assert environ["CELERY_BROKER_URL"] == "redis://broker.example:6379/0"
+    assert environ["PRIVACY_OFFICE_EMBEDDED"] == "postgres"
+    url = environ["DATABASE_URL"]
+    database = dj_database_url.parse(url)
+    with psycopg.connect(
+        host=database["HOST"], port=database["PORT"], user=database["USER"], dbname=database["NAME"]
+    ) as connection:
+        assert connection.execute("SELECT current_database()").fetchone()[0] == "privacy_office"
+    assert not devservers.redis_running()
+
+
+def test_environ_ensure_reuses_a_running_server_and_says_it_started_none(own_local_dir):
+    devservers.environ_ensure({})
+
+    again = {}
+    assert devservers.environ_ensure(again) == set()
+    assert devservers.embedded(again) == {"postgres", "redis"}

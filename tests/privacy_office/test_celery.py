@@ -66,6 +66,19 @@ def test_session_purge_schedule_is_stored_for_beat_and_editable():
 
 
 @pytest.mark.django_db
+def test_each_apps_own_schedules_are_installed_for_beat():
+    stored = dict(PeriodicTask.objects.values_list("name", "task"))
+
+    assert stored["Purge old sign-in records"] == "accounts.tasks.sign_in_records_purge_task"
+    assert stored["Maintain browsing partitions"] == (
+        "activity.tasks.browsing_partitions_maintain_task"
+    )
+    assert stored["Sweep data requests"] == "datarequests.tasks.requests_sweep_task"
+    assert stored["Remind staff of request deadlines"] == "datarequests.tasks.staff_reminder_task"
+    assert stored["Purge old exports"] == "datarequests.tasks.exports_purge_task"
+
+
+@pytest.mark.django_db
 def test_installing_schedules_again_keeps_what_staff_changed():
     from privacy_office.schedules import schedules_install
 

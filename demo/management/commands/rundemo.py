@@ -1,5 +1,4 @@
 import base64
-import os
 import secrets
 import sys
 
@@ -34,6 +33,8 @@ class Command(BaseCommand):
         parser.add_argument("--users", type=int, default=2000, help="demo users to load")
 
     def handle(self, *args, port: int, users: int, **options):
+        # manage.py started the embedded servers where no DATABASE_URL / CELERY_BROKER_URL is
+        # set; web, worker and beat below inherit the variables it set, so they start none.
         self.stdout.write(self.style.MIGRATE_HEADING("Preparing the database…"))
         call_command("migrate", interactive=False, verbosity=0)
         call_command("seed_demo", users=users)
@@ -92,7 +93,8 @@ class Command(BaseCommand):
 
     def _stop_embedded(self) -> None:
         """Stop the embedded servers this demo used; external ones are left alone."""
-        if not os.environ.get("DATABASE_URL") and devservers.postgres_stop():
+        servers = devservers.embedded()
+        if devservers.POSTGRES in servers and devservers.postgres_stop():
             self.stdout.write("Embedded PostgreSQL stopped.")
-        if not os.environ.get("CELERY_BROKER_URL") and devservers.redis_stop():
+        if devservers.REDIS in servers and devservers.redis_stop():
             self.stdout.write("Embedded Redis stopped.")

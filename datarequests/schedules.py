@@ -1,0 +1,34 @@
+"""Periodic work of data requests, installed into django-celery-beat by privacy_office.schedules."""
+
+from django.utils.translation import gettext_noop
+
+from privacy_office.schedules import ScheduleDefault
+
+SCHEDULES = [
+    ScheduleDefault(
+        name=gettext_noop("Sweep data requests"),
+        task="datarequests.tasks.requests_sweep_task",
+        minute="*/15",
+        hour="*",
+        description=gettext_noop(
+            "Lapses unpaid quotes and re-sends fee assessments and exports that a lost "
+            "message left waiting."
+        ),
+    ),
+    ScheduleDefault(
+        name=gettext_noop("Remind staff of request deadlines"),
+        task="datarequests.tasks.staff_reminder_task",
+        minute="0",
+        hour="9",
+        description=gettext_noop(
+            "Emails staff the requests due within 3 days and escalates overdue ones."
+        ),
+    ),
+    ScheduleDefault(
+        name=gettext_noop("Purge old exports"),
+        task="datarequests.tasks.exports_purge_task",
+        minute="50",
+        hour="3",
+        description=gettext_noop("Deletes access exports 30 days after they were made."),
+    ),
+]
