@@ -35,7 +35,8 @@ test-steps:
 	$(VENV)/bin/ruff format --check .
 	DJANGO_ENV=test $(PY) manage.py check --fail-level WARNING
 	DJANGO_ENV=test $(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	DJANGO_ENV=test $(VENV)/bin/mypy
+	$(VENV)/bin/pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
 	@for today in $(TEST_TODAYS); do \
 	  echo "== the suite again, as if today were $$today"; \
 	  PRIVACY_OFFICE_TEST_NOW=$$today $(VENV)/bin/pytest -q $(PYTEST_ARGS) || exit 1; \
