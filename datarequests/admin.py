@@ -348,6 +348,9 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
             "approve": lambda: services.correction_approve(
                 request_id=request_id, actor=actor, now=now
             ),
+            "approve_erasure": lambda: services.guardian_erasure_approve(
+                request_id=request_id, actor=actor, override_reason=text, now=now
+            ),
             "extend": lambda: services.deadline_extend(
                 request_id=request_id, actor=actor, reason=text, now=now
             ),

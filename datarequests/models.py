@@ -210,7 +210,11 @@ class DataRequest(models.Model):
         ordering = ["due_at"]
         verbose_name = _("data request")
         verbose_name_plural = _("data requests")
-        permissions = [("refuse_datarequest", _("Can refuse a data request"))]
+        permissions = [
+            ("refuse_datarequest", _("Can refuse a data request")),
+            # Four eyes: given to privacy officers only, never with entering or verifying.
+            ("approve_erasure", _("Can approve the erasure of a minor's data")),
+        ]
         indexes = [models.Index(fields=["status", "due_at"], name="datarequests_queue")]
 
     def __str__(self) -> str:

@@ -30,6 +30,7 @@ from datarequests.services.fulfilment import (
     access_fulfil,
     correction_approve,
     guardian_deletion_fulfil,
+    guardian_erasure_approve,
 )
 from datarequests.services.identity import NO_GUARDIANSHIP_PROOF, NO_SUCH_MINOR, identity_verify
 from datarequests.services.intake import (
@@ -93,6 +94,7 @@ __all__ = [
     "fee_quote_lines",
     "fee_settle",
     "guardian_deletion_fulfil",
+    "guardian_erasure_approve",
     "identity_verify",
     "paused_clocks_refresh",
     "quote_cancel",

@@ -16,7 +16,7 @@ from datarequests import notify
 from datarequests.fees import FeeRules, FeeTerms, quote_lines
 from datarequests.models import DataRequest, FeeQuote, FeeSchedule, Kind, Status
 from datarequests.selectors import request_subject
-from datarequests.services.fulfilment import EXPORT_BUILD_TASK, MINOR_ERASE_TASK
+from datarequests.services.fulfilment import EXPORT_BUILD_TASK
 from datarequests.services.transitions import TRANSITIONS, AlreadyMoved, _locked, _record
 from privacy_office.queue import enqueue_on_commit
 from privacy_office.registry import registry
@@ -108,7 +108,14 @@ def _proceed(
             now=now,
         )
     elif request.kind == Kind.GUARDIAN_DELETION:
-        enqueue_on_commit(MINOR_ERASE_TASK, request.pk)
+        # Four eyes: an officer who neither entered nor verified the request approves it.
+        _record(
+            request,
+            status=Status.AWAITING_REVIEW,
+            actor=None,
+            reason=_("waiting for a privacy officer to approve the erasure"),
+            now=now,
+        )
     else:
         enqueue_on_commit(EXPORT_BUILD_TASK, request.pk)
 

@@ -12,9 +12,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.age import is_minor
 from datarequests import notify
 from datarequests.corrections import correction_items_apply
 from datarequests.erasure import minor_erase
@@ -22,6 +25,7 @@ from datarequests.exports import BuiltExport, export_build, export_record
 from datarequests.models import DataRequest, Kind, RequestEvent, Status
 from datarequests.services.transitions import AlreadyMoved, _locked, _record
 from disclosures.services import recipients_to_notify
+from privacy_office.queue import enqueue_on_commit
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -89,6 +93,9 @@ def guardian_deletion_fulfil(*, request_id: int, now: datetime) -> DataRequest:
     if request.kind != Kind.GUARDIAN_DELETION:
         raise AlreadyMoved(request)
     minor_erase(request=request, now=now)
+    # The request keeps the tombstone, not the minor: the name the guardian gave goes too.
+    request.minor_named = ""
+    request.save(update_fields=["minor_named"])
     _record(
         request, status=Status.FULFILLED, actor=None, reason=_("the minor's data erased"), now=now
     )
@@ -96,10 +103,56 @@ def guardian_deletion_fulfil(*, request_id: int, now: datetime) -> DataRequest:
     return request
 
 
+ADULT_BY_RECORD = _(
+    "The account's %(field)s says this person is 18 or older. A privacy officer may still "
+    "approve the erasure by writing why the record is wrong."
+)
+SAME_HANDS = _(
+    "You entered or verified this request, so another privacy officer must approve the "
+    "erasure (four eyes)."
+)
+
+
+@transaction.atomic
+def guardian_erasure_approve(
+    *, request_id: int, actor: User, override_reason: str = "", now: datetime
+) -> DataRequest:
+    """Approve a guardian's deletion (a second person, an officer); the erasure follows.
+
+    Refused to whoever entered or verified the request, and, when the account's own record
+    says its holder is 18 or older, unless the officer writes why the record is wrong."""
+    request = _locked(request_id, "approve_erasure")
+    if request.kind != Kind.GUARDIAN_DELETION or request.minor is None:
+        raise AlreadyMoved(request)
+    if request.events.filter(actor=actor).exists():
+        raise ValidationError({"actor": SAME_HANDS})
+    minor, reason = request.minor, override_reason.strip()
+    recorded_adult = (minor.birth_date or minor.birth_year) and not is_minor(
+        birth_date=minor.birth_date, birth_year=minor.birth_year, today=timezone.localdate(now)
+    )
+    if recorded_adult and not reason:
+        field = _("date of birth") if minor.birth_date else _("year of birth")
+        raise ValidationError({"override_reason": ADULT_BY_RECORD % {"field": field}})
+    _record(
+        request,
+        status=Status.IN_PROGRESS,
+        actor=actor,
+        reason=_("erasure approved, overriding the account's record of age: %(reason)s")
+        % {"reason": reason}
+        if recorded_adult
+        else _("erasure approved"),
+        now=now,
+    )
+    enqueue_on_commit(MINOR_ERASE_TASK, request.pk)
+    return request
+
+
 @transaction.atomic
 def correction_approve(*, request_id: int, actor: User | None, now: datetime) -> DataRequest:
     """Apply the reviewed corrections through the fields' own validation, then fulfil."""
     request = _locked(request_id, "approve")
+    if request.kind != Kind.CORRECTION:
+        raise AlreadyMoved(request)
     categories = correction_items_apply(request=request, actor=actor, now=now)
     recipients = recipients_to_notify(subject=request.requester, categories=categories, now=now)
     if recipients:

@@ -21,7 +21,14 @@ from django.utils.translation import gettext_lazy as _
 from audit.models import Action
 from audit.services import audit_record
 from datarequests.clock import ClockEvent, ClockRules, due_date
-from datarequests.models import OPEN_STATUSES, DataRequest, Holiday, Jurisdiction, RequestEvent
+from datarequests.models import (
+    OPEN_STATUSES,
+    DataRequest,
+    Holiday,
+    Jurisdiction,
+    Kind,
+    RequestEvent,
+)
 from datarequests.models import Status as S
 from privacy_office.exceptions import Conflict
 from privacy_office.text import StrOrPromise
@@ -32,6 +39,7 @@ if TYPE_CHECKING:
 STAFF, REQUESTER, SYSTEM = "staff", "requester", "system"
 CHANGE = "datarequests.change_datarequest"
 REFUSE = "datarequests.refuse_datarequest"
+APPROVE_ERASURE = "datarequests.approve_erasure"
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,14 @@ class Transition:
     by: str = STAFF
     permission: str | None = None
     applies: Callable[[DataRequest], bool] | None = None
+
+
+def _a_correction(request: DataRequest) -> bool:
+    return request.kind == Kind.CORRECTION
+
+
+def _a_guardian_deletion(request: DataRequest) -> bool:
+    return request.kind == Kind.GUARDIAN_DELETION
 
 
 def _extensible(request: DataRequest) -> bool:
@@ -72,6 +88,15 @@ TRANSITIONS: dict[str, Transition] = {
         (S.FULFILLED,),
         STAFF,
         CHANGE,
+        applies=_a_correction,
+    ),
+    "approve_erasure": Transition(
+        _("Approve the erasure"),
+        frozenset({S.AWAITING_REVIEW}),
+        (S.IN_PROGRESS,),
+        STAFF,
+        APPROVE_ERASURE,
+        applies=_a_guardian_deletion,
     ),
     "extend": Transition(_("Extend the deadline"), OPEN, (), STAFF, CHANGE, applies=_extensible),
     "refuse": Transition(_("Refuse"), OPEN, (S.REFUSED,), STAFF, REFUSE),

@@ -49,6 +49,14 @@ def verify(request_id, **extra):
     )
 
 
+def approve(request_id, **extra):
+    """A privacy officer who neither entered nor verified the request approves the erasure."""
+    officer = UserFactory(is_staff=True)
+    return services.guardian_erasure_approve(
+        request_id=request_id, actor=officer, now=clock.now(), **extra
+    )
+
+
 def ask(client, guardian, minor_name="young"):
     client.force_login(guardian)
     return client.post(
@@ -118,6 +126,9 @@ def test_staff_link_the_account_when_the_name_given_matched_none(
 
     with django_capture_on_commit_callbacks(execute=True):
         verify(request_id, minor_name=minor.email)
+    assert DataRequest.objects.get(pk=request_id).status == Status.AWAITING_REVIEW
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(request_id)
 
     request = DataRequest.objects.get(pk=request_id)
     assert request.minor == minor and request.status == Status.FULFILLED
@@ -146,6 +157,8 @@ def test_verified_deletion_erases_every_category_and_leaves_a_tombstone(
 
     with django_capture_on_commit_callbacks(execute=True):
         verify(request_id)
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(request_id)
 
     request = DataRequest.objects.get(pk=request_id)
     minor.refresh_from_db()
@@ -188,6 +201,8 @@ def test_afterwards_the_minors_data_holds_only_the_tombstone_and_what_the_law_ke
             now=clock.now(),
             guardianship_document=proof(),
         )
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(request_id)
 
     left = {item.model for c in personal_data_of(user=minor, limit=5) for item in c.models}
 
@@ -225,3 +240,108 @@ def test_a_disguised_guardianship_document_is_refused(client, minor):
             guardianship_document=SimpleUploadedFile("proof.pdf", b"MZ not a pdf"),
         )
     assert PageView.objects.filter(user=minor).exists()
+
+
+def test_verification_alone_erases_nothing_until_an_officer_approves(
+    client, minor, django_capture_on_commit_callbacks
+):
+    request_id = ask(client, UserFactory()).json()["id"]
+    with django_capture_on_commit_callbacks(execute=True):
+        verify(request_id)
+
+    request = DataRequest.objects.get(pk=request_id)
+    assert request.status == Status.AWAITING_REVIEW
+    assert PageView.objects.filter(user=minor).exists()
+    assert not ErasureTombstone.objects.exists()
+
+
+def test_whoever_verified_the_request_cannot_approve_its_erasure(
+    client, minor, django_capture_on_commit_callbacks
+):
+    handler = UserFactory(is_staff=True)
+    request_id = ask(client, UserFactory()).json()["id"]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.identity_verify(
+            request_id=request_id,
+            actor=handler,
+            method="ID seen",
+            now=clock.now(),
+            guardianship_document=proof(),
+        )
+
+    with pytest.raises(ValidationError, match="another privacy officer must approve"):
+        services.guardian_erasure_approve(request_id=request_id, actor=handler, now=clock.now())
+
+    assert DataRequest.objects.get(pk=request_id).status == Status.AWAITING_REVIEW
+    assert PageView.objects.filter(user=minor).exists()
+
+
+def test_an_adult_by_the_accounts_own_record_needs_an_officers_written_override(
+    client, django_capture_on_commit_callbacks, time_machine
+):
+    from datetime import UTC, date, datetime
+
+    time_machine.move_to(datetime(2026, 11, 2, 2, 0, tzinfo=UTC))
+    adult = UserFactory(username="grown", birth_date=date(2000, 5, 1), birth_year=2000)
+    PageView.objects.create(
+        viewed_at=clock.now(), visitor_id="v", session_id="s", user=adult, path="/"
+    )
+    request_id = ask(client, UserFactory(), minor_name="grown").json()["id"]
+    with django_capture_on_commit_callbacks(execute=True):
+        verify(request_id)
+
+    with pytest.raises(ValidationError, match="says this person is 18 or older"):
+        approve(request_id)
+    assert PageView.objects.filter(user=adult).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(request_id, override_reason="the birth date was typed by the minor to register")
+
+    request = DataRequest.objects.get(pk=request_id)
+    assert request.status == Status.FULFILLED
+    assert not PageView.objects.filter(user=adult).exists()
+    approval = request.events.get(status=Status.IN_PROGRESS, actor__isnull=False)
+    assert "the birth date was typed by the minor to register" in approval.reason
+
+
+def test_a_request_handler_without_the_officers_permission_is_refused_at_the_door(
+    client, minor, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import REQUEST_HANDLER, roles_install
+
+    roles_install()
+    handler = UserFactory(is_staff=True)
+    handler.groups.add(Group.objects.get(name=REQUEST_HANDLER))
+    request_id = ask(client, UserFactory()).json()["id"]
+    with django_capture_on_commit_callbacks(execute=True):
+        verify(request_id)
+    client.force_login(handler)
+
+    page = client.get(reverse("admin:datarequests_datarequest_change", args=[request_id]))
+    answer = client.post(
+        reverse("admin:datarequests_datarequest_act", args=[request_id, "approve_erasure"])
+    )
+
+    assert "Approve the erasure" not in page.content.decode()
+    assert answer.status_code == 403
+    assert DataRequest.objects.get(pk=request_id).status == Status.AWAITING_REVIEW
+
+
+def test_after_erasure_the_request_no_longer_names_the_minor(
+    client, minor, django_capture_on_commit_callbacks, staff_user
+):
+    request_id = ask(client, UserFactory(), minor_name="Young One").json()["id"]
+    with django_capture_on_commit_callbacks(execute=True):
+        verify(request_id, minor_name="young")
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(request_id)
+    client.force_login(staff_user)
+
+    page = client.get(reverse("admin:datarequests_datarequest_change", args=[request_id]))
+
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Young One" not in text and ">young<" not in text
+    assert DataRequest.objects.get(pk=request_id).minor_named == ""
