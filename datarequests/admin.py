@@ -270,6 +270,7 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
             minor=obj.minor,
             minor_named=obj.minor_named,
             guardianship_document=form.cleaned_data.get("guardianship_document") or None,
+            entered_by=request.user,
             now=clock.now(),
         )
         obj.pk = created.pk

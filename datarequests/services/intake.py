@@ -53,6 +53,7 @@ def data_request_submit(
     minor=None,
     minor_named: str = "",
     guardianship_document=None,
+    entered_by: User | None = None,
     now: datetime,
 ) -> DataRequest:
     """Take in a request from any channel.
@@ -102,7 +103,7 @@ def data_request_submit(
     _record(
         request,
         status=Status.RECEIVED,
-        actor=user,
+        actor=entered_by or user,  # a letter's event names the staff member who entered it
         reason=Channel(request.channel).label,  # lazy: stored in the site's language
         now=request.received_at,
     )
