@@ -24,6 +24,7 @@ from cookies.selectors import (
 from cookies.services import consent_record
 from privacy_office import clock
 from privacy_office.api import error_body, unknown_fields
+from privacy_office.client_ip import client_ip
 from privacy_office.ratelimit import ScopeThrottle
 
 SEND_CHOICES = _('Send {"choices": {"<category>": true or false, …}}.')
@@ -124,7 +125,7 @@ class ConsentAPI(APIView):
             choices=choices,
             method=Method.API,
             gpc=sends_gpc(request),
-            ip=request.META.get("REMOTE_ADDR"),
+            ip=client_ip(request),
             user_agent=request.headers.get("User-Agent", ""),
             now=clock.now(),
         )

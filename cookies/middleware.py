@@ -21,6 +21,7 @@ from cookies.selectors import (
 )
 from cookies.services import consent_record, undeclared_cookie_note
 from privacy_office import clock
+from privacy_office.client_ip import client_ip
 
 VISITOR_COOKIE = "po_visitor"
 VISITOR_MAX_AGE = 395 * 24 * 60 * 60
@@ -76,7 +77,7 @@ class CookieConsentMiddleware:
                 choices={**choices, **dict.fromkeys(AD_CATEGORIES, False)},
                 method=Method.GPC,
                 gpc=True,
-                ip=request.META.get("REMOTE_ADDR"),
+                ip=client_ip(request),
                 user_agent=request.headers.get("User-Agent", ""),
                 now=now,
             )

@@ -12,6 +12,7 @@ from cookies.middleware import sends_gpc
 from cookies.selectors import categories_with_cookies, consent_current, consent_needed
 from cookies.services import consent_record
 from privacy_office import clock
+from privacy_office.client_ip import client_ip
 from privacy_office.ratelimit import rate_limited
 
 
@@ -57,7 +58,7 @@ class ConsentView(View):
             choices=choices,
             method=method,
             gpc=sends_gpc(request),
-            ip=request.META.get("REMOTE_ADDR"),
+            ip=client_ip(request),
             user_agent=request.headers.get("User-Agent", ""),
             now=clock.now(),
         )

@@ -16,6 +16,8 @@ from django.http import HttpResponse
 from django.utils.translation import gettext_lazy
 from rest_framework.throttling import BaseThrottle
 
+from privacy_office.client_ip import client_ip
+
 TOO_MANY = gettext_lazy("Too many attempts. Please try again in %(seconds)s seconds.")
 
 
@@ -45,7 +47,7 @@ def client_key(request, scope: str = "") -> str:
         and not getattr(request, "visitor_is_new", True)
     ):
         return f"visitor:{request.visitor_id}"
-    return f"ip:{request.META.get('REMOTE_ADDR', 'unknown')}"
+    return f"ip:{client_ip(request) or 'unknown'}"
 
 
 def seconds_to_wait(scope: str, key: str, *, now: float | None = None) -> int:

@@ -148,6 +148,11 @@ AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_VERBOSE = False
+# The number of reverse proxies in front of the web processes (0: clients connect directly).
+# Rate limits, the sign-in lockout and consent proofs read the client's address through
+# privacy_office.client_ip, which trusts exactly this many X-Forwarded-For entries.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "privacy_office.client_ip.client_ip"
 
 # Sessions end after this long without a request; sooner, and at browser
 # close, when the user said the computer is public or shared.
