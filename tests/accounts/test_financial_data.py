@@ -188,3 +188,38 @@ def test_tracebacks_and_stacks_in_log_records_are_masked_too():
         line = handler.format(record)
         assert "ValueError" in line and "•••• 1111" in line
         assert CARD not in line and "mei@example.com" not in line
+
+
+def test_the_demos_console_mail_masks_addresses_and_numbers(capsys):
+    from django.core.mail import EmailMessage
+
+    from privacy_office.mail import MaskedConsoleEmailBackend
+
+    message = EmailMessage(
+        "Your request 7",
+        f"We received your card {CARD}; write to mei.chen@example.com. 您的请求已收到。",
+        "privacy@localhost",
+        ["mei.chen@example.com"],
+    )
+    MaskedConsoleEmailBackend().send_messages([message])
+
+    printed = capsys.readouterr().out
+    assert "Your request 7" in printed and "您的请求已收到" in printed
+    assert "mei.chen@example.com" not in printed and CARD not in printed
+    assert "m•••@example.com" in printed and "•••• 1111" in printed
+
+
+def test_the_development_servers_access_log_is_masked():
+    handlers = logging.getLogger("django.server").handlers
+    record = logging.LogRecord(
+        "django.server",
+        logging.INFO,
+        __file__,
+        1,
+        '"GET /admin/?q=%s HTTP/1.1" 200',
+        ("mei@x.cn",),
+        None,
+    )
+
+    assert handlers and all(handler.filter(record) for handler in handlers)
+    assert "mei@x.cn" not in "".join(handler.format(record) for handler in handlers)
