@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from audit.services import audit_chain_verify, audit_record
 from privacy_office import clock
+from tests.conftest import verified_login
 from tests.factories import PASSWORD, OrderFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -140,7 +141,7 @@ def test_odd_disclosure_values_answer_400(client, change, message):
     Recipient.objects.create(
         code="sf", organisation="SF", kind="bank", service="x", jurisdiction="CN"
     )
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    verified_login(client, UserFactory(is_staff=True, is_superuser=True))
     row = {
         "recipient": "sf",
         "subject_id": UserFactory().pk,

@@ -12,6 +12,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from audit.services import audit_chain_verify, audit_record
 from privacy_office import clock
+from tests.conftest import verified_login
 from tests.factories import PaymentCardFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def officer(client):
     user = UserFactory(username="officer", is_staff=True, is_superuser=True)
-    client.force_login(user)
+    verified_login(client, user)
     return user
 
 
