@@ -152,3 +152,19 @@ def test_staff_tries_count_towards_the_lockout_as_wrong_passwords_do(client):
     )
 
     assert staff_next.status_code == member_next.status_code == 429
+
+
+def test_the_admin_shows_who_holds_a_token_but_never_the_token(client):
+    from knox.models import AuthToken
+
+    holder = UserFactory(username="integration")
+    token = token_for(client, holder)
+    stored = AuthToken.objects.get(user=holder)
+    verified_login(client, UserFactory(is_staff=True, is_superuser=True))
+
+    listing = client.get(reverse("admin:knox_authtoken_changelist")).content.decode()
+    added = client.get(reverse("admin:knox_authtoken_add"))
+
+    assert "integration" in listing
+    assert token not in listing and stored.token_key not in listing
+    assert added.status_code == 403
