@@ -147,3 +147,20 @@ def test_the_refusal_is_translated(client):
     assert response.status_code == 403
     assert expected != NEEDED
     assert response.json()["detail"] == expected
+
+
+def test_a_token_somehow_held_by_staff_carries_no_staff_permission(client):
+    from knox.models import AuthToken
+
+    _instance, token = AuthToken.objects.create(user=officer())
+
+    response = client.post(
+        reverse("api-browsing-ingest"),
+        [page_view()],
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {token}",
+    )
+
+    assert response.status_code == 403
+    assert response.json() == {"detail": NEEDED, "fields": {}}
+    assert PageView.objects.count() == 0
