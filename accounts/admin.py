@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from knox.models import AuthToken
 
 from accounts.forms import EDITABLE_FIELDS
 from accounts.models import Address, BankAccount, MarketingPreference, Membership, PaymentCard, User
@@ -43,6 +44,22 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
             },
         ),
     ]
+
+
+# knox's own admin lists digests and mints a token for anyone, shown once on screen.
+admin.site.unregister(AuthToken)
+
+
+@admin.register(AuthToken)
+class APITokenAdmin(ReadOnlyAdmin):
+    """Who holds an API token and until when. The token is never shown (only its digest is
+    stored) and none is made here; deleting one ends it."""
+
+    list_display = ["user", "created", "expiry"]
+    fields = ["user", "created", "expiry"]
+    readonly_fields = fields
+    list_select_related = ["user"]
+    search_fields = ["user__username"]
 
 
 @admin.register(BankAccount)

@@ -1,12 +1,12 @@
 """JSON doors for accounts: registration, "me", "my data" and marketing choices."""
 
+from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_login_failed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,6 +15,7 @@ from accounts.forms import EDITABLE_FIELDS, RegistrationForm, RegistrationInform
 from accounts.models import MarketingChannel
 from accounts.selectors import marketing_choices
 from accounts.services import marketing_preferences_set, registration_update, user_register
+from accounts.tokens import api_token_issue
 from accounts.validators import registration_information
 from privacy_office.api import (
     StrictSerializer,
@@ -26,6 +27,7 @@ from privacy_office.api import (
 )
 from privacy_office.ratelimit import ScopeThrottle
 from privacy_office.schema import serializer_field_for
+from privacy_office.second_factor import is_staff_account
 from privacy_office.subject_data import personal_data_of
 
 
@@ -190,27 +192,56 @@ class MarketingAPI(APIView):
         return Response(marketing_choices(user=request.user))
 
 
-STAFF_NO_TOKEN = gettext_lazy(
-    "Staff accounts sign in to the admin with two factors and get no API token; "
-    "use an integration account."
+# One answer for a wrong password, an unknown account and a staff account (whose password
+# may be right): the refusal tells nothing about the account or the password.
+SIGN_IN_REFUSED = gettext_lazy(
+    "Unable to log in with provided credentials. Staff accounts sign in to the admin with two "
+    "factors and get no API token; use an integration account."
 )
 
 
-class TokenSerializer(StrictSerializer, AuthTokenSerializer):
+class TokenSerializer(StrictSerializer):
+    username = serializers.CharField(write_only=True)
+    password = serializers.CharField(
+        write_only=True, trim_whitespace=False, style={"input_type": "password"}
+    )
+    token = serializers.CharField(read_only=True)
+
+    class Meta:
+        ref_name = "AuthToken"
+
     def validate(self, attrs):
         # django-axes marks the Django request it is given; DRF's wrapper would hide the mark
         # from the lockout middleware.
         request = self.context.get("request")
-        self.context["request"] = getattr(request, "_request", request)
-        attrs = super().validate(attrs)
-        if attrs["user"].is_staff:
-            # A token would skip the staff's second factor: integrations use their own,
-            # non-staff accounts with just the permission they need.
-            raise serializers.ValidationError(STAFF_NO_TOKEN, code="authorization")
-        return attrs
+        request = getattr(request, "_request", request)
+        user = authenticate(request=request, username=attrs["username"], password=attrs["password"])
+        if user is not None and is_staff_account(user):
+            # A token would skip the staff's second factor. Counted as a failed sign-in, so
+            # neither the answer nor the lockout shows that the password was right.
+            user_login_failed.send(
+                sender=__name__, credentials={"username": attrs["username"]}, request=request
+            )
+            user = None
+        if user is None:
+            raise serializers.ValidationError(SIGN_IN_REFUSED, code="authorization")
+        return {"user": user}
 
 
-class TokenAPI(ObtainAuthToken):
-    serializer_class = TokenSerializer
+class TokenAPI(APIView):
+    """Exchange an integration account's username and password for an API token."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
     throttle_classes = [ScopeThrottle]
     rate_scope = "login"
+
+    @extend_schema(
+        request=TokenSerializer,
+        responses={200: TokenSerializer},
+        summary="Get an API token (integration accounts; staff get none)",
+    )
+    def post(self, request):
+        serializer = TokenSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        return Response({"token": api_token_issue(user=serializer.validated_data["user"])})

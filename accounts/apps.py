@@ -7,9 +7,16 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_migrate, post_save
+
+        from accounts.signals import end_tokens_on_password_or_staff
 
         post_migrate.connect(_install_roles, sender=self)
+        post_save.connect(
+            end_tokens_on_password_or_staff,
+            sender=self.get_model("User"),
+            dispatch_uid="accounts.end_tokens",
+        )
 
 
 def _install_roles(using="default", **kwargs) -> None:

@@ -6,6 +6,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from privacy_office.fields import EncryptedTextField, mask_number
+from privacy_office.second_factor import second_factor_missing
 
 REGISTRATION_FIELDS = [
     "username",
@@ -90,6 +91,17 @@ class User(AbstractUser):
                 violation_error_message=_("An account with this email address already exists."),
             )
         ]
+
+    # A staff account at a door without a second factor holds no permission at all, so every
+    # check (admin, pages, API, and the services they call with this user) refuses alike.
+    def has_perm(self, perm, obj=None) -> bool:
+        return not second_factor_missing(self) and super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label) -> bool:
+        return not second_factor_missing(self) and super().has_module_perms(app_label)
+
+    def get_all_permissions(self, obj=None) -> set[str]:
+        return set() if second_factor_missing(self) else super().get_all_permissions(obj)
 
 
 class Membership(models.Model):

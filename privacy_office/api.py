@@ -3,10 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from privacy_office.second_factor import SECOND_FACTOR_NEEDED, second_factor_missing
 
 
 def form_errors_response(form: forms.Form) -> Response:
@@ -117,6 +119,11 @@ def exception_handler(exc, context):
         return Response(error_body(exc), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, Refused):
         return Response(error_body(exc), status=status.HTTP_400_BAD_REQUEST)
+    request = context.get("request")
+    if isinstance(exc, exceptions.PermissionDenied) and second_factor_missing(
+        getattr(request, "user", None)
+    ):
+        exc = exceptions.PermissionDenied(SECOND_FACTOR_NEEDED)
     response = drf_exception_handler(exc, context)
     if response is None:
         return response

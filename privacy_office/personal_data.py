@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group, Permission
 from django_celery_beat.models import PeriodicTask
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from privacy_office.registry import Category, Erasure, Identifiers, declare, personal
 
@@ -42,11 +42,17 @@ declare(
 )
 
 declare(
-    Token,
+    AuthToken,
     subject="user",
     category=Category.REGISTRATION,
-    fields=[personal("created", purposes=["B3"], erasure=Erasure.DELETE)],
-    exempt={"key": "a secret credential: never shown or exported, deleted with the account"},
+    fields=[
+        personal("created", purposes=["B3"], erasure=Erasure.DELETE),
+        personal("expiry", purposes=["B3"], erasure=Erasure.DELETE),
+    ],
+    exempt={
+        "digest": "the hash of a secret credential: never shown or exported",
+        "token_key": "the first characters of a secret credential, to look its hash up",
+    },
 )
 
 # Sign-in records kept by django-axes for lockout (policy G): they hold IP

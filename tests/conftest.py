@@ -122,28 +122,19 @@ def _empty_unmanaged_tables(request, django_db_blocker):
             cursor.execute("TRUNCATE activity_pageview")
 
 
-@pytest.fixture(autouse=True)
-def _staff_test_logins_pass_two_factor(monkeypatch):
-    """``client.force_login`` of a staff member also verifies a second factor, as the admin
-    requires; the two-factor sign-in itself is tested in tests/accounts/test_two_factor.py."""
-    from django.test import Client
+def verified_login(client, user) -> None:
+    """Sign ``user`` in on ``client`` in a session verified by a second factor (a real
+    django-otp device), as a staff member's sign-in through the admin's form would be."""
     from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_static.models import StaticDevice
 
-    original = Client.force_login
-
-    def force_login(self, user, backend=None):
-        original(self, user, backend)
-        if user.is_staff:
-            from django_otp.plugins.otp_static.models import StaticDevice
-
-            device, _ = StaticDevice.objects.get_or_create(
-                user=user, name="test", defaults={"confirmed": True}
-            )
-            session = self.session
-            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-            session.save()
-
-    monkeypatch.setattr(Client, "force_login", force_login)
+    client.force_login(user)
+    device, _ = StaticDevice.objects.get_or_create(
+        user=user, name="test", defaults={"confirmed": True}
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
 
 
 def staff_recovery_code(user, code: str = "recovery1") -> str:

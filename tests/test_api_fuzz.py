@@ -8,7 +8,7 @@ import schemathesis
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
@@ -40,8 +40,12 @@ def served(db, settings):
 
 @pytest.fixture
 def token(db):
-    user = UserFactory(username="fuzzer", is_staff=True, is_superuser=True)
-    return Token.objects.create(user=user).key
+    # An integration account holding every permission: staff get no token.
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory(username="fuzzer")
+    user.user_permissions.set(Permission.objects.all())
+    return AuthToken.objects.create(user=user)[1]
 
 
 @schema.parametrize()

@@ -10,6 +10,7 @@ from django.urls import reverse
 from audit.services import audit_record
 from audit.verification import audit_chain_verify
 from privacy_office import clock
+from tests.conftest import verified_login
 from tests.factories import PASSWORD, OrderFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -148,7 +149,7 @@ def test_odd_disclosure_values_answer_400(client, change, message):
     Recipient.objects.create(
         code="sf", organisation="SF", kind="bank", service="x", jurisdiction="CN"
     )
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    verified_login(client, UserFactory(is_staff=True, is_superuser=True))
     row = {
         "recipient": "sf",
         "subject_id": UserFactory().pk,

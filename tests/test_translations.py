@@ -11,6 +11,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from tests.conftest import verified_login
+
 LOCALE = Path(__file__).resolve().parent.parent / "locale"
 CATALOGUES = sorted(LOCALE.glob("*/LC_MESSAGES/django.po"))
 
@@ -37,7 +39,7 @@ def test_compiled_catalogue_is_up_to_date(path):
 
 @pytest.mark.django_db
 def test_admin_data_map_speaks_chinese(client, staff_user):
-    client.force_login(staff_user)
+    verified_login(client, staff_user)
 
     with translation.override("zh-hans"):
         page = client.get(reverse("admin:datamap"), HTTP_ACCEPT_LANGUAGE="zh-hans")

@@ -13,6 +13,7 @@ from accounts.models import BankAccount, PaymentCard
 from accounts.services import bank_account_add, payment_card_add
 from privacy_office.fields import _cipher
 from privacy_office.logging import mask_text
+from tests.conftest import verified_login
 from tests.factories import BankAccountFactory, PaymentCardFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +75,7 @@ def test_admin_list_and_page_show_only_the_last_four(client):
     staff = UserFactory(is_staff=True, is_superuser=True)
     card = PaymentCardFactory()
     account = BankAccountFactory(user=card.user)
-    client.force_login(staff)
+    verified_login(client, staff)
 
     pages = [
         client.get(reverse("admin:accounts_paymentcard_changelist")),

@@ -8,6 +8,7 @@ from accounts.roles import AUDITOR, CUSTOMER_SERVICE, PRIVACY_OFFICER, REQUEST_H
 from datarequests import services
 from datarequests.models import Channel, DataRequest, Kind, Status
 from privacy_office import clock
+from tests.conftest import verified_login
 from tests.factories import PaymentCardFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -79,7 +80,7 @@ ALLOWED = {
 
 @pytest.mark.parametrize("role", list(ALLOWED))
 def test_each_role_opens_exactly_its_pages(client, world, role):
-    client.force_login(staff(role))
+    verified_login(client, staff(role))
 
     opened = {name for name, url in pages(world).items() if client.get(url).status_code == 200}
 
@@ -91,7 +92,7 @@ def test_each_role_opens_exactly_its_pages(client, world, role):
     [(PRIVACY_OFFICER, True), (REQUEST_HANDLER, True), (CUSTOMER_SERVICE, False), (AUDITOR, False)],
 )
 def test_only_request_staff_can_move_a_request(client, world, role, moves):
-    client.force_login(staff(role))
+    verified_login(client, staff(role))
     url = reverse("admin:datarequests_datarequest_act", args=[world["request"].pk, "verify"])
 
     response = client.post(url, {"text": "ID card seen"})
@@ -106,7 +107,7 @@ def test_only_request_staff_can_move_a_request(client, world, role, moves):
     [(PRIVACY_OFFICER, True), (REQUEST_HANDLER, False)],
 )
 def test_only_the_privacy_officer_refuses(client, world, role, refuses):
-    client.force_login(staff(role))
+    verified_login(client, staff(role))
     url = reverse("admin:datarequests_datarequest_act", args=[world["request"].pk, "refuse"])
     page = client.get(reverse("admin:datarequests_datarequest_change", args=[world["request"].pk]))
 
@@ -117,7 +118,7 @@ def test_only_the_privacy_officer_refuses(client, world, role, refuses):
 
 
 def test_customer_service_sees_a_card_masked_and_cannot_change_or_export(client, world):
-    client.force_login(staff(CUSTOMER_SERVICE))
+    verified_login(client, staff(CUSTOMER_SERVICE))
 
     page = client.get(reverse("admin:accounts_paymentcard_change", args=[world["card"].pk]))
     change = client.post(reverse("admin:accounts_user_change", args=[world["person"].pk]), {})
@@ -132,7 +133,7 @@ def test_customer_service_sees_a_card_masked_and_cannot_change_or_export(client,
 
 
 def test_the_auditor_sees_no_personal_data(client, world):
-    client.force_login(staff(AUDITOR))
+    verified_login(client, staff(AUDITOR))
 
     index = client.get(reverse("admin:index")).content.decode()
 
@@ -151,7 +152,7 @@ def test_the_auditor_sees_no_personal_data(client, world):
     [(PRIVACY_OFFICER, 201), (REQUEST_HANDLER, 403), (CUSTOMER_SERVICE, 403), (AUDITOR, 403)],
 )
 def test_only_the_privacy_officer_ingests_browsing_logs_through_the_api(client, role, status):
-    client.force_login(staff(role))
+    verified_login(client, staff(role))
     row = {"viewed_at": clock.now().isoformat(), "visitor_id": "v", "path": "/"}
 
     response = client.post(reverse("api-browsing-ingest"), [row], content_type="application/json")

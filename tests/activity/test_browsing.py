@@ -12,6 +12,7 @@ from activity import partitions
 from activity.models import PageView
 from activity.services import IngestError, browsing_ingest, browsing_partitions_maintain
 from privacy_office import clock
+from tests.conftest import verified_login
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -91,11 +92,11 @@ def test_a_bad_row_stores_nothing_and_says_which_and_why(bad, message):
 def test_ingest_api_is_for_staff_and_reports_bad_rows(client):
     client.force_login(UserFactory())
     refused = client.post(reverse("api-browsing-ingest"), [row()], content_type="application/json")
-    client.force_login(UserFactory(is_staff=True))  # staff, but not allowed to ingest
+    verified_login(client, UserFactory(is_staff=True))  # staff, but not allowed to ingest
     not_allowed = client.post(
         reverse("api-browsing-ingest"), [row()], content_type="application/json"
     )
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    verified_login(client, UserFactory(is_staff=True, is_superuser=True))
     stored = client.post(
         reverse("api-browsing-ingest"), [row(), row()], content_type="application/json"
     )

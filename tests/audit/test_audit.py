@@ -13,6 +13,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from audit.verification import audit_chain_verify
 from privacy_office import clock
+from tests.conftest import verified_login
 from tests.factories import PaymentCardFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def officer(client):
     user = UserFactory(username="officer", is_staff=True, is_superuser=True)
-    client.force_login(user)
+    verified_login(client, user)
     return user
 
 

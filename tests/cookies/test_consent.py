@@ -11,6 +11,7 @@ from django.urls import reverse
 from cookies.models import ConsentRecord, CookieCategory, CookieDeclaration, UndeclaredCookie
 from cookies.selectors import consent_current
 from privacy_office import clock
+from tests.conftest import verified_login
 from tests.factories import PASSWORD, UserFactory
 
 # Transactional: the current consent is cached when the record's transaction commits.
@@ -183,7 +184,7 @@ def test_records_cannot_be_changed_or_deleted_anywhere(client):
     client.get("/")
     decide(client, "accept")
     record = ConsentRecord.objects.get()
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    verified_login(client, UserFactory(is_staff=True, is_superuser=True))
 
     change = client.post(reverse("admin:cookies_consentrecord_change", args=[record.pk]), {})
     delete = client.post(
@@ -282,7 +283,7 @@ def test_consent_api_refuses_bad_input(client, body, message):
 def test_staff_see_rates_per_category_and_export_records_as_proof(client):
     client.get("/")
     decide(client, "save", statistics=True)
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    verified_login(client, UserFactory(is_staff=True, is_superuser=True))
 
     statistics = client.get(reverse("admin:cookies_statistics"))
     export = client.post(

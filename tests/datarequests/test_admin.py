@@ -10,6 +10,7 @@ from django.utils import timezone
 from datarequests import services
 from datarequests.models import Channel, DataRequest, Jurisdiction, Kind, Status
 from privacy_office import clock
+from tests.conftest import verified_login
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def officer(client):
     user = UserFactory(is_staff=True, is_superuser=True)
-    client.force_login(user)
+    verified_login(client, user)
     return user
 
 

@@ -15,6 +15,7 @@ from datarequests import services
 from datarequests.models import DataRequest, ErasureTombstone, Status
 from privacy_office import clock
 from privacy_office.subject_data import personal_data_of
+from tests.conftest import verified_login
 from tests.factories import PASSWORD, UserFactory, person_with_data_in_every_category
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_tasks")]
@@ -138,7 +139,7 @@ def test_staff_link_the_account_when_the_name_given_matched_none(
 def test_the_admin_asks_staff_for_the_account_only_when_none_was_found(client, minor, staff_user):
     unknown = ask(client, UserFactory(), minor_name="Young One").json()["id"]
     known = ask(client, UserFactory(), minor_name="young").json()["id"]
-    client.force_login(staff_user)
+    verified_login(client, staff_user)
 
     def page(request_id):
         url = reverse("admin:datarequests_datarequest_change", args=[request_id])

@@ -12,6 +12,7 @@ from datarequests.models import Channel, DataRequest, Kind
 from disclosures.models import Disclosure, Recipient
 from disclosures.services import recipients_to_notify
 from privacy_office import clock
+from tests.conftest import verified_login
 from tests.datarequests.helpers import export_json, export_zip
 from tests.factories import UserFactory
 
@@ -112,7 +113,7 @@ def test_disclosures_are_in_the_export_and_the_reply_letter(
 
 def test_the_marketplace_records_disclosures_through_the_api(recipients, client):
     person = UserFactory()
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    verified_login(client, UserFactory(is_staff=True, is_superuser=True))
     row = {
         "recipient": "sf",
         "subject_id": person.pk,
@@ -151,7 +152,7 @@ def test_the_marketplace_records_disclosures_through_the_api(recipients, client)
 )
 def test_bad_disclosures_are_refused_whole(recipients, client, change, message):
     person = UserFactory()
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    verified_login(client, UserFactory(is_staff=True, is_superuser=True))
     row = {
         "recipient": "sf",
         "subject_id": person.pk,
@@ -200,7 +201,7 @@ def test_a_service_provider_cannot_be_saved_without_its_confidentiality_agreemen
 
 
 def test_staff_cannot_register_a_service_provider_without_its_agreement(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    verified_login(client, UserFactory(is_staff=True, is_superuser=True))
     response = client.post(
         reverse("admin:disclosures_recipient_add"),
         {

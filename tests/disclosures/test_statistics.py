@@ -12,6 +12,7 @@ from accounts.models import Membership
 from disclosures.models import StatisticalRelease
 from disclosures.statistics import release_compute
 from privacy_office import clock
+from tests.conftest import verified_login
 from tests.factories import OrderFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +85,7 @@ def test_no_released_cell_ever_counts_fewer_than_10(seed):
 
 
 def test_a_release_cannot_lower_the_threshold_below_10(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    verified_login(client, UserFactory(is_staff=True, is_superuser=True))
 
     response = client.post(
         reverse("admin:disclosures_statisticalrelease_add"),
@@ -99,7 +100,7 @@ def test_staff_define_a_release_a_worker_computes_it_and_they_download_it(
     client, eager_tasks, django_capture_on_commit_callbacks
 ):
     people(10, country="CN")
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    verified_login(client, UserFactory(is_staff=True, is_superuser=True))
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post(

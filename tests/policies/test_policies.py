@@ -12,6 +12,7 @@ from policies.models import PolicyAcknowledgement, PolicyNotice, PolicyVersion
 from policies.selectors import policy_current
 from policies.services import CLAIM_LEASE, policy_notices_send, policy_version_publish
 from privacy_office import clock
+from tests.conftest import verified_login
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -170,14 +171,14 @@ def test_only_the_privacy_officer_publishes(client):
     version = new_version()
     handler = UserFactory(is_staff=True)
     handler.groups.add(Group.objects.get(name=REQUEST_HANDLER))
-    client.force_login(handler)
+    verified_login(client, handler)
     refused = client.post(
         reverse("admin:policies_policyversion_changelist"),
         {"action": "publish", "_selected_action": [version.pk]},
     )
     officer = UserFactory(is_staff=True)
     officer.groups.add(Group.objects.get(name=PRIVACY_OFFICER))
-    client.force_login(officer)
+    verified_login(client, officer)
     client.post(
         reverse("admin:policies_policyversion_changelist"),
         {"action": "publish", "_selected_action": [version.pk]},

@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from privacy_office.registry import registry
+from tests.conftest import verified_login
 
 KEYS = [
     "app",
@@ -76,7 +77,7 @@ def test_unknown_format_is_refused():
 
 @pytest.mark.django_db
 def test_admin_data_map_page_lists_declarations_for_staff(client, staff_user):
-    client.force_login(staff_user)
+    verified_login(client, staff_user)
 
     response = client.get(reverse("admin:datamap"))
 
@@ -90,7 +91,7 @@ def test_admin_data_map_page_lists_declarations_for_staff(client, staff_user):
 
 @pytest.mark.django_db
 def test_admin_data_map_filters_by_category(client, staff_user):
-    client.force_login(staff_user)
+    verified_login(client, staff_user)
 
     page = client.get(reverse("admin:datamap"), {"category": "browsing"}).content.decode()
 
@@ -100,7 +101,7 @@ def test_admin_data_map_filters_by_category(client, staff_user):
 
 @pytest.mark.django_db
 def test_admin_index_links_to_the_data_map(client, staff_user):
-    client.force_login(staff_user)
+    verified_login(client, staff_user)
 
     page = client.get(reverse("admin:index")).content.decode()
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from accounts.middleware import LAST_SEEN_KEY
 from datarequests.models import DataRequest, Jurisdiction
 from privacy_office import clock
+from tests.conftest import verified_login
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +102,7 @@ def letter_post(client, scan):
 
 def test_an_oversized_upload_is_refused_with_its_size(client, settings):
     settings.UPLOAD_MAX_BYTES = 1024
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    verified_login(client, UserFactory(is_staff=True, is_superuser=True))
 
     response = letter_post(client, SimpleUploadedFile("scan.pdf", b"%PDF-1.7" + b"0" * 2048))
 
@@ -110,7 +111,7 @@ def test_an_oversized_upload_is_refused_with_its_size(client, settings):
 
 
 def test_a_disguised_upload_is_refused_by_its_content(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    verified_login(client, UserFactory(is_staff=True, is_superuser=True))
 
     response = letter_post(
         client,
@@ -130,7 +131,7 @@ def test_a_disguised_upload_is_refused_by_its_content(client):
     ],
 )
 def test_pdf_jpeg_and_png_scans_are_accepted(client, name, content):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    verified_login(client, UserFactory(is_staff=True, is_superuser=True))
 
     response = letter_post(client, SimpleUploadedFile(name, content))
 
@@ -140,7 +141,7 @@ def test_pdf_jpeg_and_png_scans_are_accepted(client, name, content):
 
 def test_an_idle_staff_session_ends_after_30_minutes(client):
     officer = UserFactory(is_staff=True, is_superuser=True)
-    client.force_login(officer)
+    verified_login(client, officer)
     client.get(reverse("admin:index"))
     session = client.session
     session[LAST_SEEN_KEY] = int(time.time()) - 31 * 60
@@ -154,7 +155,7 @@ def test_an_idle_staff_session_ends_after_30_minutes(client):
 
 def test_a_busy_staff_session_still_ends_after_12_hours(client, time_machine):
     time_machine.move_to(datetime(2026, 11, 2, 0, 30, tzinfo=UTC), tick=False)  # 08:30 in HK
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    verified_login(client, UserFactory(is_staff=True, is_superuser=True))
     for minutes in range(0, 12 * 60, 25):  # a request every 25 minutes all day long
         time_machine.move_to(datetime(2026, 11, 2, 0, 30, tzinfo=UTC) + timedelta(minutes=minutes))
         assert client.get(reverse("admin:index")).status_code == 200
@@ -167,7 +168,7 @@ def test_a_busy_staff_session_still_ends_after_12_hours(client, time_machine):
 
 
 def test_a_pdf_named_as_a_web_page_is_refused(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    verified_login(client, UserFactory(is_staff=True, is_superuser=True))
 
     response = letter_post(
         client, SimpleUploadedFile("x.html", b"%PDF-1.7<script>alert(1)</script>")
