@@ -2,6 +2,7 @@
 
 import ast
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -83,6 +84,7 @@ def test_the_wheel_packages_every_app_and_the_project(tmp_path):
         capture_output=True,
         timeout=300,
     )
+    shutil.rmtree(ROOT / "build", ignore_errors=True)  # setuptools builds in the tree
     (wheel,) = tmp_path.glob("*.whl")
     names = zipfile.ZipFile(wheel).namelist()
 

@@ -69,7 +69,9 @@ def test_every_translatable_string_in_the_code_is_in_the_catalogue(tmp_path):
     shutil.copytree(
         root,
         copy,
-        ignore=shutil.ignore_patterns(".venv", ".local", ".git", "tests", "bench", "*.mo"),
+        ignore=shutil.ignore_patterns(
+            ".venv", ".local", ".git", "tests", "bench", "*.mo", "build", "dist", "*.egg-info"
+        ),
     )
     env = {
         **os.environ,

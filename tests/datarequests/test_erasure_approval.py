@@ -9,6 +9,7 @@ from django.urls import reverse
 from datarequests import services
 from datarequests.models import DataRequest, Jurisdiction, Status
 from privacy_office import clock
+from tests.conftest import verified_login
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_tasks")]
@@ -20,7 +21,7 @@ def test_the_staff_member_who_entered_a_guardians_letter_cannot_approve_the_eras
     time_machine.move_to(datetime(2026, 11, 25, 2, 0, tzinfo=UTC))
     UserFactory(username="chan-siu-ming", birth_year=2013)
     clerk = UserFactory(is_staff=True, is_superuser=True)
-    client.force_login(clerk)
+    verified_login(client, clerk)
     client.post(
         reverse("admin:datarequests_datarequest_add"),
         {
@@ -49,7 +50,7 @@ def test_the_staff_member_who_entered_a_guardians_letter_cannot_approve_the_eras
     assert "another privacy officer must approve" in refused.content.decode()
     assert DataRequest.objects.get().status == Status.AWAITING_REVIEW
 
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    verified_login(client, UserFactory(is_staff=True, is_superuser=True))
     with django_capture_on_commit_callbacks(execute=True):
         client.post(act)
 

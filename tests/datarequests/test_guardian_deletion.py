@@ -318,7 +318,7 @@ def test_a_request_handler_without_the_officers_permission_is_refused_at_the_doo
     request_id = ask(client, UserFactory()).json()["id"]
     with django_capture_on_commit_callbacks(execute=True):
         verify(request_id)
-    client.force_login(handler)
+    verified_login(client, handler)
 
     page = client.get(reverse("admin:datarequests_datarequest_change", args=[request_id]))
     answer = client.post(
@@ -338,7 +338,7 @@ def test_after_erasure_the_request_no_longer_names_the_minor(
         verify(request_id, minor_name="young")
     with django_capture_on_commit_callbacks(execute=True):
         approve(request_id)
-    client.force_login(staff_user)
+    verified_login(client, staff_user)
 
     page = client.get(reverse("admin:datarequests_datarequest_change", args=[request_id]))
 
