@@ -8,6 +8,8 @@ trusted proxy appended. Entries further left came from the client and are not tr
 
 from __future__ import annotations
 
+import ipaddress
+
 from django.conf import settings
 
 
@@ -23,5 +25,11 @@ def client_ip(request) -> str | None:
         if part.strip()
     ]
     chain = [*forwarded, remote] if remote else forwarded
+    if len(chain) <= count:  # fewer proxies than configured: every entry is the client's own
+        return remote
     # chain[-1] is the nearest proxy; each trusted proxy before it added one entry.
-    return chain[-(count + 1)] if len(chain) > count else (chain[0] if chain else None)
+    candidate = chain[-(count + 1)]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote

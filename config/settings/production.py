@@ -1,6 +1,7 @@
 """Production: every secret from the environment, nothing embedded, no insecure default."""
 
 import base64
+from pathlib import Path
 
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
@@ -74,6 +75,17 @@ if any(len(key) < 32 or key.startswith("local-development-only") for key in AUDI
     raise ImproperlyConfigured(
         "AUDIT_CHAIN_KEYS holds a development or short key: use 32+ random characters."
     )
+for _key in AUDIT_CHAIN_KEYS:
+    secret_check("AUDIT_CHAIN_KEYS", _key, min_length=32)
+# The checkpoints prove the trail's head from outside the database: their place is named on
+# purpose (another disk, a write-once bucket's mount), never a default inside the app's tree.
+AUDIT_CHECKPOINT_PATH = Path(
+    env_required(
+        "AUDIT_CHECKPOINT_PATH",
+        "the append-only file the audit checkpoints are written to, outside the database "
+        "and the application's own folder.",
+    )
+)
 AUDIT_CHECKPOINT_SIGNING_KEY = env_required(
     "AUDIT_CHECKPOINT_SIGNING_KEY",
     "an Ed25519 private key, 32 random bytes in base64, that signs the audit checkpoints.",

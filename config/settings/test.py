@@ -1,5 +1,8 @@
 """The test suite: as local, with fast hashing and mail kept in memory."""
 
+from pathlib import Path
+
+from config.settings.environment import env_str
 from config.settings.local import *  # noqa: F403
 
 DEBUG = False
@@ -19,3 +22,7 @@ if "LOCATION" in _cache:  # not for a command that needs no server (a cache in m
     _cache["LOCATION"] = _cache["LOCATION"].replace("db=1", "db=2")
     if _cache["LOCATION"].endswith("/1"):
         _cache["LOCATION"] = _cache["LOCATION"][:-2] + "/2"
+
+# Files of the suite's own (exports, scans) apart from the demo's, which a purge test would
+# otherwise take for orphans; a fixed place, so worker processes started by tests share it.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / ".local" / "test-media")))  # noqa: F405

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +23,7 @@ from datarequests.corrections import correction_items_apply
 from datarequests.erasure import minor_erase
 from datarequests.exports import BuiltExport, export_build, export_record
 from datarequests.models import DataRequest, Kind, RequestEvent, Status
-from datarequests.services.transitions import AlreadyMoved, _locked, _record
+from datarequests.services.transitions import APPROVE_ERASURE, AlreadyMoved, _locked, _record
 from disclosures.services import recipients_to_notify
 from privacy_office.queue import enqueue_on_commit
 
@@ -107,6 +107,7 @@ ADULT_BY_RECORD = _(
     "The account's %(field)s says this person is 18 or older. A privacy officer may still "
     "approve the erasure by writing why the record is wrong."
 )
+NOT_AN_APPROVER = _("Only a privacy officer may approve the erasure of a minor's data.")
 SAME_HANDS = _(
     "You entered or verified this request, so another privacy officer must approve the "
     "erasure (four eyes)."
@@ -121,6 +122,8 @@ def guardian_erasure_approve(
 
     Refused to whoever entered or verified the request, and, when the account's own record
     says its holder is 18 or older, unless the officer writes why the record is wrong."""
+    if not actor.has_perm(APPROVE_ERASURE):
+        raise PermissionDenied(NOT_AN_APPROVER)
     request = _locked(request_id, "approve_erasure")
     if request.kind != Kind.GUARDIAN_DELETION or request.minor is None:
         raise AlreadyMoved(request)

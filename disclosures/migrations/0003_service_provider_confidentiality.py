@@ -3,6 +3,22 @@
 from django.db import migrations, models
 
 
+def every_service_provider_has_its_agreement(apps, schema_editor):
+    """Stop with the recipients to fix, rather than a bare constraint violation."""
+    Recipient = apps.get_model("disclosures", "Recipient")
+    missing = list(
+        Recipient.objects.filter(
+            kind="service_provider", confidentiality_agreed_on__isnull=True
+        ).values_list("code", flat=True)
+    )
+    if missing:
+        raise RuntimeError(
+            "Before this upgrade, record the confidentiality agreement date (policy C.1) of "
+            "these service providers in the recipient register, or change their kind: "
+            + ", ".join(missing)
+        )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -10,6 +26,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(every_service_provider_has_its_agreement, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='recipient',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'service_provider'), _negated=True), ('confidentiality_agreed_on__isnull', False), _connector='OR'), name='service_provider_has_confidentiality_agreement', violation_error_message='A service provider needs the date its confidentiality agreement was signed (policy C.1).'),

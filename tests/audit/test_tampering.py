@@ -252,6 +252,7 @@ def test_production_refuses_to_start_without_a_chain_key(chain_keys, refusal):
         "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",
         "CELERY_BROKER_URL": "redis://127.0.0.1:1/0",
         "AUDIT_CHAIN_KEYS": chain_keys,
+        "AUDIT_CHECKPOINT_PATH": "/var/lib/privacy-office-anchor/audit-checkpoints.jsonl",
     }
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],

@@ -52,7 +52,7 @@ def verify(request_id, **extra):
 
 def approve(request_id, **extra):
     """A privacy officer who neither entered nor verified the request approves the erasure."""
-    officer = UserFactory(is_staff=True)
+    officer = UserFactory(is_staff=True, is_superuser=True)
     return services.guardian_erasure_approve(
         request_id=request_id, actor=officer, now=clock.now(), **extra
     )
@@ -259,7 +259,7 @@ def test_verification_alone_erases_nothing_until_an_officer_approves(
 def test_whoever_verified_the_request_cannot_approve_its_erasure(
     client, minor, django_capture_on_commit_callbacks
 ):
-    handler = UserFactory(is_staff=True)
+    handler = UserFactory(is_staff=True, is_superuser=True)  # an officer who verified it
     request_id = ask(client, UserFactory()).json()["id"]
     with django_capture_on_commit_callbacks(execute=True):
         services.identity_verify(
@@ -346,3 +346,19 @@ def test_after_erasure_the_request_no_longer_names_the_minor(
     text = page.content.decode()
     assert "Young One" not in text and ">young<" not in text
     assert DataRequest.objects.get(pk=request_id).minor_named == ""
+
+
+def test_the_service_itself_refuses_an_approver_without_the_officers_permission(
+    client, minor, django_capture_on_commit_callbacks
+):
+    from django.core.exceptions import PermissionDenied
+
+    request_id = ask(client, UserFactory()).json()["id"]
+    with django_capture_on_commit_callbacks(execute=True):
+        verify(request_id)
+
+    with pytest.raises(PermissionDenied, match="Only a privacy officer"):
+        services.guardian_erasure_approve(
+            request_id=request_id, actor=UserFactory(is_staff=True), now=clock.now()
+        )
+    assert DataRequest.objects.get(pk=request_id).status == Status.AWAITING_REVIEW

@@ -20,6 +20,7 @@ PRODUCTION = {
     "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
     "AUDIT_CHAIN_KEYS": "c" * 16 + "random-audit-chain-secret",
     "AUDIT_CHECKPOINT_SIGNING_KEY": "Zm9yLXRlc3RzLW9ubHktYS1yYW5kb20tMzItYnl0ZXM=",
+    "AUDIT_CHECKPOINT_PATH": "/var/lib/privacy-office-anchor/audit-checkpoints.jsonl",
 }
 
 
@@ -62,6 +63,7 @@ def test_production_passes_the_deploy_check_with_no_warning():
         ("FIELD_ENCRYPTION_KEYS", "FIELD_ENCRYPTION_KEYS must be set in production"),
         ("FIELD_BLIND_INDEX_KEY", "FIELD_BLIND_INDEX_KEY must be set in production"),
         ("DATABASE_URL", "DATABASE_URL must be set in production"),
+        ("AUDIT_CHECKPOINT_PATH", "AUDIT_CHECKPOINT_PATH must be set in production"),
         ("CELERY_BROKER_URL", "CELERY_BROKER_URL must be set in production"),
     ],
 )
@@ -96,6 +98,7 @@ def test_production_refuses_to_start_without_each_secret(missing, message):
         ),
         ("FIELD_BLIND_INDEX_KEY", "a" * 40, "FIELD_BLIND_INDEX_KEY is too weak"),
         ("SECRET_KEY", "ab" * 30, "SECRET_KEY is too weak"),
+        ("AUDIT_CHAIN_KEYS", "a" * 40, "AUDIT_CHAIN_KEYS is too weak"),
     ],
 )
 def test_production_refuses_weak_or_wrong_values(variable, value, message):
