@@ -11,7 +11,6 @@ from django.urls import reverse
 
 from accounts.models import BankAccount, PaymentCard
 from accounts.services import bank_account_add, payment_card_add
-from privacy_office.fields import _cipher
 from privacy_office.logging import mask_text
 from tests.conftest import verified_login
 from tests.factories import BankAccountFactory, PaymentCardFactory, UserFactory
@@ -68,7 +67,6 @@ def test_a_removed_key_gives_a_clear_error(settings):
 
     with pytest.raises(ImproperlyConfigured, match="was a key removed"):
         PaymentCard.objects.get(pk=card.pk)
-    _cipher.cache_clear()
 
 
 def test_admin_list_and_page_show_only_the_last_four(client):

@@ -98,7 +98,21 @@ def test_files_of_the_earlier_fernet_layout_are_still_read(tmp_path, settings):
     assert b"".join(decrypted_chunks(path)) == b"first chunk second chunk"
 
 
-def test_a_spool_gives_its_blocks_back_in_order_and_keeps_nothing_readable(tmp_path):
+def test_a_spool_gives_its_blocks_back_in_order_and_keeps_nothing_readable(tmp_path, monkeypatch):
+    import os
+    import tempfile
+    from pathlib import Path
+
+    def files_open_in(folder):  # unnamed temporary files are seen only through the process
+        targets = {}
+        for fd in Path("/proc/self/fd").iterdir():
+            try:
+                targets[fd] = os.readlink(fd)
+            except FileNotFoundError:  # the descriptor that listed the folder, closed since
+                continue
+        return [fd for fd, target in targets.items() if target.startswith(str(folder))]
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     spool = Spool()
     blocks = [b"block %d: Mei \xe6\xa2\x85 " % n * 20_000 for n in range(6)]  # > in-memory limit
     for block in blocks:
@@ -106,8 +120,8 @@ def test_a_spool_gives_its_blocks_back_in_order_and_keeps_nothing_readable(tmp_p
 
     assert list(spool.blocks()) == blocks
     assert list(spool.blocks()) == blocks  # read again for a second section
-    spool._file.seek(0)
-    assert b"block 1: Mei" not in spool._file.read()
+    (on_disk,) = files_open_in(tmp_path)
+    assert b"block 1: Mei" not in on_disk.read_bytes()
     spool.close()
 
 
