@@ -34,6 +34,12 @@ def test_erasing_a_minor_who_sold_leaves_the_buyers_order_alone(
             now=clock.now(),
             guardianship_document=SimpleUploadedFile("birth.pdf", b"%PDF-1.7 certificate"),
         )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.guardian_erasure_approve(  # a second person, a privacy officer
+            request_id=request.pk,
+            actor=UserFactory(is_staff=True, is_superuser=True),
+            now=clock.now(),
+        )
 
     assert DataRequest.objects.get(pk=request.pk).status == Status.FULFILLED  # erased
     order.refresh_from_db()
