@@ -35,7 +35,7 @@ ROLES: dict[str, list[str]] = {
         "datarequests.add_datarequest",
         "datarequests.change_datarequest",
         "datarequests.view_jurisdiction",
-        "datarequests.view_holiday",
+        "datarequests.view_calendaroverride",
         "datarequests.view_feeschedule",
         "audit.view_reports",
     ],

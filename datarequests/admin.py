@@ -1,6 +1,6 @@
 """The staff queue: requests with their deadlines, filters, and the actions as buttons."""
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
@@ -8,27 +8,29 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin_mixins import AuditedAdminMixin
 from datarequests import services
+from datarequests.calendars import at_noon, local_day, zone_name
 from datarequests.corrections import corrections_check
 from datarequests.models import (
     OPEN_STATUSES,
+    Asked,
+    CalendarOverride,
     Channel,
     CorrectionItem,
     DataRequest,
     FeeQuote,
     FeeSchedule,
-    Holiday,
     Jurisdiction,
     Kind,
     RequestEvent,
 )
 from datarequests.selectors import dashboard_counts
 from datarequests.services.transitions import STAFF
+from datarequests.templatetags.request_dates import day_in
 from privacy_office import clock
 from privacy_office.admin_base import HistoryInline
 
@@ -53,6 +55,24 @@ class DueFilter(admin.SimpleListFilter):
             return open_requests.filter(
                 due_at__gte=now, due_at__lt=now + timedelta(days=int(self.value()))
             )
+        return queryset
+
+
+class NoticeDueFilter(admin.SimpleListFilter):
+    """Open requests with a notice the law asks for still to send (HK s.19(2), SG, CCPA)."""
+
+    title = _("notice")
+    parameter_name = "notice"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", _("Notice overdue")), ("pending", _("Notice to send"))]
+
+    def queryset(self, request, queryset):
+        open_requests = queryset.filter(status__in=OPEN_STATUSES, notice_due_at__isnull=False)
+        if self.value() == "overdue":
+            return open_requests.filter(notice_due_at__lt=clock.now())
+        if self.value() == "pending":
+            return open_requests
         return queryset
 
 
@@ -192,9 +212,10 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "status",
         "jurisdiction",
         "channel",
-        "received_at",
-        "due_at",
+        "received",
+        "due",
         "days_left",
+        "next_notice",
         "fee_status",
     ]
     list_filter = [
@@ -204,6 +225,7 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "jurisdiction",
         "channel",
         DueFilter,
+        NoticeDueFilter,
         FeeOutstandingFilter,
     ]
     list_select_related = ["jurisdiction", "fee_quote"]
@@ -214,11 +236,26 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
     show_full_result_count = False
     change_form_template = "admin/datarequests/datarequest/change_form.html"
 
+    @admin.display(description=_("received"), ordering="received_at")
+    def received(self, obj):
+        return day_in(obj.received_at, obj.jurisdiction)
+
+    @admin.display(description=_("due"), ordering="due_at")
+    def due(self, obj):
+        return day_in(obj.due_at, obj.jurisdiction) or "—"
+
+    @admin.display(description=_("next notice due"), ordering="notice_due_at")
+    def next_notice(self, obj):
+        if obj.notice_due_at is None or obj.status not in OPEN_STATUSES:
+            return "—"
+        return day_in(obj.notice_due_at, obj.jurisdiction)
+
     @admin.display(description=_("days left"))
     def days_left(self, obj):
         if obj.due_at is None or obj.status not in OPEN_STATUSES:
             return "—"
-        days = (timezone.localdate(obj.due_at) - clock.today()).days
+        jurisdiction = obj.jurisdiction
+        days = (local_day(jurisdiction, obj.due_at) - local_day(jurisdiction, clock.now())).days
         colour = "#a4000f" if days < 0 else "#b86e00" if days <= 3 else "inherit"
         return format_html('<span style="color:{}">{}</span>', colour, days)
 
@@ -236,7 +273,16 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
         if obj is None:
             return [*LetterForm.Meta.fields, "corrections_text", "envelope_date"]
         entered = [name for name in LetterForm.Meta.fields if name != "kind"]
-        return ["kind", "status", "channel", *entered, "received_at", "identity_method", "due_at"]
+        return [
+            "kind",
+            "status",
+            "channel",
+            *entered,
+            "received",
+            "identity_method",
+            "due",
+            "next_notice",
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         return self.get_fields(request, obj) if obj else []
@@ -265,7 +311,7 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
             details=obj.details,
             corrections=form.cleaned_data["corrections"],
             language=obj.language,
-            received_at=timezone.make_aware(datetime.combine(stamp, time(12, 0))),
+            received_at=at_noon(obj.jurisdiction, stamp),  # the stamp's day where the law counts
             letter_scan=form.cleaned_data.get("letter_scan") or None,
             minor=obj.minor,
             minor_named=obj.minor_named,
@@ -312,6 +358,7 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "title": _("Requests dashboard"),
             "by_status": counts["by_status"],
+            "notices": counts["notices"],
             "by_deadline": [
                 (name, n, round(100 * n / largest)) for name, n in counts["by_deadline"]
             ],
@@ -352,8 +399,23 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
             "approve_erasure": lambda: services.guardian_erasure_approve(
                 request_id=request_id, actor=actor, override_reason=text, now=now
             ),
+            "ask_identity": lambda: services.requester_ask(
+                request_id=request_id, actor=actor, asked=Asked.IDENTITY, text=text, now=now
+            ),
+            "ask_clarification": lambda: services.requester_ask(
+                request_id=request_id, actor=actor, asked=Asked.CLARIFICATION, text=text, now=now
+            ),
+            "answered": lambda: services.requester_answer(
+                request_id=request_id, actor=actor, note=text, now=now
+            ),
             "extend": lambda: services.deadline_extend(
                 request_id=request_id, actor=actor, reason=text, now=now
+            ),
+            "confirm_receipt": lambda: services.receipt_confirm_send(
+                request_id=request_id, actor=actor, now=now
+            ),
+            "notify_delay": lambda: services.delay_notice_send(
+                request_id=request_id, actor=actor, text=text, now=now
             ),
             "refuse": lambda: services.data_request_refuse(
                 request_id=request_id, actor=actor, ground=ground, explanation=text, now=now
@@ -372,13 +434,28 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 @admin.register(Jurisdiction)
 class JurisdictionAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "law", "deadline_amount", "deadline_unit", "access_fee"]
+    list_display = [
+        "code",
+        "name",
+        "law",
+        "deadline_amount",
+        "deadline_unit",
+        "zone",
+        "holiday_country",
+        "access_fee",
+    ]
+
+    @admin.display(description=_("time zone"))
+    def zone(self, obj):
+        return zone_name(obj)
 
 
-@admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
-    list_display = ["jurisdiction", "date", "description"]
-    list_filter = ["jurisdiction"]
+@admin.register(CalendarOverride)
+class CalendarOverrideAdmin(admin.ModelAdmin):
+    """Staff's corrections of the holidays library's calendar: add or remove a day off."""
+
+    list_display = ["jurisdiction", "date", "day_off", "description"]
+    list_filter = ["jurisdiction", "day_off"]
     date_hierarchy = "date"
 
 

@@ -11,8 +11,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from datarequests import services
+from datarequests.calendars import end_of_day, zone_name, zone_of
 from datarequests.exports import export_is_downloadable
-from datarequests.models import Channel, DataRequest, FeeQuote, Kind, RequestEvent, Status
+from datarequests.models import (
+    Channel,
+    DataRequest,
+    FeeQuote,
+    Kind,
+    Notice,
+    RequestEvent,
+    Status,
+)
 from datarequests.seed import JURISDICTIONS
 from datarequests.selectors import account_named, request_of, requests_of
 from privacy_office import clock
@@ -54,21 +63,50 @@ def fee_data(request: DataRequest) -> dict | None:
     }
 
 
+def pending_steps(request: DataRequest) -> list[dict]:
+    """The statutory steps still pending, the reply among them, each with its last moment
+    in the jurisdiction's zone (the request page shows them too)."""
+    zone = zone_of(request.jurisdiction)
+    steps = [
+        {
+            "step": step.name,
+            "label": str(Notice(step.name).label),
+            "due_at": end_of_day(request.jurisdiction, step.due),
+        }
+        for step in services.request_steps(request, now=clock.now())
+    ]
+    if request.due_at and request.status in services.TRANSITIONS["refuse"].sources:
+        steps.append(
+            {
+                "step": "reply",
+                "label": gettext("the reply"),
+                "due_at": request.due_at.astimezone(zone),
+            }
+        )
+    return sorted(steps, key=lambda step: step["due_at"])
+
+
 def request_data(request: DataRequest, *, events: bool = False) -> dict:
+    # Every instant in the jurisdiction's own zone (the offset shows it), and the zone named.
+    zone = zone_of(request.jurisdiction)
     data = {
         "id": request.pk,
         "status": request.status,
         "kind": request.kind,
         "jurisdiction": request.jurisdiction.code,
         "channel": request.channel,
-        "received_at": request.received_at.isoformat(),
-        "due_at": request.due_at.isoformat() if request.due_at else None,
+        "time_zone": zone_name(request.jurisdiction),
+        "received_at": request.received_at.astimezone(zone).isoformat(),
+        "due_at": request.due_at.astimezone(zone).isoformat() if request.due_at else None,
         "fee": fee_data(request),
     }
     if events:
+        data["steps"] = [
+            {**step, "due_at": step["due_at"].isoformat()} for step in pending_steps(request)
+        ]
         data["events"] = [
             {
-                "time": e.at.isoformat(),
+                "time": e.at.astimezone(zone).isoformat(),
                 "status": e.status,
                 "type": e.type,
                 "reason": gettext(e.reason),
@@ -136,14 +174,26 @@ class ExportSerializer(serializers.Serializer):
         ref_name = "Export"
 
 
+class StepSerializer(serializers.Serializer):
+    step = serializers.ChoiceField(choices=[*Notice.choices, ("reply", "the reply")])
+    label = serializers.CharField(help_text="in the reader's language")
+    due_at = serializers.DateTimeField(help_text="the last moment, in the jurisdiction's zone")
+
+    class Meta:
+        ref_name = "Step"
+
+
 class RequestSummarySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     status = serializers.ChoiceField(choices=Status.choices)
     kind = serializers.ChoiceField(choices=Kind.choices)
     jurisdiction = JurisdictionField()
     channel = serializers.ChoiceField(choices=Channel.choices)
+    time_zone = serializers.CharField(
+        help_text="IANA zone the jurisdiction dates receipt and deadlines in"
+    )
     received_at = serializers.DateTimeField()
-    due_at = serializers.DateTimeField(allow_null=True)
+    due_at = serializers.DateTimeField(allow_null=True, help_text="in the jurisdiction's zone")
     fee = FeeSerializer(allow_null=True, help_text="null until a fee is assessed")
 
     class Meta:
@@ -151,6 +201,7 @@ class RequestSummarySerializer(serializers.Serializer):
 
 
 class RequestSerializer(RequestSummarySerializer):
+    steps = StepSerializer(many=True, help_text="the statutory steps still pending")
     events = EventSerializer(many=True)
     corrections = CorrectionSerializer(many=True)
     export = ExportSerializer(allow_null=True, help_text="null while there is none to download")

@@ -13,7 +13,11 @@ class Kind(models.TextChoices):
 
 class Status(models.TextChoices):
     RECEIVED = "received", _("Received")
+    # Staff are checking who asks (an enclosed ID, the account): the clock runs.
     AWAITING_IDENTITY = "awaiting_identity", _("Awaiting proof of identity")
+    # Something was asked of the requester (ID, a clarification): where the law says so, the
+    # clock stops (or, in the UK, restarts on the day the answer arrives).
+    AWAITING_REQUESTER = "awaiting_requester", _("Waiting for the requester's answer")
     ASSESSING_FEE = "assessing_fee", _("Assessing the fee")
     AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
     IN_PROGRESS = "in_progress", _("In progress")
@@ -27,6 +31,7 @@ class Status(models.TextChoices):
 OPEN_STATUSES = [
     Status.RECEIVED,
     Status.AWAITING_IDENTITY,
+    Status.AWAITING_REQUESTER,
     Status.ASSESSING_FEE,
     Status.AWAITING_PAYMENT,
     Status.IN_PROGRESS,
@@ -44,6 +49,22 @@ class DeadlineUnit(models.TextChoices):
     CALENDAR_DAYS = "calendar_days", _("calendar days")
     WORKING_DAYS = "working_days", _("working days")
     MONTHS = "months", _("calendar months")
+
+
+class Asked(models.TextChoices):
+    """What the organisation asked the requester for."""
+
+    IDENTITY = "identity", _("proof of identity")
+    CLARIFICATION = "clarification", _("a clarification of the request")
+
+
+class Notice(models.TextChoices):
+    """A notice the law asks for on the way to the reply."""
+
+    EXTENSION = "extension", _("extension of the deadline, with reasons")
+    RECEIPT = "receipt", _("confirmation of receipt")
+    DELAY = "delay", _("notice that the deadline cannot be met, with reasons")
+    REPLY_DATE = "reply_date", _("notice of when the reply will come")
 
 
 class FeeRule(models.TextChoices):
@@ -67,14 +88,53 @@ class Jurisdiction(models.Model):
         _("extension counted in"), max_length=20, choices=DeadlineUnit.choices, blank=True
     )
     extension_notice = models.TextField(_("what an extension needs"), blank=True)
+    holiday_end_rule = models.BooleanField(
+        _("a period ending on a general holiday or a Sunday runs to the next day"),
+        default=False,
+        help_text=_("Hong Kong: Interpretation and General Clauses Ordinance, Cap. 1 s.71."),
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "The day of receipt and every due day are counted in it. Empty: the time zone of the "
+            "controller's member state (the EU)."
+        ),
+    )
+    holiday_country = models.CharField(
+        _("public holidays of (country code)"),
+        max_length=2,
+        blank=True,
+        help_text=_("Empty: the controller's member state (the EU)."),
+    )
+    holiday_subdivision = models.CharField(
+        _("public holidays of (region code)"), max_length=8, blank=True
+    )
     clock_pauses_for_identity = models.BooleanField(
-        _("clock stops while identity is awaited"), default=False
+        _("clock stops while proof of identity asked of the requester is awaited"), default=False
+    )
+    clock_pauses_for_clarification = models.BooleanField(
+        _("clock stops while a clarification asked of the requester is awaited"), default=False
     )
     clock_pauses_for_fee = models.BooleanField(
         _("clock stops while a fee is unpaid"), default=False
     )
-    clock_starts_after_identity_and_fee = models.BooleanField(
-        _("clock starts only when identity and fee are in"), default=False
+    clock_restarts_on_answer = models.BooleanField(
+        _("clock restarts when the ID, fee or clarification asked of the requester arrives"),
+        default=False,
+    )
+    receipt_notice_working_days = models.PositiveSmallIntegerField(
+        _("confirm receipt within (working days)"), null=True, blank=True
+    )
+    delay_notice = models.CharField(
+        _("notice needed when the deadline cannot be met"),
+        max_length=12,
+        choices=[(Notice.DELAY, Notice.DELAY.label), (Notice.REPLY_DATE, Notice.REPLY_DATE.label)],
+        blank=True,
+    )
+    delay_notice_days_before = models.PositiveSmallIntegerField(
+        _("that notice is due this many days before the deadline"), default=0
     )
     access_fee = models.CharField(_("access fee"), max_length=12, choices=FeeRule.choices)
     correction_fee_banned = models.BooleanField(_("correction fee banned"), default=True)
@@ -97,22 +157,27 @@ class Jurisdiction(models.Model):
         return f"{self.code} ({self.law})"
 
 
-class Holiday(models.Model):
-    """A public holiday of a jurisdiction, for deadlines counted in working days."""
+class CalendarOverride(models.Model):
+    """Staff's correction of a jurisdiction's public holiday calendar: a day added or removed."""
 
     jurisdiction = models.ForeignKey(
-        Jurisdiction, on_delete=models.CASCADE, related_name="holidays"
+        Jurisdiction, on_delete=models.CASCADE, related_name="calendar_overrides"
     )
     date = models.DateField(_("date"))
-    description = models.CharField(_("holiday"), max_length=100)
+    day_off = models.BooleanField(
+        _("a holiday"),
+        default=True,
+        help_text=_("Ticked: a holiday the calendar lacks. Unticked: a working day after all."),
+    )
+    description = models.CharField(_("why"), max_length=100)
 
     class Meta:
         ordering = ["date"]
-        verbose_name = _("public holiday")
-        verbose_name_plural = _("public holidays")
+        verbose_name = _("holiday calendar override")
+        verbose_name_plural = _("holiday calendar overrides")
         constraints = [
             models.UniqueConstraint(
-                fields=["jurisdiction", "date"], name="datarequests_holiday_once"
+                fields=["jurisdiction", "date"], name="datarequests_calendar_override_once"
             )
         ]
 
@@ -201,6 +266,8 @@ class DataRequest(models.Model):
         _("why it is manifestly unfounded or excessive"), blank=True
     )
     due_at = models.DateTimeField(_("due at"), null=True, blank=True, db_index=True)
+    # The earliest notice the law asks for that is still to be sent (datarequests.clock).
+    notice_due_at = models.DateTimeField(_("next notice due at"), null=True, blank=True)
     # Set while a worker builds the access export (outside the row lock); a claim older
     # than the task's time limit is a dead worker's and may be taken over.
     export_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -231,11 +298,17 @@ class RequestEvent(models.Model):
     class Type(models.TextChoices):
         STATUS = "status", _("status changed")
         EXTENDED = "extended", _("deadline extended")
+        NOTICE = "notice", _("notice sent")
         NOTE = "note", _("note")
 
     request = models.ForeignKey(DataRequest, on_delete=models.CASCADE, related_name="events")
     type = models.CharField(_("type"), max_length=10, choices=Type.choices, default=Type.STATUS)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    asked = models.CharField(
+        _("asked of the requester"), max_length=16, choices=Asked.choices, blank=True
+    )
+    notice = models.CharField(_("notice"), max_length=12, choices=Notice.choices, blank=True)
+    sent_by = models.CharField(_("sent by"), max_length=10, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -14,9 +14,17 @@ from django.utils import translation
 logger = logging.getLogger("datarequests")
 
 
+EMAIL, LETTER = "email", "letter"
+
+
+def sent_by(request) -> str:
+    """Return how a notice reaches the requester: by email, or else by a letter staff post."""
+    return EMAIL if request.requester_email else LETTER
+
+
 def _send(request, template: str, **context) -> None:
     if not request.requester_email:
-        return  # a postal requester gets the written reply letter instead
+        return  # a postal requester gets a letter instead (letters.notice_letter_pdf)
     with translation.override(request.language):
         subject = render_to_string(
             f"datarequests/email/{template}_subject.txt", {"request": request, **context}
@@ -59,3 +67,11 @@ def lapsed(request) -> None:
 
 def extended(request, *, reason: str) -> None:
     _send(request, "extended", reason=reason)
+
+
+def asked(request, *, asked: str, text: str) -> None:
+    _send(request, "asked", asked=asked, text=text)
+
+
+def notice(request, *, notice: str, text: str) -> None:
+    _send(request, "notice", notice=notice, text=text)

@@ -6,7 +6,7 @@ the admin, since laws change.
 
 from decimal import Decimal
 
-from datarequests.models import DeadlineUnit, FeeRule, Kind
+from datarequests.models import DeadlineUnit, FeeRule, Kind, Notice
 
 HK_GROUNDS = [
     "s.20(1)(a) identity or relevant-person status not established",
@@ -28,6 +28,11 @@ GDPR_GROUNDS = [
 JURISDICTIONS = [
     {
         "code": "HK",
+        "time_zone": "Asia/Hong_Kong",
+        "holiday_country": "HK",
+        "holiday_end_rule": True,
+        "delay_notice": Notice.DELAY,
+        "delay_notice_days_before": 1,
         "name": "Hong Kong",
         "law": "PDPO Cap. 486",
         "deadline_amount": 40,
@@ -38,10 +43,14 @@ JURISDICTIONS = [
         "access_fee": FeeRule.REASONABLE,
         "currency": "HKD",
         "refusal_grounds": HK_GROUNDS,
-        "source": "PDPO s.19(1), s.19(2), s.23, s.28; fee pause is a choice (s.28(5)).",
+        "source": "PDPO s.19(1), s.19(2), s.23, s.28; fee pause is a choice (s.28(5)); "
+        "Cap. 1 s.71 for a period ending on a general holiday.",
     },
     {
         "code": "EU",
+        "time_zone": "",  # the controller's member state (DATAREQUESTS_EU_MEMBER_STATE)
+        "holiday_country": "",
+        "clock_pauses_for_clarification": True,
         "name": "European Union",
         "law": "GDPR",
         "deadline_amount": 1,
@@ -57,6 +66,10 @@ JURISDICTIONS = [
     },
     {
         "code": "UK",
+        "time_zone": "Europe/London",
+        "holiday_country": "GB",
+        "holiday_subdivision": "ENG",
+        "clock_pauses_for_clarification": True,
         "name": "United Kingdom",
         "law": "UK GDPR and DPA 2018",
         "deadline_amount": 1,
@@ -65,7 +78,7 @@ JURISDICTIONS = [
         "extension_amount": 2,
         "extension_unit": DeadlineUnit.MONTHS,
         "extension_notice": "Tell the requester within the first month, with reasons.",
-        "clock_starts_after_identity_and_fee": True,
+        "clock_restarts_on_answer": True,
         "access_fee": FeeRule.FREE,
         "currency": "GBP",
         "refusal_grounds": GDPR_GROUNDS,
@@ -73,6 +86,8 @@ JURISDICTIONS = [
     },
     {
         "code": "CN",
+        "time_zone": "Asia/Shanghai",
+        "holiday_country": "CN",
         "name": "Mainland China",
         "law": "PIPL Arts. 44-50",
         "deadline_amount": 15,
@@ -84,6 +99,10 @@ JURISDICTIONS = [
     },
     {
         "code": "US-CA",
+        "time_zone": "America/Los_Angeles",
+        "holiday_country": "US",
+        "holiday_subdivision": "CA",
+        "receipt_notice_working_days": 10,
         "name": "California",
         "law": "CCPA/CPRA",
         "deadline_amount": 45,
@@ -98,6 +117,9 @@ JURISDICTIONS = [
     },
     {
         "code": "SG",
+        "time_zone": "Asia/Singapore",
+        "holiday_country": "SG",
+        "delay_notice": Notice.REPLY_DATE,
         "name": "Singapore",
         "law": "PDPA 2012",
         "deadline_amount": 30,

@@ -63,8 +63,16 @@ def dashboard_counts(*, now) -> dict:
         if high is not None:
             condition &= Q(due_at__lt=start_of_today + timedelta(days=high))
         aggregates[name] = Count("pk", filter=condition)
+    aggregates["notice_overdue"] = Count("pk", filter=Q(notice_due_at__lt=now))
+    aggregates["notice_due_soon"] = Count(
+        "pk", filter=Q(notice_due_at__gte=now, notice_due_at__lt=start_of_today + timedelta(days=4))
+    )
     by_deadline = DataRequest.objects.filter(status__in=OPEN_STATUSES).aggregate(**aggregates)
     return {
+        "notices": {
+            "overdue": by_deadline["notice_overdue"],
+            "due_soon": by_deadline["notice_due_soon"],
+        },
         "by_status": [
             (status, label, by_status.get(status, 0)) for status, label in Status.choices
         ],

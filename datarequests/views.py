@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from datarequests import services
-from datarequests.api import export_response
+from datarequests.api import export_response, pending_steps
 from datarequests.exports import export_is_downloadable
 from datarequests.forms import RequestForm
 from datarequests.models import Channel
@@ -63,9 +63,12 @@ class RequestDetailView(LoginRequiredMixin, View):
             raise Http404
         export = getattr(found, "export", None)
         downloadable = export is not None and export_is_downloadable(export, now=clock.now())
-        return render(
-            request, self.template_name, {"data_request": found, "downloadable": downloadable}
-        )
+        context = {
+            "data_request": found,
+            "downloadable": downloadable,
+            "steps": pending_steps(found),
+        }
+        return render(request, self.template_name, context)
 
 
 class WithdrawView(LoginRequiredMixin, View):

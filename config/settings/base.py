@@ -189,6 +189,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# The EU member state the controller is established in: EU requests follow its time zone
+# and public holidays (datarequests.calendars).
+DATAREQUESTS_EU_MEMBER_STATE = (env_str("DATAREQUESTS_EU_MEMBER_STATE") or "IE").upper()
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / ".local" / "static"

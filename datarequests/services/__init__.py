@@ -6,9 +6,11 @@ schedule runs). Every public name is here too: ``services.data_request_submit(..
 """
 
 from datarequests.selectors import request_subject
+from datarequests.services.asks import ASK_REQUIRED, requester_answer, requester_ask
 from datarequests.services.closing import (
     ALREADY_EXTENDED,
     GROUND_REQUIRED,
+    LATE_EXTENSION,
     NO_EXTENSION,
     REASON_REQUIRED,
     data_request_refuse,
@@ -42,6 +44,13 @@ from datarequests.services.intake import (
     Requester,
     data_request_submit,
 )
+from datarequests.services.notices import (
+    NOTICE_ALREADY_SENT,
+    NOTICE_NOT_ASKED,
+    NOTICE_TEXT_REQUIRED,
+    delay_notice_send,
+    receipt_confirm_send,
+)
 from datarequests.services.sweep import (
     DUE_SOON,
     REQUEUE_LIMIT,
@@ -57,18 +66,24 @@ from datarequests.services.transitions import (
     actions_available,
     clock_rules,
     request_due_at,
+    request_steps,
     transition_allowed,
 )
 
 __all__ = [
     "ALREADY_EXTENDED",
+    "ASK_REQUIRED",
     "CLAIM_LEASE",
     "CORRECTIONS_ONLY_FOR_CORRECTION",
     "DUE_SOON",
     "EXPORT_BUILD_TASK",
     "FEE_ASSESS_TASK",
     "GROUND_REQUIRED",
+    "LATE_EXTENSION",
     "MINOR_ERASE_TASK",
+    "NOTICE_ALREADY_SENT",
+    "NOTICE_NOT_ASKED",
+    "NOTICE_TEXT_REQUIRED",
     "NO_CORRECTIONS",
     "NO_EXTENSION",
     "NO_GUARDIANSHIP_PROOF",
@@ -90,6 +105,7 @@ __all__ = [
     "data_request_submit",
     "data_request_withdraw",
     "deadline_extend",
+    "delay_notice_send",
     "fee_assess",
     "fee_quote_lines",
     "fee_settle",
@@ -99,9 +115,13 @@ __all__ = [
     "paused_clocks_refresh",
     "quote_cancel",
     "quotes_lapse",
+    "receipt_confirm_send",
     "request_due_at",
+    "request_steps",
     "request_subject",
     "request_volume",
+    "requester_answer",
+    "requester_ask",
     "requests_sweep",
     "staff_reminder_send",
     "transition_allowed",

@@ -10,9 +10,11 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from datarequests import notify
-from datarequests.models import DataRequest, RequestEvent, Status
+from datarequests.calendars import zone_name
+from datarequests.clock import extension_allowed_until
+from datarequests.models import DataRequest, Notice, RequestEvent, Status
 from datarequests.services.fees import quote_cancel
-from datarequests.services.transitions import _locked, _record
+from datarequests.services.transitions import _locked, _record, clock_inputs
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -21,6 +23,10 @@ NO_EXTENSION = _("The law of this request allows no extension.")
 ALREADY_EXTENDED = _("This request's deadline was already extended.")
 GROUND_REQUIRED = _("Choose a refusal ground of this jurisdiction.")
 REASON_REQUIRED = _("Give the reason in a sentence the requester can understand.")
+LATE_EXTENSION = _(
+    "Too late to extend: under %(law)s the requester must be told of an extension by "
+    "%(until)s (%(zone)s), within the first period. An overdue request stays overdue."
+)
 
 
 @transaction.atomic
@@ -58,7 +64,11 @@ def data_request_withdraw(*, request_id: int, requester: User, now: datetime) ->
 def deadline_extend(
     *, request_id: int, actor: User | None, reason: str, now: datetime
 ) -> DataRequest:
-    """Extend the deadline once, where the law allows it, with the reasons given."""
+    """Extend the deadline once, where the law allows it, with the reasons given.
+
+    Only within the first period (GDPR Art. 12(3), the UK: the first month; CCPA regs
+    §7021(b): the first 45 days), so an overdue request can never be extended. The notice
+    with the reasons goes to the requester, by email or (no email) as a letter staff post."""
     request = _locked(request_id, "extend")
     if not request.jurisdiction.extension_amount:
         raise ValidationError(NO_EXTENSION)
@@ -66,6 +76,23 @@ def deadline_extend(
         raise ValidationError(ALREADY_EXTENDED)
     if not reason.strip():
         raise ValidationError({"reason": REASON_REQUIRED})
+    inputs = clock_inputs(request, now=now)
+    until = extension_allowed_until(
+        rules=inputs.rules,
+        events=inputs.events,
+        holidays=inputs.holidays,
+        workdays=inputs.workdays,
+        today=inputs.today,
+    )
+    if until is not None and inputs.today > until:
+        raise ValidationError(
+            LATE_EXTENSION
+            % {
+                "law": request.jurisdiction.law,
+                "until": until.isoformat(),
+                "zone": zone_name(request.jurisdiction),
+            }
+        )
     _record(
         request,
         status=request.status,
@@ -73,6 +100,8 @@ def deadline_extend(
         reason=reason,
         now=now,
         type=RequestEvent.Type.EXTENDED,
+        notice=Notice.EXTENSION,
+        sent_by=notify.sent_by(request),
     )
     notify.extended(request, reason=reason)
     return request

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from datarequests.corrections import correction_items_build
 from datarequests.models import Channel, DataRequest, Jurisdiction, Kind, Status
+from datarequests.services.notices import receipt_confirm
 from datarequests.services.transitions import _record
 from privacy_office.queue import enqueue_on_commit
 
@@ -107,6 +108,7 @@ def data_request_submit(
         reason=Channel(request.channel).label,  # lazy: stored in the site's language
         now=request.received_at,
     )
+    receipt_confirm(request, actor=None, now=now)
     # A guardian always waits: staff check both who they are and that they are the guardian.
     signed_in = user is not None and channel != Channel.LETTER and kind != Kind.GUARDIAN_DELETION
     if signed_in:

@@ -11,24 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import Action
 from audit.services import audit_record
-from datarequests.clock import ClockEvent, ClockRules, due_date
-from datarequests.models import (
-    OPEN_STATUSES,
-    DataRequest,
-    Holiday,
-    Jurisdiction,
-    Kind,
-    RequestEvent,
-)
+from datarequests.calendars import end_of_day, holiday_calendar, local_day
+from datarequests.clock import ClockEvent, ClockRules, Step, due_date, pending_steps
+from datarequests.models import OPEN_STATUSES, DataRequest, Jurisdiction, Kind, RequestEvent
 from datarequests.models import Status as S
 from privacy_office.exceptions import Conflict
 from privacy_office.text import StrOrPromise
@@ -98,7 +92,49 @@ TRANSITIONS: dict[str, Transition] = {
         APPROVE_ERASURE,
         applies=_a_guardian_deletion,
     ),
+    # Asking the requester for something sent: where the law says so the clock stops (the UK:
+    # it restarts when the answer arrives). Staff checking what came in stops nothing.
+    "ask_identity": Transition(
+        _("Ask the requester for proof of identity"),
+        frozenset({S.AWAITING_IDENTITY}),
+        (S.AWAITING_REQUESTER,),
+        STAFF,
+        CHANGE,
+    ),
+    "ask_clarification": Transition(
+        _("Ask the requester to clarify the request"),
+        frozenset({S.AWAITING_IDENTITY, S.AWAITING_REVIEW}),
+        (S.AWAITING_REQUESTER,),
+        STAFF,
+        CHANGE,
+    ),
+    "answered": Transition(
+        _("The requester's answer arrived"),
+        frozenset({S.AWAITING_REQUESTER}),
+        (S.AWAITING_IDENTITY, S.AWAITING_REVIEW),
+        STAFF,
+        CHANGE,
+    ),
     "extend": Transition(_("Extend the deadline"), OPEN, (), STAFF, CHANGE, applies=_extensible),
+    "confirm_receipt": Transition(
+        _("Confirm receipt"),
+        OPEN,
+        (),
+        STAFF,
+        CHANGE,
+        applies=lambda request: (
+            bool(request.jurisdiction.receipt_notice_working_days)
+            and not request.events.filter(type=RequestEvent.Type.NOTICE, notice="receipt").exists()
+        ),
+    ),
+    "notify_delay": Transition(
+        _("Send the notice the law asks for when the deadline cannot be met"),
+        OPEN,
+        (),
+        STAFF,
+        CHANGE,
+        applies=lambda request: bool(request.jurisdiction.delay_notice),
+    ),
     "refuse": Transition(_("Refuse"), OPEN, (S.REFUSED,), STAFF, REFUSE),
     "withdraw": Transition(_("Withdraw this request"), OPEN, (S.WITHDRAWN,), REQUESTER),
     # The workers' steps: a zero fee goes on at once (a correction then waits for review).
@@ -160,36 +196,85 @@ def clock_rules(jurisdiction: Jurisdiction) -> ClockRules:
         amount=jurisdiction.deadline_amount,
         unit=jurisdiction.deadline_unit,
         next_working_day=jurisdiction.next_working_day_rule,
+        holiday_end=jurisdiction.holiday_end_rule,
         pauses_for_identity=jurisdiction.clock_pauses_for_identity,
+        pauses_for_clarification=jurisdiction.clock_pauses_for_clarification,
         pauses_for_fee=jurisdiction.clock_pauses_for_fee,
-        starts_after_identity_and_fee=jurisdiction.clock_starts_after_identity_and_fee,
+        restarts_on_answer=jurisdiction.clock_restarts_on_answer,
         extension_amount=jurisdiction.extension_amount,
         extension_unit=jurisdiction.extension_unit,
+        receipt_notice_working_days=jurisdiction.receipt_notice_working_days,
+        delay_notice=jurisdiction.delay_notice,
+        delay_notice_days_before=jurisdiction.delay_notice_days_before,
+    )
+
+
+@dataclass(frozen=True)
+class ClockInputs:
+    """What the pure clock needs about one request, in its jurisdiction's zone and calendar."""
+
+    rules: ClockRules
+    events: list[ClockEvent]
+    holidays: frozenset[date]
+    workdays: frozenset[date]
+    today: date
+
+
+def clock_inputs(request: DataRequest, *, now: datetime) -> ClockInputs:
+    """Return the request's events as days in its jurisdiction, with the holiday calendar."""
+    jurisdiction = request.jurisdiction
+    events = [
+        ClockEvent(
+            on=local_day(jurisdiction, event.at),
+            status=event.status,
+            extended=event.type == RequestEvent.Type.EXTENDED,
+            asked=event.asked,
+            notice=event.notice if event.type == RequestEvent.Type.NOTICE else "",
+        )
+        for event in request.events.order_by("at", "pk")
+    ]
+    today = local_day(jurisdiction, now)
+    first = events[0].on.year if events else today.year
+    # Two years on covers the longest period (a month and two of extension, or pauses).
+    calendar = holiday_calendar(jurisdiction, range(first, max(first, today.year) + 2))
+    return ClockInputs(
+        clock_rules(jurisdiction), events, calendar.holidays, calendar.workdays, today
+    )
+
+
+def _due_day(inputs: ClockInputs) -> date | None:
+    return due_date(
+        rules=inputs.rules,
+        events=inputs.events,
+        holidays=inputs.holidays,
+        workdays=inputs.workdays,
+        today=inputs.today,
     )
 
 
 def request_due_at(request: DataRequest, *, now: datetime) -> datetime | None:
-    """Return the end of the day the reply is due, from the request's events."""
-    events = [
-        ClockEvent(
-            on=timezone.localdate(event.at),
-            status=event.status,
-            extended=event.type == RequestEvent.Type.EXTENDED,
-        )
-        for event in request.events.order_by("at", "pk")
-    ]
-    holidays = set(
-        Holiday.objects.filter(jurisdiction=request.jurisdiction).values_list("date", flat=True)
+    """Return the end of the day the reply is due (in the jurisdiction), from the events."""
+    day = _due_day(clock_inputs(request, now=now))
+    return None if day is None else end_of_day(request.jurisdiction, day)
+
+
+def request_steps(request: DataRequest, *, now: datetime) -> list[Step]:
+    """Return the notices the law still asks for on this request, each with its last day."""
+    if request.status not in OPEN_STATUSES:
+        return []
+    inputs = clock_inputs(request, now=now)
+    return pending_steps(
+        rules=inputs.rules,
+        events=inputs.events,
+        due=_due_day(inputs),
+        holidays=inputs.holidays,
+        workdays=inputs.workdays,
     )
-    day = due_date(
-        rules=clock_rules(request.jurisdiction),
-        events=events,
-        holidays=holidays,
-        today=timezone.localdate(now),
-    )
-    if day is None:
-        return None
-    return timezone.make_aware(datetime.combine(day, time(23, 59, 59)))
+
+
+def request_notice_due_at(request: DataRequest, *, now: datetime) -> datetime | None:
+    steps = request_steps(request, now=now)
+    return end_of_day(request.jurisdiction, steps[0].due) if steps else None
 
 
 def _record(
@@ -200,17 +285,29 @@ def _record(
     reason: StrOrPromise,
     now: datetime,
     type: str = RequestEvent.Type.STATUS,
-) -> None:
+    asked: str = "",
+    notice: str = "",
+    sent_by: str = "",
+) -> RequestEvent:
     request.status = status
     # Kept in the site's language, whatever page or worker recorded it: the request page and
     # the API translate the product's own reasons for each reader (staff's words stay as typed).
     with translation.override(settings.LANGUAGE_CODE):
         reason = str(reason)
-    RequestEvent.objects.create(
-        request=request, type=type, status=status, actor=actor, reason=reason, at=now
+    event = RequestEvent.objects.create(
+        request=request,
+        type=type,
+        status=status,
+        actor=actor,
+        reason=reason,
+        at=now,
+        asked=asked,
+        notice=notice,
+        sent_by=sent_by,
     )
     request.due_at = request_due_at(request, now=now)
-    request.save(update_fields=["status", "due_at"])
+    request.notice_due_at = request_notice_due_at(request, now=now)
+    request.save(update_fields=["status", "due_at", "notice_due_at"])
     audit_record(
         actor=actor,
         action=Action.TRANSITION,
@@ -220,6 +317,7 @@ def _record(
         detail=f"{type}: {status}",
         now=now,
     )
+    return event
 
 
 def _locked(request_id: int, action: str) -> DataRequest:

@@ -39,8 +39,10 @@ def test_each_user_is_offered_the_actions_their_role_and_the_status_allow():
 
     assert request.status == Status.AWAITING_IDENTITY
     assert services.actions_available(request, owner) == ["withdraw"]
-    assert services.actions_available(request, clerk) == ["verify", "extend"]
-    assert services.actions_available(request, officer) == ["verify", "extend", "refuse"]
+    # staff checking identity may also ask the requester for it, or for a clarification
+    asks = ["ask_identity", "ask_clarification"]
+    assert services.actions_available(request, clerk) == ["verify", *asks, "extend"]
+    assert services.actions_available(request, officer) == ["verify", *asks, "extend", "refuse"]
     assert services.actions_available(request, UserFactory()) == []
 
 
@@ -56,7 +58,12 @@ def test_a_request_under_a_law_without_extensions_offers_none():
     request.jurisdiction.extension_amount = None
     officer = UserFactory(is_staff=True, is_superuser=True)
 
-    assert services.actions_available(request, officer) == ["verify", "refuse"]
+    assert services.actions_available(request, officer) == [
+        "verify",
+        "ask_identity",
+        "ask_clarification",
+        "refuse",
+    ]
 
 
 def test_every_task_the_services_name_is_a_registered_task():

@@ -3,6 +3,7 @@ lapsed, fulfilled, refused or withdrawn, corrected or rejected."""
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -200,7 +201,6 @@ def test_a_letter_waits_for_identity_and_is_answered_in_writing(django_capture_o
 def test_a_person_without_an_account_gets_the_leads_held_about_them(
     django_capture_on_commit_callbacks,
 ):
-    from datetime import date
 
     from activity.models import Lead
 
@@ -393,7 +393,9 @@ def test_an_eu_deadline_is_extended_once_with_reasons(
     user = UserFactory()
     request_id = submit(client, user).json()["id"]
     DataRequest.objects.filter(pk=request_id).update(status=Status.IN_PROGRESS)
-    assert timezone.localdate(DataRequest.objects.get(pk=request_id).due_at) == date(2026, 4, 2)
+    # The due day is the EU's (the controller's member state, Ireland), not Hangzhou's.
+    due = DataRequest.objects.get(pk=request_id).due_at
+    assert due.astimezone(ZoneInfo("Europe/Dublin")).isoformat() == "2026-04-02T23:59:59+01:00"
 
     time_machine.move_to(datetime(2026, 3, 20, 2, 0, tzinfo=UTC), tick=False)
     with django_capture_on_commit_callbacks(execute=True):
@@ -406,8 +408,9 @@ def test_an_eu_deadline_is_extended_once_with_reasons(
     with pytest.raises(ValidationError, match="already extended"):
         services.deadline_extend(request_id=request_id, actor=None, reason="again", now=clock.now())
 
-    # one month from 2 March, then two more: 2 June 2026, a Tuesday
-    assert timezone.localdate(DataRequest.objects.get(pk=request_id).due_at) == date(2026, 6, 2)
+    # one month from 2 March, then two more: 2 June 2026, a Tuesday (Irish time)
+    due = DataRequest.objects.get(pk=request_id).due_at
+    assert due.astimezone(ZoneInfo("Europe/Dublin")).isoformat() == "2026-06-02T23:59:59+01:00"
     assert "more time" in mail.outbox[-1].subject
 
 

@@ -48,6 +48,7 @@ def test_a_request_states_status_kind_channel_and_jurisdiction_as_enums(schema):
     assert enum_of(schema, request["status"]) == [
         "received",
         "awaiting_identity",
+        "awaiting_requester",
         "assessing_fee",
         "awaiting_payment",
         "in_progress",
