@@ -337,7 +337,10 @@ ORPHAN_AFTER = timedelta(hours=1)
 
 def exports_purge(*, now: datetime) -> int:
     """Delete export files older than their retention, and files no export points to (left by
-    a build whose transaction rolled back); return how many exports were purged."""
+    a build whose transaction rolled back); return how many exports were purged.
+
+    Not left to ``privacy_office.retention``: what goes after 30 days is the file on disk;
+    the row stays as the record that it was sent (declared with the request's records)."""
     from datarequests.models import Export
 
     known = set(Export.objects.filter(purged_at__isnull=True).values_list("path", flat=True))
