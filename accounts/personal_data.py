@@ -58,6 +58,7 @@ declare(
         personal(name, purposes=["B3", "B9"], erasure=Erasure.DELETE, retention_days=HISTORY_DAYS)
         for name in (*REGISTRATION_FIELDS, "pgh_created_at")
     ],
+    retained_from="pgh_created_at",
 )
 
 declare(
@@ -90,6 +91,7 @@ declare(
         personal(name, purposes=["B7", "B9"], erasure=Erasure.DELETE, retention_days=HISTORY_DAYS)
         for name in ("channel", "opted_in", "changed_at", "pgh_created_at")
     ],
+    retained_from="pgh_created_at",
 )
 
 ACCOUNT = ["B5", "B9"]

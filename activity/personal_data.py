@@ -129,6 +129,7 @@ declare(
             correctable=True,
         )
     ],
+    retained_from="collected_at",
 )
 
 BROWSING_DAYS = 395  # 13 months, then the month's partition is dropped
@@ -148,4 +149,8 @@ declare(
             "path",
         )
     ],
+    retained_from="viewed_at",
+    # A whole month goes at once: detaching and dropping a partition leaves no dead rows to
+    # vacuum in the largest table, and needs the owner role (see the README's Security).
+    retention_kept="dropped a month at a time with its partition (Maintain browsing partitions)",
 )

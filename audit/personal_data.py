@@ -18,4 +18,9 @@ declare(
         )
         for name in ("at", "action", "target", "categories", "reference")
     ],
+    retained_from="at",
+    retention_kept=(
+        "append-only proof: the application's role may not delete it, and the chain and its "
+        "checkpoints would name removed events as tampering; the owner purges it by hand"
+    ),
 )

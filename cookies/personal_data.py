@@ -43,6 +43,11 @@ declare(
             "user_agent_hash",
         )
     ],
+    retained_from="created_at",
+    retention_kept=(
+        "proof of consent: the application's role may not delete it; the owner purges it "
+        "past its retention (README, Security)"
+    ),
 )
 declare(
     VisitorLink,

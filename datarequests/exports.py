@@ -13,6 +13,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import re
 import secrets
 import stat
 from collections.abc import Iterator
@@ -45,6 +47,9 @@ LINK_DAYS = 14
 KEEP_DAYS = 30
 CHUNK_ROWS = 2000
 FILE_MODE = stat.S_IFREG | 0o600
+# A build writes under this suffix and renames the file to its own name once complete, so
+# a build cut off (a killed worker, a lost database) never leaves a file an export can name.
+PARTIAL = ".part"
 
 
 @dataclass
@@ -183,9 +188,30 @@ def _json_chunks(request, now: datetime, models: dict[str, ModelRows]) -> Iterat
     yield b"}}"
 
 
+# A cell a spreadsheet would run as a formula (CSV injection, OWASP): it starts with one of
+# these. Such a value is shown with a leading "'" in the CSV files; data.json keeps it as is.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_MAYBE_FORMULA = re.compile(rb'(?:^|[,\n])"?[=+\-@\t\r]')
+
+
+def csv_formulas_neutralise(block: bytes) -> bytes:
+    """Return a block of whole CSV rows with every cell that starts like a formula prefixed
+    by ``'``, so a spreadsheet shows it as text (a block with none comes back unchanged)."""
+    if not _MAYBE_FORMULA.search(block):
+        return block
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    for row in csv.reader(io.StringIO(block.decode(), newline="")):
+        writer.writerow(
+            ["'" + value if value.startswith(FORMULA_STARTS) else value for value in row]
+        )
+    return text.getvalue().encode()
+
+
 def _csv_chunks(rows: ModelRows) -> Iterator[bytes]:
     yield b"\xef\xbb\xbf" + (",".join(rows.names) + "\n").encode()
-    yield from rows.blocks()
+    for block in rows.blocks():
+        yield csv_formulas_neutralise(block)
     rows.close()  # the last reader of the spool: free it now, not at the end
 
 
@@ -266,12 +292,14 @@ def export_build(*, request, now: datetime) -> BuiltExport:
     """Write the request's export, encrypted; change nothing in the database.
 
     Run with no lock held: it reads every declared model, which takes long for a
-    subject with much data. A failed build leaves no file behind."""
+    subject with much data. The file is written under a temporary name and renamed into
+    place only once complete; a failed build leaves no file behind."""
     from datarequests.letters import reply_letter_pdf
     from datarequests.selectors import request_subject
 
     user = request_subject(request)
     path = export_dir() / f"{request.pk}-{secrets.token_hex(8)}.zip.enc"
+    partial = path.with_name(path.name + PARTIAL)
     models = {d.label: ModelRows(d, user) for d in _declarations()}
     stamp = timezone.localtime(now)
 
@@ -289,11 +317,13 @@ def export_build(*, request, now: datetime) -> BuiltExport:
         ("letter.pdf", stamp, FILE_MODE, ZIP_64, letter()),
     ]
     try:
-        with EncryptingWriter(path) as writer:
+        with EncryptingWriter(partial) as writer:
             for chunk in stream_zip(members, chunk_size=BLOCK_BYTES, get_compressobj=_Deflate):
                 writer.write(chunk)
             plain_size = writer.plain_size
+        os.replace(partial, path)  # the same folder: the name appears whole or not at all
     except BaseException:
+        partial.unlink(missing_ok=True)
         path.unlink(missing_ok=True)
         raise
     finally:
@@ -332,16 +362,31 @@ def export_create(*, request, now: datetime):
         raise
 
 
+def export_leftovers_remove(*, request_id: int, keep: str | None) -> int:
+    """Delete the request's files other than ``keep`` (its recorded export): left by a build
+    that died before it could clean up (a killed worker). Call it holding the build's claim,
+    so no live build of the request writes meanwhile; return how many were deleted."""
+    removed = 0
+    for path in export_dir().glob(f"{request_id}-*"):
+        if str(path) != keep:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
 ORPHAN_AFTER = timedelta(hours=1)
 
 
 def exports_purge(*, now: datetime) -> int:
     """Delete export files older than their retention, and files no export points to (left by
-    a build whose transaction rolled back); return how many exports were purged."""
+    a build whose transaction rolled back); return how many exports were purged.
+
+    Not left to ``privacy_office.retention``: what goes after 30 days is the file on disk;
+    the row stays as the record that it was sent (declared with the request's records)."""
     from datarequests.models import Export
 
     known = set(Export.objects.filter(purged_at__isnull=True).values_list("path", flat=True))
-    for path in export_dir().glob("*.zip.enc"):
+    for path in [*export_dir().glob("*.zip.enc"), *export_dir().glob(f"*.zip.enc{PARTIAL}")]:
         modified = datetime.fromtimestamp(path.stat().st_mtime, tz=now.tzinfo)
         if str(path) not in known and modified < now - ORPHAN_AFTER:
             path.unlink(missing_ok=True)
@@ -357,4 +402,14 @@ def exports_purge(*, now: datetime) -> int:
 
 
 def export_is_downloadable(export, *, now: datetime) -> bool:
-    return export.purged_at is None and export.expires_at > now and Path(export.path).exists()
+    """Return whether the export may be served: unexpired, and its file whole (never an
+    empty or partly written file)."""
+    if export.purged_at is not None or export.expires_at <= now or export.size <= 0:
+        return False
+    path = Path(export.path)
+    if path.name.endswith(PARTIAL):
+        return False
+    try:
+        return path.stat().st_size > 0
+    except FileNotFoundError:
+        return False

@@ -53,30 +53,35 @@ declare(
         record("identity_method"),
         record("due_at"),
     ],
+    retained_from="received_at",
 )
 declare(
     RequestEvent,
     subject="request__requester",
     category=Category.ACTIVITY,
     fields=[record("status"), record("reason"), record("at")],
+    retained_from="at",
 )
 declare(
     CorrectionItem,
     subject="request__requester",
     category=Category.ACTIVITY,
     fields=[record("field"), record("old_value"), record("new_value"), record("applied_at")],
+    retained_from="request__received_at",
 )
 declare(
     FeeQuote,
     subject="request__requester",
     category=Category.ACTIVITY,
     fields=[record("amount"), record("currency"), record("status"), record("quoted_at")],
+    retained_from="quoted_at",
 )
 declare(
     Export,
     subject="request__requester",
     category=Category.ACTIVITY,
     fields=[record("created_at"), record("expires_at"), record("purged_at")],
+    retained_from="created_at",
 )
 
 declare(
@@ -93,4 +98,5 @@ declare(
     ),
     category=Category.ACTIVITY,
     fields=[record("erased_at"), record("categories"), record("counts")],
+    retained_from="erased_at",
 )

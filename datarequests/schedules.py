@@ -8,7 +8,7 @@ SCHEDULES = [
     ScheduleDefault(
         name=gettext_noop("Sweep data requests"),
         task="datarequests.tasks.requests_sweep_task",
-        minute="*/15",
+        minute="*/5",
         hour="*",
         description=gettext_noop(
             "Lapses unpaid quotes and re-sends fee assessments and exports that a lost "

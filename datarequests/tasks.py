@@ -2,11 +2,23 @@
 
 import contextlib
 
+import psycopg
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 from datarequests import services
 from datarequests.exports import exports_purge
 from privacy_office import clock
+
+# The export reads through a raw COPY below Django: a backend terminated mid-read raises
+# psycopg's own OperationalError, which Django's (in the default retry list) is not.
+EXPORT_RETRY_FOR = (
+    OperationalError,
+    InterfaceError,
+    ConnectionError,
+    TimeoutError,
+    psycopg.OperationalError,
+)
 
 
 @shared_task
@@ -16,7 +28,7 @@ def fee_assess_task(request_id: int) -> None:
         services.fee_assess(request_id=request_id, now=clock.now())
 
 
-@shared_task
+@shared_task(autoretry_for=EXPORT_RETRY_FOR)
 def export_build_task(request_id: int) -> None:
     with contextlib.suppress(services.AlreadyMoved):
         services.access_fulfil(request_id=request_id, now=clock.now())

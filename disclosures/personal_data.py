@@ -11,6 +11,7 @@ declare(
         personal(name, purposes=["B9"], erasure=Erasure.KEEP, keep_reason=KEPT, retention_days=2192)
         for name in ("categories", "purpose", "disclosed_at", "reference")
     ],
+    retained_from="disclosed_at",
 )
 
 declare(

@@ -20,6 +20,7 @@ from django.db import models
 from privacy_office.purposes import PURPOSES
 from privacy_office.registry import Category, Declaration, Erasure, Mask, Registry
 from privacy_office.registry import registry as default_registry
+from privacy_office.retention import age_field
 
 # Substrings that make a field name look personal, and whole words that do
 # (short ones such as "ip" would match too much as substrings).
@@ -123,11 +124,39 @@ def _declaration_problems(declaration: Declaration) -> list[str]:
             problems.append(f"{where} is encrypted financial data and must say how it is masked")
         if declared.retention_days is not None and declared.retention_days <= 0:
             problems.append(f"{where} has a retention that is not a positive number of days")
+    problems += _retention_problems(declaration)
     for name, reason in declaration.exempt.items():
         if not _has_field(declaration.model, name):
             problems.append(f"exempt field {name!r} does not exist on the model")
         if not reason.strip():
             problems.append(f"exempt field {name!r} gives no reason")
+    return problems
+
+
+def _retention_problems(declaration: Declaration) -> list[str]:
+    # A retention that is not positive is reported on its own field.
+    days = {d.retention_days for d in declaration.fields if (d.retention_days or 0) > 0}
+    if not days:
+        if declaration.retained_from:
+            return ["names retained_from but no field declares retention_days"]
+        return []
+    problems = []
+    if len(days) > 1:
+        problems.append(
+            f"fields declare different retentions {sorted(days)}: rows are purged whole, "
+            "declare one"
+        )
+    if not declaration.retained_from:
+        problems.append(
+            "declares retention_days but no retained_from: name the date or time field "
+            "a row's age is measured from"
+        )
+        return problems
+    age = age_field(declaration.model, declaration.retained_from)
+    if not isinstance(age, models.DateField):  # DateTimeField is a DateField
+        problems.append(
+            f"retained_from {declaration.retained_from!r} is not a date or time field of the model"
+        )
     return problems
 
 

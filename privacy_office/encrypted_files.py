@@ -7,13 +7,17 @@ so rotating those keys rotates these too; older keys still read older files. The
 nonce is the file id and the chunk's number, and the last chunk is sealed as the
 last, so a file that was cut short or had chunks swapped does not decrypt.
 
-Files written before this layout (Fernet tokens, one per record) are still read.
+Files written before this layout (Fernet tokens, one per record) cannot show that they
+were cut short at a record's end: they are re-sealed in this layout when first read, or
+refused when damaged. A file is checked whole before its first byte is handed out, so a
+damaged one is refused rather than served in part.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 import struct
 import tempfile
 from collections.abc import Iterator
@@ -21,6 +25,7 @@ from functools import cache
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
+from cryptography.fernet import InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -83,43 +88,78 @@ class EncryptingWriter:
         pass
 
     def close(self) -> None:
+        """Seal the last chunk and write the file through to the disk."""
         if not self._file.closed:
             self._seal(bytes(self._buffer), last=True)
             self._buffer.clear()
+            self._file.flush()
+            os.fsync(self._file.fileno())
             self._file.close()
+
+    def abort(self) -> None:
+        """Close without sealing the last chunk: what was written never decrypts as whole."""
+        self._buffer.clear()
+        self._file.close()
 
     def __enter__(self) -> EncryptingWriter:
         return self
 
-    def __exit__(self, *exc) -> None:
-        self.close()
+    def __exit__(self, exc_type, *exc) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
 
 
 def decrypted_chunks(path: Path) -> Iterator[bytes]:
     """Return the plain bytes of an encrypted file as an iterator of chunks.
 
     The header and the key are checked at once, so a file no configured key opens fails
-    here rather than halfway through a download; damage found later raises ``ValueError``.
+    here rather than halfway through a download, and so is damage anywhere in the file
+    (``ValueError``): every chunk is authenticated before the first is returned. A file of
+    the earlier Fernet layout is re-sealed first.
     """
-    handle = path.open("rb")
-    header = handle.read(len(MAGIC) + 16)
-    if not header.startswith(MAGIC):
-        handle.seek(0)
-        return _fernet_chunks(handle)
+    with path.open("rb") as handle:
+        legacy = not handle.read(len(MAGIC)).startswith(MAGIC)
+    if legacy:
+        file_reseal(path)
+    header, aead = _opening(path)
+    for _chunk in _gcm_chunks(path.open("rb"), path.name, header, aead):
+        pass  # authenticated whole before anything is handed out
+    return _gcm_chunks(path.open("rb"), path.name, header, aead)
+
+
+def _opening(path: Path) -> tuple[bytes, AESGCM]:
+    with path.open("rb") as handle:
+        header = handle.read(len(MAGIC) + 16)
     key_id = header[len(MAGIC) : -8]
     aead = next((aead for known, aead in _keys() if known == key_id), None)
     if aead is None:
-        handle.close()
         raise ImproperlyConfigured(
             f"{path.name} was encrypted with a key no longer in FIELD_ENCRYPTION_KEYS."
         )
-    return _gcm_chunks(handle, path.name, header, aead)
+    return header, aead
+
+
+def file_reseal(path: Path) -> None:
+    """Rewrite a file of the earlier Fernet layout in the current one, in place and at once
+    (a rename); raise ``ValueError`` and change nothing when a record of it is damaged."""
+    partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}.reseal")
+    try:
+        with path.open("rb") as handle, EncryptingWriter(partial) as writer:
+            for chunk in _fernet_chunks(handle, path.name):
+                writer.write(chunk)
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def _gcm_chunks(handle, name: str, header: bytes, aead: AESGCM) -> Iterator[bytes]:
     damaged = ValueError(f"{name} is damaged or incomplete.")
     file_id = header[-8:]
     with handle:
+        handle.seek(len(header))
         number, last_seen = 0, False
         prefix = handle.read(_LENGTH.size)
         while prefix:
@@ -139,12 +179,16 @@ def _gcm_chunks(handle, name: str, header: bytes, aead: AESGCM) -> Iterator[byte
             raise damaged
 
 
-def _fernet_chunks(handle) -> Iterator[bytes]:
+def _fernet_chunks(handle, name: str) -> Iterator[bytes]:
     decryptor = cipher()
-    with handle:
-        while header := handle.read(_LENGTH.size):
-            (length,) = _LENGTH.unpack(header)
+    while header := handle.read(_LENGTH.size):
+        if len(header) < _LENGTH.size:
+            raise ValueError(f"{name} is damaged or incomplete.")
+        (length,) = _LENGTH.unpack(header)
+        try:
             yield decryptor.decrypt(handle.read(length))
+        except InvalidToken as error:
+            raise ValueError(f"{name} is damaged or incomplete.") from error
 
 
 class Spool:

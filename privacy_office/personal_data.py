@@ -72,6 +72,7 @@ for login_model in (AccessAttempt, AccessLog, AccessFailureLog):
             )
             for name in ("username", "ip_address", "user_agent", "attempt_time")
         ],
+        retained_from="attempt_time",
     )
 
 # Second factors of staff sign-in: the secrets themselves are never shown or exported.

@@ -326,6 +326,8 @@ class Declaration:
     category: str | None
     fields: tuple[PersonalField, ...] = ()
     exempt: Mapping[str, str] = field(default_factory=dict)
+    retained_from: str | None = None
+    retention_kept: str = ""
     kind: Subject = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -341,6 +343,11 @@ class Declaration:
 
     def field_names(self) -> set[str]:
         return {declared.name for declared in self.fields}
+
+    def retention_days(self) -> int | None:
+        """Return how long a row is kept (its fields' longest declared retention), or None."""
+        days = [d.retention_days for d in self.fields if d.retention_days is not None]
+        return max(days) if days else None
 
 
 @dataclass(frozen=True)
@@ -395,6 +402,8 @@ class Registry:
         category: str | None = None,
         fields: Iterable[PersonalField] = (),
         exempt: Mapping[str, str] | None = None,
+        retained_from: str | None = None,
+        retention_kept: str = "",
     ) -> Declaration:
         """Declare a model's personal data; a model is declared once.
 
@@ -405,6 +414,12 @@ class Registry:
         say whose rows they are, or ``None`` for a model that holds nothing
         about a person (then only ``exempt`` fields). ``exempt`` maps a field that
         looks personal but is not to the reason, shown on the data map.
+
+        A model whose fields declare ``retention_days`` names in ``retained_from`` the
+        date or time field (or a lookup path to one, ``"request__received_at"``) that a
+        row's age is measured from; ``retention_purge`` deletes rows older than that.
+        ``retention_kept`` says why its rows are kept past it instead (the purge skips
+        them), for example proof the application's database role may not delete.
         """
         if model in self._declarations:
             raise ValueError(
@@ -416,6 +431,8 @@ class Registry:
             category=category,
             fields=tuple(fields),
             exempt=dict(exempt or {}),
+            retained_from=retained_from,
+            retention_kept=retention_kept,
         )
         self._declarations[model] = declaration
         return declaration

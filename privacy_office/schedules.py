@@ -35,6 +35,16 @@ SCHEDULES = [
             "Deletes expired sign-in sessions every night: they record who was signed in."
         ),
     ),
+    ScheduleDefault(
+        name=gettext_noop("Purge data past its retention"),
+        task="privacy_office.tasks.retention_purge_task",
+        minute="20",
+        hour="3",
+        description=gettext_noop(
+            "Deletes every night the rows older than the retention their declaration in the "
+            "registry states, and records what each run removed."
+        ),
+    ),
 ]
 
 

@@ -26,6 +26,8 @@ def sessions_purge(*, now: datetime) -> int:
     """Delete sessions that expired before ``now``; return how many.
 
     Sessions carry who was signed in from where, so they are not kept past expiry.
+    Not a declaration of ``privacy_office.retention``: a session's age does not decide, its
+    own expiry does (as Django's ``clearsessions``).
     """
     deleted, _ = Session.objects.filter(expire_date__lt=now).delete()
     return deleted

@@ -161,6 +161,10 @@ _END = object()
 def _error(result) -> psycopg.Error:
     """The psycopg exception for a failed result (``DataError`` for a division by zero…)."""
     state = (result.error_field(pq.DiagnosticField.SQLSTATE) or b"").decode()
+    if not state:
+        # The server gives every error of its own a state; none is libpq's: the connection
+        # was lost (a backend terminated), an operational error to retry, as psycopg says.
+        return psycopg.OperationalError(result.get_error_message())
     try:
         kind = psycopg.errors.lookup(state)
     except KeyError:

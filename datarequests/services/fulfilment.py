@@ -5,15 +5,22 @@ short transaction checks the status and marks the build as claimed), build (the 
 no transaction held), finalise (a short transaction re-locks the row and re-checks the
 status). A withdrawal or refusal during a long build therefore never waits for it; the
 finished build of a request that ended meanwhile is discarded.
+
+The claim is a lease: while the build runs, a heartbeat renews ``export_claimed_at``
+every ``HEARTBEAT``, so a claim not renewed for ``CLAIM_LEASE`` is a dead worker's (the
+sweep re-sends it; the next claim takes it over and deletes what the dead build left),
+however long a live build takes.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,10 +28,16 @@ from accounts.age import is_minor
 from datarequests import notify
 from datarequests.corrections import correction_items_apply
 from datarequests.erasure import minor_erase
-from datarequests.exports import BuiltExport, export_build, export_record
+from datarequests.exports import (
+    BuiltExport,
+    export_build,
+    export_leftovers_remove,
+    export_record,
+)
 from datarequests.models import DataRequest, Kind, RequestEvent, Status
 from datarequests.services.transitions import APPROVE_ERASURE, AlreadyMoved, _locked, _record
 from disclosures.services import recipients_to_notify
+from privacy_office import clock
 from privacy_office.queue import enqueue_on_commit
 
 if TYPE_CHECKING:
@@ -32,8 +45,11 @@ if TYPE_CHECKING:
 
 EXPORT_BUILD_TASK = "datarequests.tasks.export_build_task"
 MINOR_ERASE_TASK = "datarequests.tasks.minor_erase_task"
-# Past the task's hard time limit (20 minutes): an older claim is a dead worker's.
-CLAIM_LEASE = timedelta(minutes=25)
+# A live build renews its claim every HEARTBEAT; one not renewed for CLAIM_LEASE is dead.
+HEARTBEAT = timedelta(seconds=20)
+CLAIM_LEASE = timedelta(minutes=2)
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -50,9 +66,48 @@ def _export_claim(*, request_id: int, now: datetime) -> DataRequest | None:
 
 
 def _export_claim_release(*, request_id: int, claimed_at: datetime) -> None:
+    if not connection.is_usable():  # cut off mid-build (e.g. the COPY's backend terminated)
+        connection.close()
     DataRequest.objects.filter(pk=request_id, export_claimed_at=claimed_at).update(
         export_claimed_at=None
     )
+
+
+class ClaimHeartbeat:
+    """Renew a build's claim every ``HEARTBEAT`` from a thread with its own connection (the
+    build's connection is busy streaming a COPY), until stopped or the claim is taken."""
+
+    def __init__(self, *, request_id: int, claimed_at: datetime) -> None:
+        self.request_id = request_id
+        self.claimed_at = claimed_at
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="export-claim", daemon=True)
+
+    def __enter__(self) -> ClaimHeartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stopped.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        try:
+            while not self._stopped.wait(HEARTBEAT.total_seconds()):
+                renewed = clock.now()
+                try:
+                    held = DataRequest.objects.filter(
+                        pk=self.request_id, export_claimed_at=self.claimed_at
+                    ).update(export_claimed_at=renewed)
+                except DatabaseError:
+                    logger.warning("could not renew the export claim of %s", self.request_id)
+                    connection.close()
+                    continue
+                if not held:
+                    return  # released, or taken over after this build stalled
+                self.claimed_at = renewed
+        finally:
+            connection.close()
 
 
 def _export_finalise(*, request_id: int, built: BuiltExport, now: datetime) -> DataRequest:
@@ -78,10 +133,14 @@ def access_fulfil(*, request_id: int, now: datetime) -> DataRequest | None:
     request = _export_claim(request_id=request_id, now=now)
     if request is None:
         return None
+    recorded = getattr(request, "export", None)
+    export_leftovers_remove(request_id=request_id, keep=recorded.path if recorded else None)
+    heartbeat = ClaimHeartbeat(request_id=request_id, claimed_at=now)
     try:
-        built = export_build(request=request, now=now)
+        with heartbeat:
+            built = export_build(request=request, now=now)
     except BaseException:
-        _export_claim_release(request_id=request_id, claimed_at=now)
+        _export_claim_release(request_id=request_id, claimed_at=heartbeat.claimed_at)
         raise
     return _export_finalise(request_id=request_id, built=built, now=now)
 

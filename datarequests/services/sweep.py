@@ -7,18 +7,23 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.template.loader import render_to_string
 
 from datarequests.clock import PAUSABLE_STATUSES
 from datarequests.models import OPEN_STATUSES, DataRequest, Kind
 from datarequests.services.fees import quotes_lapse
-from datarequests.services.fulfilment import EXPORT_BUILD_TASK, MINOR_ERASE_TASK
+from datarequests.services.fulfilment import CLAIM_LEASE, EXPORT_BUILD_TASK, MINOR_ERASE_TASK
 from datarequests.services.intake import FEE_ASSESS_TASK
 from datarequests.services.transitions import TRANSITIONS, request_due_at
 from privacy_office.queue import enqueue
 
-STUCK_AFTER = timedelta(minutes=15)
+# Shorter than the sweep's own period (5 minutes), so lost work comes back at the next
+# sweep or the one after. A step run twice is harmless (each checks the status it expects).
+STUCK_AFTER = timedelta(minutes=10)
+# An export's claim tells a live build from a lost one, so only the hand-off (the message on
+# its way to a worker) is waited for.
+EXPORT_HANDOFF = timedelta(minutes=1)
 # Re-sent per sweep at most, oldest first: a backlog that workers are still working through
 # must not be flooded with duplicates.
 REQUEUE_LIMIT = 500
@@ -29,23 +34,34 @@ def requests_sweep(*, now: datetime) -> dict[str, int]:
     """Advance what is due and recover work a lost broker message left behind.
 
     A handful of set-based queries however many requests are open: lapse
-    unpaid quotes, re-enqueue assessments and exports that have not moved for
-    15 minutes, and count what is due soon or overdue.
+    unpaid quotes, re-enqueue assessments and erasures that have not moved for
+    ``STUCK_AFTER`` and exports that no live worker holds (their claim not renewed for
+    ``CLAIM_LEASE``), and count what is due soon or overdue.
     """
     lapsed = quotes_lapse(now=now)
 
-    def quiet(action: str, **conditions):
+    def quiet(action: str, *claims: Q, after: timedelta = STUCK_AFTER, **conditions):
         return list(
-            DataRequest.objects.filter(status__in=TRANSITIONS[action].sources, **conditions)
+            DataRequest.objects.filter(
+                *claims, status__in=TRANSITIONS[action].sources, **conditions
+            )
             .annotate(last_event=Max("events__at"))
-            .filter(last_event__lt=now - STUCK_AFTER)
+            .filter(last_event__lt=now - after)
             .order_by("last_event")
             .values_list("pk", flat=True)[:REQUEUE_LIMIT]
         )
 
     stuck = [
         (FEE_ASSESS_TASK, quiet("assess")),
-        (EXPORT_BUILD_TASK, quiet("fulfil", kind=Kind.ACCESS)),
+        (
+            EXPORT_BUILD_TASK,
+            quiet(
+                "fulfil",
+                Q(export_claimed_at__isnull=True) | Q(export_claimed_at__lt=now - CLAIM_LEASE),
+                after=EXPORT_HANDOFF,
+                kind=Kind.ACCESS,
+            ),
+        ),
         (MINOR_ERASE_TASK, quiet("fulfil", kind=Kind.GUARDIAN_DELETION)),
     ]
     # Not in a transaction: each is sent at once.
