@@ -142,7 +142,16 @@ def access_fulfil(*, request_id: int, now: datetime) -> DataRequest | None:
     except BaseException:
         _export_claim_release(request_id=request_id, claimed_at=heartbeat.claimed_at)
         raise
-    return _export_finalise(request_id=request_id, built=built, now=now)
+    # Dated when the build finished, not when it began: events recorded during a long build
+    # come before it, and the link's days start when the file is there.
+    finished = max(now, clock.now())
+    try:
+        return _export_finalise(request_id=request_id, built=built, now=finished)
+    except AlreadyMoved:
+        raise
+    except BaseException:
+        _export_claim_release(request_id=request_id, claimed_at=heartbeat.claimed_at)
+        raise
 
 
 @transaction.atomic
