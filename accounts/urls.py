@@ -12,4 +12,7 @@ urlpatterns = [
     path("me/marketing/", views.MarketingView.as_view(), name="marketing"),
     path("me/password/", views.PasswordChangeView.as_view(), name="password"),
     path("two-factor/", views.TwoFactorSetupView.as_view(), name="two-factor"),
+    path(
+        "two-factor/enrol/<str:token>/", views.TwoFactorEnrolView.as_view(), name="two-factor-enrol"
+    ),
 ]

@@ -31,7 +31,9 @@ from accounts.two_factor import (
     authenticator_confirm,
     authenticator_device,
     authenticator_pending,
+    enrolment_link_valid,
 )
+from privacy_office import clock
 from privacy_office.ratelimit import rate_limited
 from privacy_office.subject_data import personal_data_of
 
@@ -153,8 +155,35 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return super().form_valid(form)
 
 
+NO_ENROLMENT_LINK = _(
+    "Staff enrol a second factor through a one-time link from a privacy officer. Ask one "
+    "to issue you a link."
+)
+ENROLMENT_LINK_INVALID = _(
+    "This enrolment link is not valid: it may have expired or been used already. Ask a "
+    "privacy officer for a new one."
+)
+
+
 class TwoFactorSetupView(LoginRequiredMixin, View):
-    """A staff member links an authenticator app, then keeps the recovery codes shown once."""
+    """Where a staff member's second factor stands; enrolling needs an officer's link."""
+
+    template_name = "accounts/two_factor.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.is_staff:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        if authenticator_device(user=request.user):
+            return render(request, self.template_name, {"already": True})
+        return render(request, self.template_name, {"refused": NO_ENROLMENT_LINK}, status=403)
+
+
+class TwoFactorEnrolView(LoginRequiredMixin, View):
+    """With an officer's one-time link, a staff member links an authenticator app, then
+    keeps the recovery codes shown once."""
 
     template_name = "accounts/two_factor.html"
 
@@ -169,13 +198,25 @@ class TwoFactorSetupView(LoginRequiredMixin, View):
             and not user.is_verified()
         ):
             return redirect("admin:login")
+        if user.is_authenticated and authenticator_device(user=user):
+            return render(request, self.template_name, {"already": True})
+        if user.is_authenticated and not enrolment_link_valid(
+            user=user, token=kwargs["token"], now=clock.now()
+        ):
+            refused = {"refused": ENROLMENT_LINK_INVALID}
+            return render(request, self.template_name, refused, status=403)
         return super().dispatch(request, *args, **kwargs)
 
-    def get(self, request):
+    def get(self, request, token):
         return render(request, self.template_name, self._context(request))
 
-    def post(self, request):
-        codes = authenticator_confirm(user=request.user, token=request.POST.get("token", ""))
+    def post(self, request, token):
+        codes = authenticator_confirm(
+            user=request.user,
+            token=request.POST.get("token", ""),
+            link_token=token,
+            now=clock.now(),
+        )
         if codes is None:
             context = self._context(request)
             context["error"] = _("That code is not right; type the 6 digits the app shows now.")
@@ -184,8 +225,6 @@ class TwoFactorSetupView(LoginRequiredMixin, View):
         return render(request, "accounts/recovery_codes.html", {"codes": codes})
 
     def _context(self, request) -> dict:
-        if authenticator_device(user=request.user):
-            return {"already": True}
         device = authenticator_pending(user=request.user)
         return {
             "qr_svg": segno.make(device.config_url, error="m").svg_inline(scale=4),
