@@ -9,7 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
@@ -17,6 +17,13 @@ from django.views.generic import TemplateView
 from django_otp import devices_for_user
 from django_otp import login as otp_login
 
+from accounts.email_change import (
+    LINK_INVALID,
+    LINK_SENT,
+    email_change_confirm,
+    email_change_pending,
+    registration_edit,
+)
 from accounts.forms import (
     MarketingPreferencesForm,
     RegistrationForm,
@@ -26,7 +33,7 @@ from accounts.forms import (
 )
 from accounts.middleware import SHARED_COMPUTER_KEY
 from accounts.selectors import marketing_choices
-from accounts.services import marketing_preferences_set, registration_update, user_register
+from accounts.services import marketing_preferences_set, user_register
 from accounts.two_factor import (
     authenticator_confirm,
     authenticator_device,
@@ -107,6 +114,21 @@ class MyDataView(LoginRequiredMixin, TemplateView):
         }
 
 
+def email_change_link(request, token: str) -> str:
+    return request.build_absolute_uri(reverse("accounts:email-confirm", kwargs={"token": token}))
+
+
+def new_email_clean(form, value: str) -> str | None:
+    """Check a new address as the form would, minus whether another account holds it (which
+    the answer must not tell); on an error, add it to the form and return None."""
+    try:
+        return form.fields["email"].clean(value)
+    except ValidationError as error:
+        form.add_error("email", error)
+        return None
+
+
+@method_decorator(rate_limited("me_edit"), name="dispatch")
 class EditRegistrationView(LoginRequiredMixin, View):
     template_name = "accounts/edit.html"
 
@@ -115,20 +137,53 @@ class EditRegistrationView(LoginRequiredMixin, View):
         return render(request, self.template_name, self._context(form))
 
     def post(self, request):
-        form = RegistrationInformationForm(data=request.POST, instance=request.user)
-        if not form.is_valid():
+        data = request.POST.copy()
+        new_email = data.get("email")
+        data["email"] = request.user.email
+        form = RegistrationInformationForm(data=data, instance=request.user)
+        form.is_valid()
+        if new_email is not None:
+            new_email = new_email_clean(form, new_email)
+        if form.errors:
+            form.data = request.POST  # show what was typed
             return render(request, self.template_name, self._context(form), status=400)
-        changed = registration_update(
-            user=request.user, actor=request.user, cleaned=form.cleaned_data
+        changed, sent = registration_edit(
+            user=request.user,
+            cleaned=form.cleaned_data,
+            new_email=new_email,
+            link_for=lambda token: email_change_link(request, token),
+            now=clock.now(),
         )
+        if sent:
+            messages.info(request, LINK_SENT)
         if changed:
             messages.success(request, _("Your registration information was saved."))
-        else:
+        elif not sent:
             messages.info(request, _("Nothing was changed."))
         return redirect("accounts:my-data")
 
     def _context(self, form):
         return {"form": form, "mandatory": mandatory_registration_fields()}
+
+
+class EmailChangeConfirmView(View):
+    """The link mailed to a new address: a button that makes the change (a mail scanner
+    that opens the link changes nothing)."""
+
+    template_name = "accounts/email_confirm.html"
+
+    def get(self, request, token):
+        if email_change_pending(token=token, now=clock.now()) is None:
+            return render(request, self.template_name, {"error": LINK_INVALID}, status=400)
+        return render(request, self.template_name, {})
+
+    def post(self, request, token):
+        try:
+            email_change_confirm(token=token, now=clock.now())
+        except ValidationError as error:
+            return render(request, self.template_name, {"error": error.messages[0]}, status=400)
+        messages.success(request, _("Your email address was changed."))
+        return redirect("accounts:my-data")
 
 
 class MarketingView(LoginRequiredMixin, View):
