@@ -1,12 +1,18 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken
 
 from accounts.forms import EDITABLE_FIELDS
 from accounts.models import Address, BankAccount, MarketingPreference, Membership, PaymentCard, User
+from accounts.two_factor import enrolment_link_issue
 from audit.admin_mixins import AuditedAdminMixin
+from privacy_office import clock
 from privacy_office.fields import MASK, mask_number
+from privacy_office.second_factor import is_staff_account
 
 DJANGO_USER_FIELDS = {"username", "first_name", "last_name", "email"}
 
@@ -32,6 +38,7 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     list_filter = ["is_staff", "is_active", "country", "preferred_language"]
     search_fields = ["username", "email"]
     inlines = [MembershipInline]
+    actions = ["issue_enrolment_link"]
     fieldsets = [
         *DjangoUserAdmin.fieldsets,
         (
@@ -44,6 +51,34 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
             },
         ),
     ]
+
+    @admin.action(description=_("Issue a second-factor enrolment link"), permissions=["change"])
+    def issue_enrolment_link(self, request, queryset):
+        """Show each selected staff member's one-time link, once; it is stored hashed."""
+        staff = [user for user in queryset if is_staff_account(user)]
+        links = [
+            (
+                user,
+                request.build_absolute_uri(
+                    reverse(
+                        "accounts:two-factor-enrol",
+                        kwargs={
+                            "token": enrolment_link_issue(
+                                user=user, actor=request.user, now=clock.now()
+                            )
+                        },
+                    )
+                ),
+            )
+            for user in staff
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "links": links,
+            "skipped": len(queryset) - len(staff),
+            "hours": settings.STAFF_ENROLMENT_LINK_HOURS,
+        }
+        return TemplateResponse(request, "admin/accounts/enrolment_link.html", context)
 
 
 # knox's own admin lists digests and mints a token for anyone, shown once on screen.

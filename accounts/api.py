@@ -11,12 +11,15 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.email_change import LINK_SENT, registration_edit
 from accounts.forms import EDITABLE_FIELDS, RegistrationForm, RegistrationInformationForm
 from accounts.models import MarketingChannel
 from accounts.selectors import marketing_choices
-from accounts.services import marketing_preferences_set, registration_update, user_register
+from accounts.services import marketing_preferences_set, user_register
 from accounts.tokens import api_token_issue
 from accounts.validators import registration_information
+from accounts.views import email_change_link, new_email_clean
+from privacy_office import clock
 from privacy_office.api import (
     StrictSerializer,
     error_body,
@@ -103,14 +106,30 @@ class RegisterAPI(APIView):
         return Response(registration_information(user), status=status.HTTP_201_CREATED)
 
 
+EmailLinkSentSerializer = inline_serializer(
+    "EmailLinkSent", {"detail": serializers.CharField(read_only=True)}
+)
+
+
 class MeAPI(APIView):
+    throttle_classes = [ScopeThrottle]
+    rate_scope = "me_edit"
+
     @extend_schema(responses=RegistrationInformationSchema)
     def get(self, request):
         return Response(registration_information(request.user))
 
     @extend_schema(
         request=RegistrationInformationSchema,
-        responses={200: RegistrationInformationSchema},
+        responses={
+            200: RegistrationInformationSchema,
+            202: EmailLinkSentSerializer,
+        },
+        description=(
+            "A new `email` is not applied at once: a link goes to the new address and the "
+            "address changes when it is followed. The answer is then 202, whether or not "
+            "another account holds the address; the other fields are applied."
+        ),
     )
     def patch(self, request):
         values, errors = form_values(request.data, RegistrationInformationForm)
@@ -123,12 +142,24 @@ class MeAPI(APIView):
             }
             fields = unknown_fields(dict.fromkeys(unknown), known=())
             return Response(error_body(detail, fields), status=status.HTTP_400_BAD_REQUEST)
-        current = registration_information(request.user)
-        form = RegistrationInformationForm(data={**current, **values}, instance=request.user)
-        if not form.is_valid():
-            return form_errors_response(form)
         user = request.user
-        registration_update(user=user, actor=user, cleaned=form.cleaned_data)
+        current = registration_information(user)
+        new_email = values.pop("email", None)
+        form = RegistrationInformationForm(data={**current, **values}, instance=user)
+        form.is_valid()
+        if new_email is not None:
+            new_email = new_email_clean(form, new_email)
+        if form.errors:
+            return form_errors_response(form)
+        _changed, sent = registration_edit(
+            user=user,
+            cleaned=form.cleaned_data,
+            new_email=new_email,
+            link_for=lambda token: email_change_link(request, token),
+            now=clock.now(),
+        )
+        if sent:
+            return Response({"detail": str(LINK_SENT)}, status=status.HTTP_202_ACCEPTED)
         user.refresh_from_db()
         return Response(registration_information(user))
 

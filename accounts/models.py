@@ -5,8 +5,9 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from privacy_office import clock
 from privacy_office.fields import EncryptedTextField, mask_number
-from privacy_office.second_factor import second_factor_missing
+from privacy_office.second_factor import is_staff_account, second_factor_missing
 
 REGISTRATION_FIELDS = [
     "username",
@@ -78,6 +79,9 @@ class User(AbstractUser):
     )
     notify_by_email = models.BooleanField(_("service notices by email"), default=True)
     notify_by_sms = models.BooleanField(_("service notices by text message"), default=False)
+    # When the account last became staff: one without a second factor by
+    # STAFF_ENROLMENT_DAYS later is disabled (accounts.two_factor).
+    staff_since = models.DateTimeField(_("staff since"), null=True, blank=True, editable=False)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -91,6 +95,16 @@ class User(AbstractUser):
                 violation_error_message=_("An account with this email address already exists."),
             )
         ]
+
+    def save(self, *args, **kwargs):
+        # A timestamp kept with the flag it dates, like ``auto_now``, whatever the door.
+        staff = is_staff_account(self)
+        if staff != (self.staff_since is not None):
+            self.staff_since = clock.now() if staff else None
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "staff_since"}
+        super().save(*args, **kwargs)
 
     # A staff account at a door without a second factor holds no permission at all, so every
     # check (admin, pages, API, and the services they call with this user) refuses alike.
@@ -229,3 +243,26 @@ class Address(models.Model):
     def __str__(self) -> str:
         # Never the street: addresses are not written whole into logs or lists.
         return f"{self.get_kind_display()}: {self.city}, {self.country}"
+
+
+class EnrolmentLink(models.Model):
+    """A one-time link an officer issues so a staff member can enrol a second factor.
+
+    Only a digest of the link's token is stored; the token is shown to the officer once.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolment_links")
+    token_digest = models.CharField(max_length=64, unique=True, editable=False)
+    issued_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("issued at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("second-factor enrolment link")
+        verbose_name_plural = _("second-factor enrolment links")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} until {self.expires_at:%Y-%m-%d %H:%M}"

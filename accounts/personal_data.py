@@ -4,6 +4,7 @@ from accounts.models import (
     REGISTRATION_FIELDS,
     Address,
     BankAccount,
+    EnrolmentLink,
     MarketingPreference,
     Membership,
     PaymentCard,
@@ -25,6 +26,7 @@ declare(
         personal("last_name", purposes=CONTACT, mandatory=True, correctable=True),
         personal("email", purposes=CONTACT, mandatory=True, correctable=True),
         personal("email_verified_at", purposes=["B1"]),
+        personal("staff_since", purposes=["B1"]),
         personal("phone", purposes=CONTACT, mandatory=True, correctable=True),
         personal("fax", purposes=CONTACT, correctable=True),
         personal("gender", purposes=["B3", "B6"], correctable=True),
@@ -134,4 +136,17 @@ declare(
             "phone",
         )
     ],
+)
+
+# One-time links to enrol a staff member's second factor (policy G): when each was issued,
+# by whom, and used. The token is stored only as a digest.
+declare(
+    EnrolmentLink,
+    subject="user",
+    category=Category.REGISTRATION,
+    fields=[
+        personal(name, purposes=["B1"], erasure=Erasure.DELETE)
+        for name in ("issued_by", "issued_at", "expires_at", "used_at")
+    ],
+    exempt={"token_digest": "the hash of a one-time secret: never shown or exported"},
 )

@@ -14,4 +14,14 @@ SCHEDULES = [
             "Deletes lockout and sign-in records (IP address, browser) past their 90 days."
         ),
     ),
+    ScheduleDefault(
+        name=gettext_noop("Disable staff accounts without a second factor"),
+        task="accounts.tasks.staff_without_second_factor_disable_task",
+        minute="10",
+        hour="*",
+        description=gettext_noop(
+            "Disables staff accounts that enrolled no second factor within the set days "
+            "after becoming staff."
+        ),
+    ),
 ]

@@ -9,7 +9,11 @@ urlpatterns = [
     path("logout/", views.SignOutView.as_view(), name="logout"),
     path("me/", views.MyDataView.as_view(), name="my-data"),
     path("me/edit/", views.EditRegistrationView.as_view(), name="edit"),
+    path("me/email/<str:token>/", views.EmailChangeConfirmView.as_view(), name="email-confirm"),
     path("me/marketing/", views.MarketingView.as_view(), name="marketing"),
     path("me/password/", views.PasswordChangeView.as_view(), name="password"),
     path("two-factor/", views.TwoFactorSetupView.as_view(), name="two-factor"),
+    path(
+        "two-factor/enrol/<str:token>/", views.TwoFactorEnrolView.as_view(), name="two-factor-enrol"
+    ),
 ]

@@ -9,7 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
@@ -17,6 +17,13 @@ from django.views.generic import TemplateView
 from django_otp import devices_for_user
 from django_otp import login as otp_login
 
+from accounts.email_change import (
+    LINK_INVALID,
+    LINK_SENT,
+    email_change_confirm,
+    email_change_pending,
+    registration_edit,
+)
 from accounts.forms import (
     MarketingPreferencesForm,
     RegistrationForm,
@@ -26,12 +33,14 @@ from accounts.forms import (
 )
 from accounts.middleware import SHARED_COMPUTER_KEY
 from accounts.selectors import marketing_choices
-from accounts.services import marketing_preferences_set, registration_update, user_register
+from accounts.services import marketing_preferences_set, user_register
 from accounts.two_factor import (
     authenticator_confirm,
     authenticator_device,
     authenticator_pending,
+    enrolment_link_valid,
 )
+from privacy_office import clock
 from privacy_office.ratelimit import rate_limited
 from privacy_office.subject_data import personal_data_of
 
@@ -105,6 +114,21 @@ class MyDataView(LoginRequiredMixin, TemplateView):
         }
 
 
+def email_change_link(request, token: str) -> str:
+    return request.build_absolute_uri(reverse("accounts:email-confirm", kwargs={"token": token}))
+
+
+def new_email_clean(form, value: str) -> str | None:
+    """Check a new address as the form would, minus whether another account holds it (which
+    the answer must not tell); on an error, add it to the form and return None."""
+    try:
+        return form.fields["email"].clean(value)
+    except ValidationError as error:
+        form.add_error("email", error)
+        return None
+
+
+@method_decorator(rate_limited("me_edit"), name="dispatch")
 class EditRegistrationView(LoginRequiredMixin, View):
     template_name = "accounts/edit.html"
 
@@ -113,20 +137,53 @@ class EditRegistrationView(LoginRequiredMixin, View):
         return render(request, self.template_name, self._context(form))
 
     def post(self, request):
-        form = RegistrationInformationForm(data=request.POST, instance=request.user)
-        if not form.is_valid():
+        data = request.POST.copy()
+        new_email = data.get("email")
+        data["email"] = request.user.email
+        form = RegistrationInformationForm(data=data, instance=request.user)
+        form.is_valid()
+        if new_email is not None:
+            new_email = new_email_clean(form, new_email)
+        if form.errors:
+            form.data = request.POST  # show what was typed
             return render(request, self.template_name, self._context(form), status=400)
-        changed = registration_update(
-            user=request.user, actor=request.user, cleaned=form.cleaned_data
+        changed, sent = registration_edit(
+            user=request.user,
+            cleaned=form.cleaned_data,
+            new_email=new_email,
+            link_for=lambda token: email_change_link(request, token),
+            now=clock.now(),
         )
+        if sent:
+            messages.info(request, LINK_SENT)
         if changed:
             messages.success(request, _("Your registration information was saved."))
-        else:
+        elif not sent:
             messages.info(request, _("Nothing was changed."))
         return redirect("accounts:my-data")
 
     def _context(self, form):
         return {"form": form, "mandatory": mandatory_registration_fields()}
+
+
+class EmailChangeConfirmView(View):
+    """The link mailed to a new address: a button that makes the change (a mail scanner
+    that opens the link changes nothing)."""
+
+    template_name = "accounts/email_confirm.html"
+
+    def get(self, request, token):
+        if email_change_pending(token=token, now=clock.now()) is None:
+            return render(request, self.template_name, {"error": LINK_INVALID}, status=400)
+        return render(request, self.template_name, {})
+
+    def post(self, request, token):
+        try:
+            email_change_confirm(token=token, now=clock.now())
+        except ValidationError as error:
+            return render(request, self.template_name, {"error": error.messages[0]}, status=400)
+        messages.success(request, _("Your email address was changed."))
+        return redirect("accounts:my-data")
 
 
 class MarketingView(LoginRequiredMixin, View):
@@ -153,8 +210,35 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return super().form_valid(form)
 
 
+NO_ENROLMENT_LINK = _(
+    "Staff enrol a second factor through a one-time link from a privacy officer. Ask one "
+    "to issue you a link."
+)
+ENROLMENT_LINK_INVALID = _(
+    "This enrolment link is not valid: it may have expired or been used already. Ask a "
+    "privacy officer for a new one."
+)
+
+
 class TwoFactorSetupView(LoginRequiredMixin, View):
-    """A staff member links an authenticator app, then keeps the recovery codes shown once."""
+    """Where a staff member's second factor stands; enrolling needs an officer's link."""
+
+    template_name = "accounts/two_factor.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.is_staff:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        if authenticator_device(user=request.user):
+            return render(request, self.template_name, {"already": True})
+        return render(request, self.template_name, {"refused": NO_ENROLMENT_LINK}, status=403)
+
+
+class TwoFactorEnrolView(LoginRequiredMixin, View):
+    """With an officer's one-time link, a staff member links an authenticator app, then
+    keeps the recovery codes shown once."""
 
     template_name = "accounts/two_factor.html"
 
@@ -169,13 +253,25 @@ class TwoFactorSetupView(LoginRequiredMixin, View):
             and not user.is_verified()
         ):
             return redirect("admin:login")
+        if user.is_authenticated and authenticator_device(user=user):
+            return render(request, self.template_name, {"already": True})
+        if user.is_authenticated and not enrolment_link_valid(
+            user=user, token=kwargs["token"], now=clock.now()
+        ):
+            refused = {"refused": ENROLMENT_LINK_INVALID}
+            return render(request, self.template_name, refused, status=403)
         return super().dispatch(request, *args, **kwargs)
 
-    def get(self, request):
+    def get(self, request, token):
         return render(request, self.template_name, self._context(request))
 
-    def post(self, request):
-        codes = authenticator_confirm(user=request.user, token=request.POST.get("token", ""))
+    def post(self, request, token):
+        codes = authenticator_confirm(
+            user=request.user,
+            token=request.POST.get("token", ""),
+            link_token=token,
+            now=clock.now(),
+        )
         if codes is None:
             context = self._context(request)
             context["error"] = _("That code is not right; type the 6 digits the app shows now.")
@@ -184,8 +280,6 @@ class TwoFactorSetupView(LoginRequiredMixin, View):
         return render(request, "accounts/recovery_codes.html", {"codes": codes})
 
     def _context(self, request) -> dict:
-        if authenticator_device(user=request.user):
-            return {"already": True}
         device = authenticator_pending(user=request.user)
         return {
             "qr_svg": segno.make(device.config_url, error="m").svg_inline(scale=4),

@@ -48,12 +48,51 @@ def token(db):
     return AuthToken.objects.create(user=user)[1]
 
 
+CSRF_SECRET = "fuzzfuzzfuzzfuzzfuzzfuzzfuzzfuzz"  # 32 characters, as Django's secrets
+
+
+def session_headers(user, *, verified: bool) -> dict[str, str]:
+    """A browser's headers for ``user``'s session: the session and CSRF cookies and the CSRF
+    token sent back, so Django's and DRF's CSRF checks run and pass as for a real page."""
+    from django.conf import settings as django_settings
+    from django.test import Client
+
+    from tests.conftest import verified_login
+
+    client = Client(enforce_csrf_checks=True)
+    if verified:
+        verified_login(client, user)
+    else:
+        client.force_login(user)
+    session = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    return {
+        "Cookie": (
+            f"{django_settings.SESSION_COOKIE_NAME}={session}; "
+            f"{django_settings.CSRF_COOKIE_NAME}={CSRF_SECRET}"
+        ),
+        "X-CSRFToken": CSRF_SECRET,
+    }
+
+
+@pytest.fixture(params=["integration token", "anonymous", "user session", "verified staff"])
+def caller(request, db, token) -> dict[str, str]:
+    """Every kind of caller the API has."""
+    if request.param == "integration token":
+        return {"Authorization": f"Token {token}"}
+    if request.param == "anonymous":
+        return {}
+    if request.param == "user session":
+        return session_headers(UserFactory(username="browser"), verified=False)
+    officer = UserFactory(username="officer", is_staff=True, is_superuser=True)
+    return session_headers(officer, verified=True)
+
+
 @schema.parametrize()
 # Derandomized: the same examples on every run, so CI is repeatable; raise max_examples or
 # drop derandomize locally to explore further.
 @settings(max_examples=20, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
-def test_every_operation_answers_without_a_server_error_and_as_documented(case, served, token):
+def test_every_operation_answers_without_a_server_error_and_as_documented(case, served, caller):
     case.call_and_validate(
-        headers={"Authorization": f"Token {token}", "Host": "localhost"},
+        headers={**caller, "Host": "localhost"},
         checks=[not_a_server_error, response_schema_conformance],
     )

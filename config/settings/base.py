@@ -126,6 +126,7 @@ RATE_LIMITS = {  # (uses, seconds); sign-in and registration per address, reques
     "register": (20, 60 * 60),
     "request": (10, 60 * 60),
     "consent": (30, 60),
+    "me_edit": (20, 60 * 60),  # changes of one's own information, each may send a mail
 }
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 # A browsing-ingest batch of 10,000 rows is about 3 MB; long paths can make it several times
@@ -167,6 +168,12 @@ SESSION_ABSOLUTE_SECONDS = 7 * 24 * 60 * 60
 OTP_TOTP_ISSUER = "privacy-office"
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 RECOVERY_CODES = 10
+# Staff enrol a second factor through a link an officer issues, valid this many hours;
+# a staff account with no second factor this many days after becoming staff is disabled.
+STAFF_ENROLMENT_LINK_HOURS = 72
+STAFF_ENROLMENT_DAYS = 7
+# A link that changes a user's email address, sent to the new address, works this long.
+EMAIL_CHANGE_LINK_HOURS = 24
 SESSION_COOKIE_AGE = 14 * 24 * 60 * 60
 
 PASSWORD_HASHERS = [

@@ -6,7 +6,8 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.two_factor import AUTHENTICATOR
+from accounts.two_factor import AUTHENTICATOR, enrolment_link_issue
+from privacy_office import clock
 from tests.conftest import staff_recovery_code
 from tests.factories import PASSWORD, UserFactory
 
@@ -70,17 +71,21 @@ def test_a_wrong_code_is_refused(client):
     assert client.get(reverse("admin:index")).status_code == 302
 
 
-def test_staff_without_a_device_set_one_up_and_get_recovery_codes(client):
+def test_staff_without_a_device_set_one_up_with_a_link_and_get_recovery_codes(client):
     officer = staff()
+    link = reverse(
+        "accounts:two-factor-enrol",
+        kwargs={"token": enrolment_link_issue(user=officer, actor=None, now=clock.now())},
+    )
     client.post(LOGIN, {"username": "officer", "password": PASSWORD})
 
     to_setup = client.get(LOGIN)
-    setup = client.get(reverse("accounts:two-factor"))
+    setup = client.get(link)
     device = TOTPDevice.objects.get(user=officer, confirmed=False)
-    wrong = client.post(reverse("accounts:two-factor"), {"token": "123"})
+    wrong = client.post(link, {"token": "123"})
     device.refresh_from_db()
     device.throttle_reset()  # a wrong code slows the next try down; the test does not wait
-    right = client.post(reverse("accounts:two-factor"), {"token": code_from_app(device)})
+    right = client.post(link, {"token": code_from_app(device)})
 
     assert to_setup.status_code == 302 and to_setup["Location"] == reverse("accounts:two-factor")
     assert "<svg" in setup.content.decode()
