@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from privacy_office.uploads import validate_document
+from privacy_office.uploads import sealed_storage, validate_document
 
 
 class Kind(models.TextChoices):
@@ -178,6 +178,7 @@ class DataRequest(models.Model):
     guardianship_document = models.FileField(
         _("proof of guardianship"),
         upload_to="guardianship/",
+        storage=sealed_storage,
         blank=True,
         validators=[validate_document],
         help_text=_("PDF, JPEG or PNG, at most 10 MB."),
@@ -191,6 +192,7 @@ class DataRequest(models.Model):
     letter_scan = models.FileField(
         _("scan of the letter"),
         upload_to="letters/",
+        storage=sealed_storage,
         blank=True,
         validators=[validate_document],
         help_text=_("PDF, JPEG or PNG, at most 10 MB."),
@@ -210,7 +212,10 @@ class DataRequest(models.Model):
         ordering = ["due_at"]
         verbose_name = _("data request")
         verbose_name_plural = _("data requests")
-        permissions = [("refuse_datarequest", _("Can refuse a data request"))]
+        permissions = [
+            ("refuse_datarequest", _("Can refuse a data request")),
+            ("view_scans_datarequest", _("Can read letter scans and guardianship proofs")),
+        ]
         indexes = [models.Index(fields=["status", "due_at"], name="datarequests_queue")]
 
     def __str__(self) -> str:
