@@ -34,6 +34,7 @@ ROLES: dict[str, list[str]] = {
         "datarequests.view_datarequest",
         "datarequests.add_datarequest",
         "datarequests.change_datarequest",
+        "datarequests.view_scans_datarequest",
         "datarequests.view_jurisdiction",
         "datarequests.view_calendaroverride",
         "datarequests.view_feeschedule",

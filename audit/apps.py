@@ -7,4 +7,12 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit trail")
 
     def ready(self) -> None:
-        from audit import checks  # noqa: F401  (registers the key checks)
+        from django.contrib import admin
+
+        from audit import checks  # noqa: F401  (registers the key and admin checks)
+        from audit.admin_mixins import admins_audit
+        from audit.receivers import receivers_connect
+
+        # The admin has discovered every app's admin.py by now (it is installed first).
+        admins_audit(admin.site)
+        receivers_connect()

@@ -25,6 +25,11 @@ def event_payload(event: AuditEvent, previous_hash: str) -> bytes:
         "detail": event.detail,
         "previous": previous_hash,
     }
+    # Named only when an event has them, so events written before the fields verify as ever.
+    if event.rows:
+        payload["rows"] = list(event.rows)
+    if event.subjects:
+        payload["subjects"] = list(event.subjects)
     if event.seq is not None:  # the unkeyed chain before numbering had neither
         payload["seq"] = event.seq
         payload["key"] = event.key_id

@@ -52,3 +52,24 @@ def audit_keys_deploy_check(app_configs=None, **kwargs) -> list[checks.CheckMess
             )
         ]
     return []
+
+
+@checks.register(checks.Tags.admin)
+def admins_audited_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Every admin of a model that holds someone's data audits what it shows."""
+    from django.contrib import admin
+
+    from audit.admin_mixins import AuditedAdminMixin, holds_personal_data
+
+    return [
+        checks.Error(
+            f"The admin of {model._meta.label} ({type(model_admin).__name__}) shows personal "
+            "data without auditing staff reads.",
+            hint="Add audit.admin_mixins.AuditedAdminMixin first in its bases, or register it "
+            "before the audit app is ready.",
+            obj=type(model_admin),
+            id="audit.E005",
+        )
+        for model, model_admin in admin.site._registry.items()
+        if holds_personal_data(model) and not isinstance(model_admin, AuditedAdminMixin)
+    ]

@@ -1,6 +1,8 @@
 import pgtrigger
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
+from django.db.models import Value
 from django.utils.translation import gettext_lazy as _
 
 
@@ -45,6 +47,16 @@ class AuditEvent(models.Model):
         verbose_name=_("whose data"),
     )
     categories = models.JSONField(_("categories"), default=list)
+    # A page shows many rows, of many people: one event names them all (ids as text).
+    rows = models.JSONField(
+        _("rows shown"), default=list, db_default=Value([], models.JSONField()), blank=True
+    )
+    subjects = models.JSONField(
+        _("whose data was shown"),
+        default=list,
+        db_default=Value([], models.JSONField()),
+        blank=True,
+    )
     target = models.CharField(_("what"), max_length=200)
     reference = models.CharField(_("for request or ticket"), max_length=100, blank=True)
     detail = models.CharField(_("detail"), max_length=300, blank=True)
@@ -57,7 +69,10 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         permissions = [("view_reports", _("Can view reports and statistics (no personal data)"))]
-        indexes = [models.Index(fields=["subject", "-at"], name="audit_subject_time")]
+        indexes = [
+            models.Index(fields=["subject", "-at"], name="audit_subject_time"),
+            GinIndex(fields=["subjects"], name="audit_subjects", opclasses=["jsonb_path_ops"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.target}"

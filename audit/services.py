@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 CHAIN_LOCK = 7_301_991  # any constant, the same for every writer
+ROWS_KEPT = 1000
 
 
 @transaction.atomic
@@ -39,8 +40,14 @@ def audit_record(
     categories: Iterable[str] = (),
     reference: str = "",
     detail: str = "",
+    rows: Iterable = (),
+    subjects: Iterable[int] = (),
 ) -> AuditEvent:
-    """Append one event to the chain."""
+    """Append one event to the chain.
+
+    ``rows`` are the primary keys of what a page showed (the first ``ROWS_KEPT``),
+    ``subjects`` the ids of every person they are about.
+    """
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
     last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
@@ -53,6 +60,8 @@ def audit_record(
         action=action,
         subject=subject if getattr(subject, "pk", None) else None,
         categories=sorted(set(categories)),
+        rows=[str(row) for row in list(rows)[:ROWS_KEPT]],
+        subjects=sorted({int(subject) for subject in subjects if subject is not None}),
         target=printable(target)[:200],
         reference=printable(reference)[:100],
         detail=printable(detail)[:300],

@@ -3,9 +3,7 @@
 import csv
 
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -13,8 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin_mixins import AuditedAdminMixin
-from audit.models import Action
-from audit.services import audit_record
 from cookies.models import ConsentRecord, CookieCategory, CookieDeclaration, UndeclaredCookie
 from cookies.selectors import consent_rates_by_week
 from privacy_office import clock
@@ -75,26 +71,8 @@ class ConsentRecordAdmin(AuditedAdminMixin, ProofAdmin):
     list_select_related = ["user"]
     actions = [export_as_proof]
     date_hierarchy = "created_at"
-
-    def changelist_view(self, request, extra_context=None):
-        """A search here is a look at someone's consent history: audit it, with whom."""
-        response = super().changelist_view(request, extra_context)
-        term = request.GET.get("q", "").strip()
-        if term and request.method == "GET":
-            subject = (
-                get_user_model().objects.filter(Q(username=term) | Q(email__iexact=term)).first()
-            )
-            audit_record(
-                actor=request.user,
-                action=Action.READ,
-                target="cookies.ConsentRecord:history",
-                subject=subject,
-                categories=["browsing"],
-                reference=request.GET.get("ref", ""),
-                detail="consent history looked up",
-                now=clock.now(),
-            )
-        return response
+    # A search here is a look at someone's consent history: audited with whom it names.
+    audit_list_name = "history"
 
     def get_urls(self):
         return [

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -12,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin_mixins import AuditedAdminMixin
-from datarequests import services
+from datarequests import scans, services
 from datarequests.calendars import at_noon, local_day, zone_name
 from datarequests.corrections import corrections_check
 from datarequests.models import (
@@ -87,6 +88,10 @@ class FeeOutstandingFilter(admin.SimpleListFilter):
         if self.value() == "outstanding":
             return queryset.filter(fee_quote__status=FeeQuote.Status.QUOTED)
         return queryset
+
+
+# On a request's page, its documents are links to the audited download, never the file's URL.
+SCAN_LINKS = {name: f"{name}_link" for name in scans.SCAN_FIELDS}
 
 
 class EventInline(HistoryInline):
@@ -272,7 +277,7 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return [*LetterForm.Meta.fields, "corrections_text", "envelope_date"]
-        entered = [name for name in LetterForm.Meta.fields if name != "kind"]
+        entered = [SCAN_LINKS.get(name, name) for name in LetterForm.Meta.fields if name != "kind"]
         return [
             "kind",
             "status",
@@ -283,6 +288,30 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
             "due",
             "next_notice",
         ]
+
+    @admin.display(description=_("scan of the letter"))
+    def letter_scan_link(self, obj):
+        return self._scan_link(obj, "letter_scan")
+
+    @admin.display(description=_("proof of guardianship"))
+    def guardianship_document_link(self, obj):
+        return self._scan_link(obj, "guardianship_document")
+
+    def _scan_link(self, obj, which: str):
+        if not getattr(obj, which):
+            return "—"
+        url = reverse("admin:datarequests_datarequest_scan", args=[obj.pk, which])
+        return format_html('<a href="{}">{}</a>', url, _("download (the read is audited)"))
+
+    def scan_view(self, request, request_id: int, which: str):
+        scan = scans.scan_read(
+            request_id=request_id, which=which, actor=request.user, now=clock.now()
+        )
+        if scan is None:
+            raise Http404
+        response = StreamingHttpResponse(scan.chunks, content_type=scan.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{scan.filename}"'
+        return response
 
     def get_readonly_fields(self, request, obj=None):
         return self.get_fields(request, obj) if obj else []
@@ -331,6 +360,11 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
                 "dashboard/",
                 self.admin_site.admin_view(self.dashboard_view),
                 name="datarequests_dashboard",
+            ),
+            path(
+                "<int:request_id>/scan/<str:which>/",
+                self.admin_site.admin_view(self.scan_view),
+                name="datarequests_datarequest_scan",
             ),
             path(
                 "<int:request_id>/act/<str:action>/",

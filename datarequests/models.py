@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from privacy_office.uploads import validate_document
+from privacy_office.uploads import sealed_storage, validate_document
 
 
 class Kind(models.TextChoices):
@@ -243,6 +243,7 @@ class DataRequest(models.Model):
     guardianship_document = models.FileField(
         _("proof of guardianship"),
         upload_to="guardianship/",
+        storage=sealed_storage,
         blank=True,
         validators=[validate_document],
         help_text=_("PDF, JPEG or PNG, at most 10 MB."),
@@ -256,6 +257,7 @@ class DataRequest(models.Model):
     letter_scan = models.FileField(
         _("scan of the letter"),
         upload_to="letters/",
+        storage=sealed_storage,
         blank=True,
         validators=[validate_document],
         help_text=_("PDF, JPEG or PNG, at most 10 MB."),
@@ -281,6 +283,7 @@ class DataRequest(models.Model):
             ("refuse_datarequest", _("Can refuse a data request")),
             # Four eyes: given to privacy officers only, never with entering or verifying.
             ("approve_erasure", _("Can approve the erasure of a minor's data")),
+            ("view_scans_datarequest", _("Can read letter scans and guardianship proofs")),
         ]
         indexes = [models.Index(fields=["status", "due_at"], name="datarequests_queue")]
 

@@ -22,6 +22,23 @@ RECORD_DAYS = 4 * 365 + 1  # the longest record duty: HK's log of refusals (s.27
 RECORD = "proof of how the request was handled (HK s.27, CCPA regs 7101)"
 
 
+# Letter scans and guardianship proofs show identity documents: they are kept only while a
+# complaint about how identity was checked may still come, then the files are deleted
+# (datarequests.scans.scans_purge, nightly); the request's record stays.
+SCAN_DAYS = 90
+SCAN = "proof of the requester's identity or guardianship while the request is handled"
+
+
+def scan(name: str):
+    return personal(
+        name,
+        purposes=["B4", "B9"],
+        erasure=Erasure.DELETE,
+        keep_reason=SCAN,
+        retention_days=SCAN_DAYS,
+    )
+
+
 def record(name: str, **options):
     return personal(
         name,
@@ -48,7 +65,8 @@ declare(
         record("minor_named"),
         record("language"),
         record("details"),
-        record("letter_scan"),
+        scan("letter_scan"),
+        scan("guardianship_document"),
         record("received_at"),
         record("identity_method"),
         record("due_at"),

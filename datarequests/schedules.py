@@ -31,4 +31,14 @@ SCHEDULES = [
         hour="3",
         description=gettext_noop("Deletes access exports 30 days after they were made."),
     ),
+    ScheduleDefault(
+        name=gettext_noop("Purge old letter scans and guardianship proofs"),
+        task="datarequests.tasks.scans_purge_task",
+        minute="55",
+        hour="3",
+        description=gettext_noop(
+            "Deletes the letter scans and guardianship proofs of requests closed more than "
+            "90 days ago."
+        ),
+    ),
 ]

@@ -55,3 +55,10 @@ def staff_reminder_task() -> int:
 def minor_erase_task(request_id: int) -> None:
     with contextlib.suppress(services.AlreadyMoved):
         services.guardian_deletion_fulfil(request_id=request_id, now=clock.now())
+
+
+@shared_task
+def scans_purge_task() -> int:
+    from datarequests.scans import scans_purge
+
+    return scans_purge(now=clock.now())
