@@ -83,6 +83,7 @@ class StatisticalRelease(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to be computed")
         READY = "ready", _("Ready")
+        REFUSED = "refused", _("Refused")
 
     DIMENSIONS = [
         ("country", _("country")),
@@ -107,6 +108,14 @@ class StatisticalRelease(models.Model):
     cells_released = models.PositiveIntegerField(_("cells released"), default=0, editable=False)
     cells_suppressed = models.PositiveIntegerField(_("cells left out"), default=0, editable=False)
     computed_at = models.DateTimeField(_("computed at"), null=True, blank=True, editable=False)
+    cells = models.JSONField(
+        _("cells"),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text=_("each cell, published or left out (under the floor, or to protect another)"),
+    )
+    refusal = models.TextField(_("why it was refused"), blank=True, editable=False)
 
     class Meta:
         ordering = ["-pk"]
@@ -115,3 +124,33 @@ class StatisticalRelease(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ReleaseReceipt(models.Model):
+    """What one recipient was given by one computation of a release: the cells it can combine.
+
+    A release may be recomputed; the receipts keep every version a recipient holds.
+    A receipt without a recipient is a release anyone may hold.
+    """
+
+    recipient = models.ForeignKey(
+        Recipient, on_delete=models.PROTECT, null=True, blank=True, related_name="receipts"
+    )
+    release = models.ForeignKey(
+        StatisticalRelease, on_delete=models.PROTECT, related_name="receipts"
+    )
+    dimensions = models.JSONField(_("dimensions"))
+    published = models.JSONField(_("cells published"), default=list, blank=True)
+    primary = models.JSONField(_("cells left out as under the floor"), default=list, blank=True)
+    complementary = models.JSONField(
+        _("cells left out to protect another"), default=list, blank=True
+    )
+    received_at = models.DateTimeField(_("received at"))
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("release receipt")
+        verbose_name_plural = _("release receipts")
+
+    def __str__(self) -> str:
+        return f"{self.release} → {self.recipient or '—'} {self.received_at:%Y-%m-%d}"
