@@ -254,7 +254,14 @@ def receivers_connect() -> None:
     pre_save.connect(_remember(USER_FLAGS), sender=user, weak=False, dispatch_uid="audit-flags")
     post_save.connect(user_flags_saved, sender=user, dispatch_uid="audit-flags")
 
-    token_labels = ["authtoken.Token"] + (["knox.AuthToken"] if apps.is_installed("knox") else [])
+    token_labels = [
+        label
+        for label, app in (
+            ("authtoken.Token", "rest_framework.authtoken"),
+            ("knox.AuthToken", "knox"),
+        )
+        if apps.is_installed(app)
+    ]
     for label in token_labels:
         token = apps.get_model(label)
         post_save.connect(token_saved, sender=token, dispatch_uid=f"audit-token-{label}")

@@ -133,9 +133,21 @@ def _declaration_problems(declaration: Declaration) -> list[str]:
     return problems
 
 
+def _is_file(declaration: Declaration, name: str) -> bool:
+    try:
+        return isinstance(declaration.model._meta.get_field(name), models.FileField)
+    except FieldDoesNotExist:
+        return False
+
+
 def _retention_problems(declaration: Declaration) -> list[str]:
-    # A retention that is not positive is reported on its own field.
-    days = {d.retention_days for d in declaration.fields if (d.retention_days or 0) > 0}
+    # A retention that is not positive is reported on its own field. Files (scans, proofs)
+    # are deleted on their own, field by field, before their row: they may keep less long.
+    days = {
+        d.retention_days
+        for d in declaration.fields
+        if (d.retention_days or 0) > 0 and not _is_file(declaration, d.name)
+    }
     if not days:
         if declaration.retained_from:
             return ["names retained_from but no field declares retention_days"]

@@ -4,10 +4,11 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from audit.models import AuditEvent
 from policies.models import PolicyVersion
+from tests.conftest import verified_login
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +21,7 @@ def changes_of(target: str) -> list[AuditEvent]:
 @pytest.fixture
 def officer(client):
     user = UserFactory(username="officer", is_staff=True, is_superuser=True)
-    client.force_login(user)
+    verified_login(client, user)
     return user
 
 
@@ -92,17 +93,18 @@ def test_a_user_added_to_a_role_from_the_roles_side_is_recorded_as_theirs():
 
 def test_api_tokens_issued_and_ended_are_recorded_without_their_key():
     person = UserFactory()
-    token = Token.objects.create(user=person)
-    key = token.key
+    token, key = AuthToken.objects.create(user=person)
+    digest = token.digest
     token.delete()
 
-    events = changes_of(f"authtoken.Token:user={person.pk}")
+    events = changes_of(f"knox.AuthToken:user={person.pk}")
     assert [(e.action, e.detail) for e in events] == [
         ("create", "API token issued"),
         ("delete", "API token ended"),
     ]
-    assert not AuditEvent.objects.filter(target__contains=key).exists()
-    assert not AuditEvent.objects.filter(detail__contains=key).exists()
+    for secret in (key, digest):
+        assert not AuditEvent.objects.filter(target__contains=secret).exists()
+        assert not AuditEvent.objects.filter(detail__contains=secret).exists()
 
 
 def test_second_factor_devices_added_confirmed_rekeyed_and_removed_are_recorded():

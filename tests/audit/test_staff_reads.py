@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from audit.admin_mixins import target_of
 from audit.checks import admins_audited_check
@@ -25,6 +25,7 @@ from disclosures.models import Disclosure, Recipient
 from privacy_office import clock
 from privacy_office.admin_base import ProofAdmin
 from privacy_office.registry import NoSubject, registry
+from tests.conftest import verified_login
 from tests.factories import PaymentCardFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def officer(client):
     user = UserFactory(username="officer", is_staff=True, is_superuser=True)
-    client.force_login(user)
+    verified_login(client, user)
     return user
 
 
@@ -206,7 +207,7 @@ def a_row_of_every_kind(officer, django_capture_on_commit_callbacks):
     """One row of every model that declares whose data it holds, through its usual door."""
     call_command("seed_demo", users=3, heavy_views=0, stdout=io.StringIO(), stderr=io.StringIO())
     person = UserFactory(username="buyer5", email="b5@example.com")
-    Token.objects.create(user=person)
+    AuthToken.objects.create(user=person)
     TOTPDevice.objects.create(user=officer, name="authenticator")
     StaticDevice.objects.get_or_create(user=officer, name="recovery")
     for model in (AccessAttempt, AccessLog, AccessFailureLog):
@@ -280,8 +281,8 @@ def test_every_admin_of_a_declared_model_audits_its_list_and_its_page(
         walked.append(model._meta.label)
 
     assert {"accounts.User", "axes.AccessAttempt", "otp_totp.TOTPDevice"} <= set(walked)
-    assert "authtoken.TokenProxy" in walked and "audit.AuditEvent" in walked
-    token = Token.objects.get()
-    assert not AuditEvent.objects.filter(target__contains=token.key).exists()
-    assert not AuditEvent.objects.filter(rows__contains=[token.key]).exists()
+    assert "knox.AuthToken" in walked and "audit.AuditEvent" in walked
+    token = AuthToken.objects.get()
+    assert not AuditEvent.objects.filter(target__contains=token.digest).exists()
+    assert not AuditEvent.objects.filter(rows__contains=[token.digest]).exists()
     assert isinstance(admin.site._registry[ConsentRecord], ProofAdmin)

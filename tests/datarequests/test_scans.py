@@ -17,6 +17,7 @@ from datarequests.models import Channel, DataRequest, Kind
 from datarequests.scans import scans_purge
 from privacy_office import clock
 from privacy_office.encrypted_files import MAGIC
+from tests.conftest import verified_login
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,7 @@ def media(settings, tmp_path, time_machine):
 @pytest.fixture
 def officer(client):
     user = UserFactory(username="officer", is_staff=True, is_superuser=True)
-    client.force_login(user)
+    verified_login(client, user)
     return user
 
 
@@ -95,7 +96,7 @@ def test_staff_without_the_permission_are_refused_and_nothing_is_read(client):
         Permission.objects.get(codename="view_datarequest"),
         Permission.objects.get(codename="change_datarequest"),
     )
-    client.force_login(handler)
+    verified_login(client, handler)
 
     response = client.get(
         reverse("admin:datarequests_datarequest_scan", args=[request.pk, "letter_scan"])
