@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import PASSWORD, UserFactory
 
@@ -15,6 +16,9 @@ def test_linking_a_new_authenticator_needs_the_existing_second_factor(client):
     client.post(reverse("accounts:login"), {"username": officer.username, "password": PASSWORD})
 
     response = client.get(reverse("accounts:two-factor"))
+    posted = client.post(reverse("accounts:two-factor"), {"token": "123456"})
 
-    assert response.status_code == 302
-    assert "/admin/login/" in response["Location"]
+    # Refused: a new authenticator comes only through an officer's enrolment link, and a
+    # password alone never reaches the page that would link one.
+    assert (response.status_code, posted.status_code) == (403, 403)
+    assert not TOTPDevice.objects.filter(user=officer).exists()
