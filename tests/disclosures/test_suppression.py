@@ -258,6 +258,7 @@ def test_each_recipient_keeps_a_record_of_the_cells_it_received(recipient):
 # -- random populations, every pair of dimensions -----------------------------------------
 
 
+@pytest.mark.dateless
 @pytest.mark.parametrize("seed", range(3))
 @pytest.mark.parametrize("pair", list(itertools.combinations(DIMENSIONS, 2)))
 @pytest.mark.parametrize("two_first", [True, False])
