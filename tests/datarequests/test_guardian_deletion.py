@@ -282,7 +282,10 @@ def test_an_adult_by_the_accounts_own_record_needs_an_officers_written_override(
 ):
     from datetime import UTC, date, datetime
 
+    from activity.partitions import partitions_ensure
+
     time_machine.move_to(datetime(2026, 11, 2, 2, 0, tzinfo=UTC))
+    partitions_ensure(first=date(2026, 11, 1), last=date(2026, 11, 30))  # whatever today is
     adult = UserFactory(username="grown", birth_date=date(2000, 5, 1), birth_year=2000)
     PageView.objects.create(
         viewed_at=clock.now(), visitor_id="v", session_id="s", user=adult, path="/"
