@@ -161,12 +161,13 @@ def test_a_request_ended_during_its_export_build_ends_at_once_and_the_build_is_d
     took = time.monotonic() - started
     build.finish()
 
-    assert took < 5  # not held until the build lets go of the letter (30 s)
+    assert took < 20  # not held until the build lets go of the letter (30 s), even under load
     request = DataRequest.objects.get(pk=request_id)
     assert request.status == end
     assert request.events.filter(status=Status.FULFILLED).count() == 0
     assert not Export.objects.filter(request_id=request_id).exists()
-    assert set(export_dir().glob("*.zip.enc")) == files_before
+    assert set(export_dir().glob("*.zip.enc")) - files_before == set()
+    assert not list(export_dir().glob(f"{request_id}-*"))  # this request's file was discarded
 
 
 @pytest.mark.django_db(transaction=True)
@@ -185,7 +186,7 @@ def test_an_export_task_delivered_twice_builds_once(monkeypatch):
     took = time.monotonic() - started
     build.finish()
 
-    assert second is None and took < 5  # the first worker's claim stands: nothing built twice
+    assert second is None and took < 20  # the first worker's claim stands: nothing built twice
     request = DataRequest.objects.get(pk=request_id)
     assert request.status == Status.FULFILLED
     export = Export.objects.get(request_id=request_id)
