@@ -139,3 +139,17 @@ def person_with_data_in_every_category(user: User | None = None) -> User:
         ]
     )
     return user
+
+
+# A complete, valid registration body: the API's tests change one field at a time.
+REGISTRATION = {
+    "username": "meichen",
+    "password": "Lanterns-over-Xihu-2026",
+    "password_again": "Lanterns-over-Xihu-2026",
+    "first_name": "Mei",
+    "last_name": "Chen",
+    "email": "mei.chen@example.com",
+    "phone": "+86 571 8888 0000",
+    "birth_date": "1990-04-12",
+    "country": "cn",
+}

@@ -6,21 +6,11 @@ from django.urls import reverse
 from accounts.forms import MINOR_REFUSED, mandatory_registration_fields
 from accounts.models import MarketingPreference, Membership, User
 from privacy_office import clock
+from tests.factories import REGISTRATION
 
 pytestmark = pytest.mark.django_db
 
-VALID = {
-    "username": "meichen",
-    "password": "Lanterns-over-Xihu-2026",
-    "password_again": "Lanterns-over-Xihu-2026",
-    "first_name": "Mei",
-    "last_name": "Chen",
-    "email": "mei.chen@example.com",
-    "phone": "+86 571 8888 0000",
-    "birth_date": "1990-04-12",
-    "country": "cn",
-    "preferred_language": "zh-hans",
-}
+VALID = {**REGISTRATION, "preferred_language": "zh-hans"}
 
 
 def register(client, **changes):

@@ -15,20 +15,11 @@ from django.urls import reverse
 
 from accounts.models import User
 from accounts.services import JUST_TAKEN
+from tests.factories import REGISTRATION
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-MEI = {
-    "username": "meichen",
-    "password": "Lanterns-over-Xihu-2026",
-    "password_again": "Lanterns-over-Xihu-2026",
-    "first_name": "Mei",
-    "last_name": "Chen",
-    "email": "mei.chen@example.com",
-    "phone": "+86 571 8888 0000",
-    "birth_date": "1990-04-12",
-    "country": "cn",
-}
+MEI = REGISTRATION
 
 
 def register_at_once(*bodies):

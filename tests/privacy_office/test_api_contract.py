@@ -10,21 +10,9 @@ from drf_spectacular.renderers import OpenApiJsonRenderer
 
 from accounts.models import User
 from datarequests.models import Channel, DataRequest, FeeQuote, Kind, RequestEvent, Status
-from tests.factories import UserFactory
+from tests.factories import REGISTRATION, UserFactory
 
 UNKNOWN = "This field is not known here; leave it out."
-
-REGISTRATION = {
-    "username": "meichen",
-    "password": "Lanterns-over-Xihu-2026",
-    "password_again": "Lanterns-over-Xihu-2026",
-    "first_name": "Mei",
-    "last_name": "Chen",
-    "email": "mei.chen@example.com",
-    "phone": "+86 571 8888 0000",
-    "birth_date": "1990-04-12",
-    "country": "CN",
-}
 
 
 @pytest.fixture(scope="module")
