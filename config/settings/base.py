@@ -6,7 +6,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from config.settings.environment import env_int, env_list, env_str
+from config.settings.environment import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -280,6 +280,16 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# A prefork child whose memory grew past this (KiB) after a task, e.g. an export's buffers,
+# is replaced by a fresh one, so an idle worker returns to its idle size.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD_KB", 150_000)
+# Several hosts: workers on each consume the same broker (Redis, or RabbitMQ with
+# CELERY_BROKER_URL=amqp://…); RabbitMQ queues can be quorum queues, replicated over its
+# cluster (CELERY_QUORUM_QUEUES=1). CELERY_QUEUE names the queue (one per deployment).
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE") or "celery"
+if env_bool("CELERY_QUORUM_QUEUES"):
+    CELERY_TASK_DEFAULT_QUEUE_TYPE = "quorum"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"confirm_publish": True}
 
 
 def cache_settings(broker: str | None) -> dict:
