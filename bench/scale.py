@@ -1,0 +1,237 @@
+"""Benchmark of growth (issue 18, item 2): page views at 10M, 30M and 100M rows.
+
+    .venv/bin/python bench/scale.py [--sizes 10M,30M,100M] [--runs 3] [--clean]
+
+The rows are made by PostgreSQL (``generate_series``), not by Python: half belong to ten
+heavy users, half to 100,000 light ones, spread over the last twelve months in time order.
+Two real accounts are measured at every size: a light subject whose 200 page views never
+change, and one of the heavy users, whose rows grow with the table. At each size it prints
+the medians of: the light subject's access export and "my data" page, the heavy subject's
+export, and the purge of the oldest month (detach and drop of its partition).
+
+The rows stay for the next run (a larger size only adds the difference); ``--clean``
+removes them. 100M rows take about 20 GB of disk; use a database of its own
+(``DATABASE_URL``) if the demo's should stay small.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+
+import devservers
+
+devservers.environ_ensure()  # the embedded servers, unless DATABASE_URL / CELERY_BROKER_URL
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+from activity.partitions import (  # noqa: E402
+    existing_partitions,
+    next_month,
+    partition_name,
+    partitions_drop_before,
+    partitions_ensure,
+)
+from datarequests import services  # noqa: E402
+from datarequests.exports import export_create  # noqa: E402
+from datarequests.models import Channel, Kind  # noqa: E402
+from privacy_office import clock  # noqa: E402
+from privacy_office.subject_data import personal_data_of  # noqa: E402
+
+# Users of the generated rows that are not accounts: ids far above any real one.
+HEAVY_BASE = 900_000_000
+LIGHT_BASE = 910_000_000
+HEAVY_USERS = 10
+LIGHT_USERS = 100_000
+LIGHT_SUBJECT_VIEWS = 200
+CHUNK = 2_000_000
+SPAN = timedelta(days=365)
+
+
+def parse_size(text: str) -> int:
+    text = text.strip().upper()
+    factor = {"K": 1_000, "M": 1_000_000}.get(text[-1], 1)
+    return int(float(text.rstrip("KM")) * factor)
+
+
+def generated_rows() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM activity_pageview WHERE user_id >= %s", [HEAVY_BASE])
+        return cursor.fetchone()[0]
+
+
+def subjects() -> tuple[User, User]:
+    light, _ = User.objects.get_or_create(
+        username="bench-scale-light", defaults={"email": "light@example.com", "country": "HK"}
+    )
+    heavy, _ = User.objects.get_or_create(
+        username="bench-scale-heavy", defaults={"email": "heavy@example.com", "country": "HK"}
+    )
+    return light, heavy
+
+
+def load(*, first: int, last: int, heavy: User, light: User) -> None:
+    """Add generated rows number ``first`` to ``last`` (their times grow with the number)."""
+    end = clock.now()
+    start = end - SPAN
+    partitions_ensure(first=start.date(), last=end.date())
+    total = last - first
+    done = 0
+    for low in range(first, last, CHUNK):
+        high = min(low + CHUNK, last)
+        began = time.perf_counter()
+        with connection.cursor() as cursor:
+            # Even numbers: the ten heavy users (the first of them an account, measured);
+            # odd numbers: the light users. Each load spans the whole year, its times going
+            # forward with the number, as the ingest receives them.
+            cursor.execute(
+                """
+                INSERT INTO activity_pageview
+                    (viewed_at, visitor_id, session_id, user_id, browser, operating_system, path)
+                SELECT %(start)s + ((g - %(first)s)::float8 / %(count)s) * %(span)s,
+                       'visitor-' || (g %% 50000),
+                       'session-' || (g / 40),
+                       CASE WHEN g %% 2 = 0
+                            THEN CASE WHEN (g / 2) %% %(heavy_users)s = 0 THEN %(heavy)s
+                                      ELSE %(heavy_base)s + (g / 2) %% %(heavy_users)s END
+                            ELSE %(light_base)s + (g / 2) %% %(light_users)s END,
+                       'Chrome', 'Windows', '/products/' || (g %% 5000)
+                FROM generate_series(%(low)s, %(high)s - 1) AS g
+                """,
+                {
+                    "start": start,
+                    "span": SPAN,
+                    "first": first,
+                    "count": max(last - first, 1),
+                    "heavy_users": HEAVY_USERS,
+                    "heavy": heavy.pk,
+                    "heavy_base": HEAVY_BASE,
+                    "light_base": LIGHT_BASE,
+                    "light_users": LIGHT_USERS,
+                    "low": low,
+                    "high": high,
+                },
+            )
+        done += high - low
+        rate = (high - low) / (time.perf_counter() - began)
+        print(f"  loaded {done:,} of {total:,} ({rate:,.0f} rows/s)", flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM activity_pageview WHERE user_id = %s", [light.pk])
+        if cursor.fetchone()[0] < LIGHT_SUBJECT_VIEWS:
+            cursor.execute(
+                """
+                INSERT INTO activity_pageview
+                    (viewed_at, visitor_id, session_id, user_id, browser, operating_system, path)
+                SELECT %s - g * interval '1 day', 'visitor-light', 'session-light', %s,
+                       'Firefox', 'Linux', '/products/' || g
+                FROM generate_series(1, %s) AS g
+                """,
+                [end, light.pk, LIGHT_SUBJECT_VIEWS],
+            )
+        print("  ANALYZE…", flush=True)
+        cursor.execute("ANALYZE activity_pageview")
+
+
+def timed(function) -> float:
+    began = time.perf_counter()
+    function()
+    return time.perf_counter() - began
+
+
+def export_of(user: User) -> float:
+    request = services.data_request_submit(
+        requester=services.Requester(user=user),
+        kind=Kind.ACCESS,
+        jurisdiction_code="EU",
+        channel=Channel.API,
+        now=clock.now(),
+    )
+    with transaction.atomic():
+        began = time.perf_counter()
+        export = export_create(request=request, now=clock.now())
+        elapsed = time.perf_counter() - began
+    Path(export.path).unlink(missing_ok=True)
+    return elapsed
+
+
+def oldest_month_purge() -> tuple[float, int]:
+    """Drop the partitions up to the oldest month that holds rows; return the time and rows."""
+    with connection.cursor() as cursor:
+        for name, month in sorted(existing_partitions().items(), key=lambda item: item[1]):
+            assert name == partition_name(month)
+            cursor.execute(f'SELECT count(*) FROM "{name}"')  # noqa: S608 (our partition's name)
+            rows = cursor.fetchone()[0]
+            if rows:
+                cutoff = next_month(month)
+                began = time.perf_counter()
+                partitions_drop_before(cutoff=cutoff)
+                return time.perf_counter() - began, rows
+    return 0.0, 0
+
+
+def measure(size: int, runs: int, light: User, heavy: User) -> dict:
+    export_of(light)  # the first export of a process also loads its libraries
+    light_exports = [export_of(light) for _ in range(runs)]
+    pages = [timed(lambda: personal_data_of(user=light)) for _ in range(runs)]
+    heavy_exports = [export_of(heavy) for _ in range(runs)]
+    purge, purged_rows = oldest_month_purge()
+    return {
+        "size": size,
+        "light export": statistics.median(light_exports),
+        "my data": statistics.median(pages),
+        "heavy export": statistics.median(heavy_exports),
+        "purge": purge,
+        "purged rows": purged_rows,
+    }
+
+
+def clean() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM activity_pageview WHERE user_id >= %s", [HEAVY_BASE])
+        print(f"removed {cursor.rowcount:,} generated page views")
+    User.objects.filter(username__in=["bench-scale-light", "bench-scale-heavy"]).delete()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="10M,30M,100M")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--clean", action="store_true")
+    args = parser.parse_args()
+    if args.clean:
+        clean()
+        return
+    light, heavy = subjects()
+    results = []
+    for size in sorted(parse_size(s) for s in args.sizes.split(",")):
+        have = generated_rows()
+        print(f"== {size:,} page views (have {have:,})", flush=True)
+        if have < size:
+            load(first=have, last=size, heavy=heavy, light=light)
+        result = measure(size, args.runs, light, heavy)
+        results.append(result)
+        print(
+            f"  light export {result['light export']:.3f} s, my data {result['my data']:.3f} s, "
+            f"heavy export {result['heavy export']:.2f} s, oldest month purged in "
+            f"{result['purge']:.3f} s ({result['purged rows']:,} rows)",
+            flush=True,
+        )
+    first, last = results[0], results[-1]
+    print(f"\nmedians of {args.runs}; {first['size']:,} → {last['size']:,} page views:")
+    for key in ("light export", "my data", "heavy export", "purge"):
+        print(f"  {key}: {first[key]:.3f} s → {last[key]:.3f} s ({last[key] / first[key]:.2f}×)")
+
+
+if __name__ == "__main__":
+    main()
