@@ -481,3 +481,42 @@ def test_a_paused_hong_kong_clock_moves_the_s19_2_notice_date_with_the_deadline(
     request.refresh_from_db()
     assert due_day(request) == date(2026, 4, 21)
     assert local_day(request.jurisdiction, request.notice_due_at) == date(2026, 4, 20)
+
+
+# --- the admin's buttons --------------------------------------------------------------------
+
+
+def act(client, request: DataRequest, action: str, **data):
+    url = reverse("admin:datarequests_datarequest_act", args=[request.pk, action])
+    return client.post(url, data, follow=True)
+
+
+def test_staff_mark_a_request_excessive_and_revise_a_fee_with_the_admins_buttons(client):
+    verified_login(client, UserFactory(is_staff=True, is_superuser=True))
+    request = letter("EU", datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    estimate = sg_estimate(UserFactory())
+
+    refused = act(client, request, "mark_excessive", text="")
+    act(client, request, "mark_excessive", text="Ten copies of the same request in a week.")
+    act(client, estimate, "revise_fee", text="archived records", amount="99.50")
+
+    assert "Say why the request is manifestly unfounded or excessive." in refused.content.decode()
+    request.refresh_from_db()
+    estimate.refresh_from_db()
+    assert request.manifestly_excessive_reason == "Ten copies of the same request in a week."
+    assert (estimate.status, estimate.fee_quote.amount) == (
+        Status.AWAITING_ACCEPTANCE,
+        Decimal("99.50"),
+    )
+
+
+def test_a_clerk_without_the_change_permission_cannot_mark_a_request(client):
+    clerk = UserFactory(is_staff=True)
+    verified_login(client, clerk)
+    request = letter("EU", datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+
+    response = act(client, request, "mark_excessive", text="too many")
+
+    assert response.status_code == 403
+    request.refresh_from_db()
+    assert request.manifestly_excessive_reason == ""
