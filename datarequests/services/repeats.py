@@ -17,10 +17,12 @@ from django.utils.translation import gettext_lazy as _
 
 from datarequests.calendars import local_day
 from datarequests.clock import add_months
-from datarequests.models import DataRequest, Kind, RequestEvent, Status
+from datarequests.models import DataRequest, FeeQuote, Kind, RequestEvent, Status
 from datarequests.seed import CCPA_TWICE, HK_REPEAT
 from datarequests.selectors import earlier_requests
+from datarequests.services.intake import FEE_ASSESS_TASK
 from datarequests.services.transitions import _locked, _record
+from privacy_office.queue import enqueue_on_commit
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -94,4 +96,17 @@ def manifestly_excessive_mark(
         now=now,
         type=RequestEvent.Type.NOTE,
     )
+    # A signed-in request of a free jurisdiction is assessed at once, at no fee: an access
+    # request whose export is still to come is assessed again, so the fee can be quoted.
+    quote = FeeQuote.objects.filter(request=request).first()
+    unpaid = quote is None or quote.status == FeeQuote.Status.NONE
+    if request.status == Status.IN_PROGRESS and request.kind == Kind.ACCESS and unpaid:
+        _record(
+            request,
+            status=Status.ASSESSING_FEE,
+            actor=actor,
+            reason=_("the fee is assessed again: the request was marked excessive"),
+            now=now,
+        )
+        enqueue_on_commit(FEE_ASSESS_TASK, request.pk)
     return request

@@ -169,7 +169,7 @@ TRANSITIONS: dict[str, Transition] = {
     "mark_excessive": Transition(
         _("Mark manifestly unfounded or excessive"),
         OPEN,
-        (),
+        (S.ASSESSING_FEE,),  # an access request in progress at no fee: assessed again
         STAFF,
         CHANGE,
         applies=_a_marked_excessive_candidate,

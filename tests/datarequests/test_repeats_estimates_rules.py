@@ -178,6 +178,32 @@ def test_a_request_marked_manifestly_excessive_may_be_charged_after_a_quote_the_
     assert marked.events.filter(reason__contains="The fourth identical request").exists()
 
 
+def test_a_signed_in_access_in_progress_at_no_fee_is_assessed_again_once_marked_excessive():
+    FeeSchedule.objects.filter(jurisdiction__code="UK", kind=Kind.ACCESS).update(
+        base_amount=Decimal("10.00")
+    )
+    request = signed_in(UserFactory(), "UK", datetime(2026, 3, 2, 12, 0, tzinfo=UTC))
+    services.fee_assess(request_id=request.pk, now=datetime(2026, 3, 2, 12, 0, tzinfo=UTC))
+    request.refresh_from_db()
+    assert (request.status, request.fee_quote.amount) == (Status.IN_PROGRESS, 0)
+
+    services.manifestly_excessive_mark(
+        request_id=request.pk,
+        actor=None,
+        reason="The same copy asked for daily since January.",
+        now=datetime(2026, 3, 2, 13, 0, tzinfo=UTC),
+    )
+    services.fee_assess(request_id=request.pk, now=datetime(2026, 3, 2, 13, 0, tzinfo=UTC))
+
+    request.refresh_from_db()
+    assert (request.status, request.fee_quote.amount) == (
+        Status.AWAITING_PAYMENT,
+        Decimal("10.00"),
+    )
+    with pytest.raises(services.AlreadyMoved):
+        services.access_fulfil(request_id=request.pk, now=datetime(2026, 3, 2, 14, 0, tzinfo=UTC))
+
+
 def test_a_duplicate_is_flagged_at_intake_and_never_blocks_the_originals_verification():
     person = UserFactory()
     original = services.data_request_submit(
