@@ -546,3 +546,43 @@ def test_a_clerk_without_the_change_permission_cannot_mark_a_request(client):
     assert response.status_code == 403
     request.refresh_from_db()
     assert request.manifestly_excessive_reason == ""
+
+
+def test_a_fee_schedule_change_leaves_an_open_request_at_the_fee_it_was_received_under(client):
+    verified_login(client, UserFactory(is_staff=True, is_superuser=True))
+    before = letter("HK", datetime(2026, 3, 2, 2, 0, tzinfo=UTC), email="chan@example.hk")
+    schedule = FeeSchedule.objects.get(jurisdiction__code="HK", kind=Kind.ACCESS)
+    url = reverse("admin:datarequests_feeschedule_change", args=[schedule.pk])
+    form = {
+        "jurisdiction": schedule.jurisdiction_id,
+        "kind": "access",
+        "base_amount": "80.00",
+        "per_thousand_records": "10.00",
+        "postage": "20.00",
+    }
+
+    client.post(url, {**form, "change_reason": "PCPD guidance on clerical time, 2026"})
+    after = letter("HK", datetime(2026, 3, 2, 2, 0, tzinfo=UTC), email="wong@example.hk")
+
+    fees = [services.fee_quote_lines(request, {})[0]["amount"] for request in (before, after)]
+    assert fees == ["50.00", "80.00"]
+    assert (before.rules_version, after.rules_version) == (1, 2)
+    event = AuditEvent.objects.get(target=f"datarequests.FeeSchedule:{schedule.pk}")
+    assert event.detail == "fields: base_amount; why: PCPD guidance on clerical time, 2026"
+
+
+def test_a_holiday_override_is_added_only_with_a_reason_and_audited(client):
+    officer = UserFactory(is_staff=True, is_superuser=True)
+    verified_login(client, officer)
+    china = Jurisdiction.objects.get(code="CN")
+    url = reverse("admin:datarequests_calendaroverride_add")
+    form = {"jurisdiction": china.pk, "date": "2026-10-09", "day_off": "on", "description": "x"}
+
+    refused = client.post(url, form)
+    client.post(url, {**form, "change_reason": "State Council notice of 2026"})
+
+    assert refused.status_code == 200 and "This field is required." in refused.content.decode()
+    override = china.calendar_overrides.get()
+    event = AuditEvent.objects.get(target=f"datarequests.CalendarOverride:{override.pk}")
+    assert (event.actor, event.action) == (officer, "create")
+    assert event.detail.endswith("why: State Council notice of 2026")
