@@ -63,9 +63,7 @@ def refusal_ground_check(request: DataRequest, ground: str, explanation: str) ->
     """Refuse a ground the request's history does not support. A refusal as manifestly
     unfounded or excessive records its explanation as the reason, if none was marked."""
     if ground == CCPA_TWICE:
-        count, since = (
-            access_given_in_the_year_before(request) if request.kind == Kind.ACCESS else (0, "")
-        )
+        count, since = access_given_in_the_year_before(request)  # none for another kind
         if count < 2:
             raise ValidationError({"ground": NOT_TWICE % {"since": since, "count": count}})
     elif ground == HK_REPEAT:
