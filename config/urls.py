@@ -29,6 +29,16 @@ api_v1 = [
         name="api-request-withdraw",
     ),
     path(
+        "requests/<int:request_id>/estimate/accept/",
+        requests_api.EstimateAcceptAPI.as_view(),
+        name="api-request-estimate-accept",
+    ),
+    path(
+        "requests/<int:request_id>/estimate/decline/",
+        requests_api.EstimateDeclineAPI.as_view(),
+        name="api-request-estimate-decline",
+    ),
+    path(
         "requests/<int:request_id>/export/",
         requests_api.ExportAPI.as_view(),
         name="api-request-export",

@@ -9,7 +9,7 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin_mixins import AuditedAdminMixin
@@ -29,7 +29,7 @@ from datarequests.models import (
     Kind,
     RequestEvent,
 )
-from datarequests.selectors import dashboard_counts
+from datarequests.selectors import dashboard_counts, earlier_requests
 from datarequests.services.transitions import STAFF
 from datarequests.templatetags.request_dates import day_in
 from privacy_office import clock
@@ -86,7 +86,9 @@ class FeeOutstandingFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "outstanding":
-            return queryset.filter(fee_quote__status=FeeQuote.Status.QUOTED)
+            return queryset.filter(
+                fee_quote__status__in=[FeeQuote.Status.QUOTED, FeeQuote.Status.ACCEPTED]
+            )
         return queryset
 
 
@@ -179,6 +181,7 @@ class LetterForm(forms.ModelForm):
 class ActionForm(forms.Form):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2, "cols": 60}), required=False)
     ground = forms.CharField(required=False)
+    amount = forms.DecimalField(required=False, max_digits=10, decimal_places=2)
 
 
 # The staff's buttons, in the table's order, with its labels.
@@ -222,6 +225,7 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "days_left",
         "next_notice",
         "fee_status",
+        "duplicate",
     ]
     list_filter = [
         "status",
@@ -264,6 +268,10 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
         colour = "#a4000f" if days < 0 else "#b86e00" if days <= 3 else "inherit"
         return format_html('<span style="color:{}">{}</span>', colour, days)
 
+    @admin.display(description=_("duplicate?"), boolean=True)
+    def duplicate(self, obj):
+        return obj.duplicate_of_id is not None
+
     @admin.display(description=_("fee"))
     def fee_status(self, obj):
         quote = getattr(obj, "fee_quote", None)
@@ -287,7 +295,38 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
             "identity_method",
             "due",
             "next_notice",
+            "manifestly_excessive_reason",
+            "duplicate_link",
+            "earlier",
+            "rules_version",
         ]
+
+    @admin.display(description=_("possible duplicate of"))
+    def duplicate_link(self, obj):
+        if obj.duplicate_of_id is None:
+            return "—"
+        url = reverse("admin:datarequests_datarequest_change", args=[obj.duplicate_of_id])
+        return format_html(
+            '<a href="{}">{}</a>',
+            url,
+            _("request %(id)s, still open when this one came in") % {"id": obj.duplicate_of_id},
+        )
+
+    @admin.display(description=_("the person's earlier requests of this kind"))
+    def earlier(self, obj):
+        rows = [
+            format_html(
+                '<li><a href="{}">{}</a> {} · {}</li>',
+                reverse("admin:datarequests_datarequest_change", args=[earlier.pk]),
+                earlier.pk,
+                day_in(earlier.received_at, earlier.jurisdiction),
+                earlier.get_status_display(),
+            )
+            for earlier in earlier_requests(obj)[:50]
+        ]
+        if not rows:
+            return _("none")
+        return format_html("<ul>{}</ul>", format_html_join("", "{}", ((row,) for row in rows)))
 
     @admin.display(description=_("scan of the letter"))
     def letter_scan_link(self, obj):
@@ -451,6 +490,16 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
             "notify_delay": lambda: services.delay_notice_send(
                 request_id=request_id, actor=actor, text=text, now=now
             ),
+            "mark_excessive": lambda: services.manifestly_excessive_mark(
+                request_id=request_id, actor=actor, reason=text, now=now
+            ),
+            "revise_fee": lambda: services.fee_revise(
+                request_id=request_id,
+                actor=actor,
+                amount=form.cleaned_data.get("amount"),
+                reason=text,
+                now=now,
+            ),
             "refuse": lambda: services.data_request_refuse(
                 request_id=request_id, actor=actor, ground=ground, explanation=text, now=now
             ),
@@ -466,8 +515,36 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return redirect(back)
 
 
+class RuleChangeForm(forms.ModelForm):
+    """A rule's form: every change says why (it goes to the audit trail with who made it)."""
+
+    change_reason = forms.CharField(
+        label=_("why this change"),
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text=_("Kept in the audit trail with your name: the law, a guidance, a correction."),
+    )
+
+
+class RuleChangeAdmin(admin.ModelAdmin):
+    """Rules are changed with a reason, audited, and never deleted (a request cites them)."""
+
+    form = RuleChangeForm
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        services.rule_change_save(
+            obj=obj,
+            actor=request.user,
+            reason=form.cleaned_data["change_reason"],
+            changed=[name for name in form.changed_data if name != "change_reason"],
+            now=clock.now(),
+        )
+
+
 @admin.register(Jurisdiction)
-class JurisdictionAdmin(admin.ModelAdmin):
+class JurisdictionAdmin(RuleChangeAdmin):
     list_display = [
         "code",
         "name",
@@ -477,7 +554,9 @@ class JurisdictionAdmin(admin.ModelAdmin):
         "zone",
         "holiday_country",
         "access_fee",
+        "rules_version",
     ]
+    readonly_fields = ["rules_version"]
 
     @admin.display(description=_("time zone"))
     def zone(self, obj):
@@ -485,7 +564,7 @@ class JurisdictionAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarOverride)
-class CalendarOverrideAdmin(admin.ModelAdmin):
+class CalendarOverrideAdmin(RuleChangeAdmin):
     """Staff's corrections of the holidays library's calendar: add or remove a day off."""
 
     list_display = ["jurisdiction", "date", "day_off", "description"]
@@ -493,29 +572,7 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
 
 
-class FeeScheduleForm(forms.ModelForm):
-    class Meta:
-        model = FeeSchedule
-        fields = ["jurisdiction", "kind", "base_amount", "per_thousand_records", "postage"]
-
-    def clean(self):
-        cleaned = super().clean()
-        jurisdiction = cleaned.get("jurisdiction")
-        charged = any(cleaned.get(f) for f in ("base_amount", "per_thousand_records", "postage"))
-        if (
-            jurisdiction is not None
-            and cleaned.get("kind") == Kind.CORRECTION
-            and jurisdiction.correction_fee_banned
-            and charged
-        ):
-            raise ValidationError(
-                _("The law of %(code)s bans a fee for corrections.") % {"code": jurisdiction.code}
-            )
-        return cleaned
-
-
 @admin.register(FeeSchedule)
-class FeeScheduleAdmin(admin.ModelAdmin):
-    form = FeeScheduleForm
+class FeeScheduleAdmin(RuleChangeAdmin):
     list_display = ["jurisdiction", "kind", "base_amount", "per_thousand_records", "postage"]
     list_filter = ["jurisdiction", "kind"]

@@ -60,6 +60,7 @@ def fee_data(request: DataRequest) -> dict | None:
         "currency": quote.currency,
         "lines": quote.lines,
         "status": quote.status,
+        "estimate": quote.is_estimate,
     }
 
 
@@ -141,6 +142,9 @@ class FeeSerializer(serializers.Serializer):
     currency = serializers.CharField(min_length=3, max_length=3, help_text="ISO 4217")
     lines = FeeLineSerializer(many=True)
     status = serializers.ChoiceField(choices=FeeQuote.Status.choices)
+    estimate = serializers.BooleanField(
+        help_text="a written estimate to accept before anything is charged (SG, PDPR reg 7)"
+    )
 
     class Meta:
         ref_name = "Fee"
@@ -267,6 +271,36 @@ class WithdrawAPI(APIView):
         )
         found = request_of(user=request.user, request_id=request_id)
         return Response(request_data(found, events=True))
+
+
+class EstimateAnswerAPI(APIView):
+    """Singapore (PDPR reg 7): the requester accepts or declines the written fee estimate."""
+
+    accept = True
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: RequestSerializer,
+            409: OpenApiResponse(description="no estimate waits for an answer"),
+        },
+    )
+    def post(self, request, request_id: int):
+        if request_of(user=request.user, request_id=request_id) is None:
+            raise Http404
+        services.fee_estimate_answer(
+            request_id=request_id, requester=request.user, accept=self.accept, now=clock.now()
+        )
+        found = request_of(user=request.user, request_id=request_id)
+        return Response(request_data(found, events=True))
+
+
+class EstimateAcceptAPI(EstimateAnswerAPI):
+    accept = True
+
+
+class EstimateDeclineAPI(EstimateAnswerAPI):
+    accept = False
 
 
 def export_response(request, request_id: int) -> StreamingHttpResponse:

@@ -104,7 +104,7 @@ def holiday_calendar(jurisdiction: Jurisdiction, years: range) -> HolidayCalenda
         days_off = set(library)
         workdays = {day for day in getattr(library, "weekend_workdays", ()) if day.year in years}
     overrides = CalendarOverride.objects.filter(
-        jurisdiction=jurisdiction, date__year__gte=years.start, date__year__lt=years.stop
+        jurisdiction_id=jurisdiction.pk, date__year__gte=years.start, date__year__lt=years.stop
     ).values_list("date", "day_off")
     for day, day_off in overrides:
         if day_off:

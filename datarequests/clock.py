@@ -19,7 +19,7 @@ from datarequests.models import Asked, DeadlineUnit, Notice, Status
 
 # Where the law may stop the clock: while the requester has been asked for something
 # (proof of identity, a clarification, the fee). Staff checking stops nothing.
-PAUSABLE_STATUSES = (Status.AWAITING_REQUESTER, Status.AWAITING_PAYMENT)
+PAUSABLE_STATUSES = (Status.AWAITING_REQUESTER, Status.AWAITING_ACCEPTANCE, Status.AWAITING_PAYMENT)
 SUNDAY = 6
 
 
@@ -33,6 +33,8 @@ class ClockRules:
     pauses_for_identity: bool = False
     pauses_for_clarification: bool = False
     pauses_for_fee: bool = False
+    # SG (PDPR reg 7): the clock waits for the estimate's acceptance, not for the payment.
+    fee_needs_estimate: bool = False
     # UK (ICO): the clock restarts on the day the ID, fee or clarification asked for arrives.
     restarts_on_answer: bool = False
     extension_amount: int | None = None
@@ -111,8 +113,10 @@ def period_end(
 
 
 def _stops_the_clock(rules: ClockRules, status: str, asked: str) -> bool:
-    if status == Status.AWAITING_PAYMENT:
+    if status == Status.AWAITING_ACCEPTANCE:
         return rules.pauses_for_fee
+    if status == Status.AWAITING_PAYMENT:
+        return rules.pauses_for_fee and not rules.fee_needs_estimate
     if status == Status.AWAITING_REQUESTER:
         if asked == Asked.IDENTITY:
             return rules.pauses_for_identity

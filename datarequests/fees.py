@@ -25,6 +25,10 @@ class FeeRules:
     kind: str = Kind.ACCESS
     manifestly_excessive: bool = False  # the reason staff recorded, if any
     by_post: bool = False  # a written reply goes by post
+    # HK s.28(4): no more than the lowest fee among the forms offered (the reply by email
+    # costs no postage, so a requester offered both is charged no postage).
+    lowest_form: bool = False
+    electronic_offered: bool = True
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,8 @@ def quote_lines(
             "amount": money(schedule.per_thousand_records * Decimal(records) / 1000),
         },
     ]
-    if rules.by_post:
+    postage_charged = rules.by_post and not (rules.lowest_form and rules.electronic_offered)
+    if postage_charged:
         lines.append({"label": str(_("Postage")), "amount": schedule.postage})
     lines = [line for line in lines if line["amount"] > 0]
     total = sum((line["amount"] for line in lines), Decimal(0))

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,8 @@ class Status(models.TextChoices):
     # clock stops (or, in the UK, restarts on the day the answer arrives).
     AWAITING_REQUESTER = "awaiting_requester", _("Waiting for the requester's answer")
     ASSESSING_FEE = "assessing_fee", _("Assessing the fee")
+    # Singapore (PDPR reg 7): a fee only after a written estimate the applicant accepts.
+    AWAITING_ACCEPTANCE = "awaiting_acceptance", _("Waiting for the fee estimate to be accepted")
     AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
     IN_PROGRESS = "in_progress", _("In progress")
     AWAITING_REVIEW = "awaiting_review", _("Awaiting review")
@@ -33,6 +36,7 @@ OPEN_STATUSES = [
     Status.AWAITING_IDENTITY,
     Status.AWAITING_REQUESTER,
     Status.ASSESSING_FEE,
+    Status.AWAITING_ACCEPTANCE,
     Status.AWAITING_PAYMENT,
     Status.IN_PROGRESS,
     Status.AWAITING_REVIEW,
@@ -65,6 +69,13 @@ class Notice(models.TextChoices):
     RECEIPT = "receipt", _("confirmation of receipt")
     DELAY = "delay", _("notice that the deadline cannot be met, with reasons")
     REPLY_DATE = "reply_date", _("notice of when the reply will come")
+
+
+# Where the law itself bans a fee for a correction: no setting may switch the ban off.
+LAW_BANS_CORRECTION_FEE = {"HK": "PDPO s.28(1)"}
+CORRECTION_FEE_BAN_REQUIRED = _(
+    "The law of %(code)s bans a fee for a correction (%(law)s): the ban cannot be switched off."
+)
 
 
 class FeeRule(models.TextChoices):
@@ -147,6 +158,24 @@ class Jurisdiction(models.Model):
     )
     refusal_grounds = models.JSONField(_("refusal grounds"), default=list)
     source = models.TextField(_("sources"), blank=True)
+    fee_needs_accepted_estimate = models.BooleanField(
+        _("a fee only after a written estimate the applicant accepts"),
+        default=False,
+        help_text=_("Singapore: PDPR 2021 reg 7. The clock waits for acceptance, not payment."),
+    )
+    quote_lapses = models.BooleanField(
+        _("an unanswered quote or estimate lapses"),
+        default=True,
+        help_text=_("Off where the law sets no lapse (Singapore's estimates)."),
+    )
+    fee_lowest_form_rule = models.BooleanField(
+        _("the fee is no more than the lowest among the forms offered"),
+        default=False,
+        help_text=_("Hong Kong: PDPO s.28(4)."),
+    )
+    # Raised by every change made through the admin; a request keeps the rules (and this
+    # number) it was received under.
+    rules_version = models.PositiveIntegerField(_("version of the rules"), default=1)
 
     class Meta:
         ordering = ["code"]
@@ -155,6 +184,16 @@ class Jurisdiction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} ({self.law})"
+
+    def clean(self) -> None:
+        law = LAW_BANS_CORRECTION_FEE.get(self.code)
+        if law and not self.correction_fee_banned:
+            raise ValidationError(
+                {
+                    "correction_fee_banned": CORRECTION_FEE_BAN_REQUIRED
+                    % {"code": self.code, "law": law}
+                }
+            )
 
 
 class CalendarOverride(models.Model):
@@ -207,6 +246,19 @@ class FeeSchedule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.jurisdiction.code} {self.get_kind_display()}"
+
+    def clean(self) -> None:
+        charged = any((self.base_amount, self.per_thousand_records, self.postage))
+        jurisdiction = self.jurisdiction if self.jurisdiction_id else None
+        if (
+            jurisdiction is not None
+            and self.kind == Kind.CORRECTION
+            and jurisdiction.correction_fee_banned
+            and charged
+        ):
+            raise ValidationError(
+                _("The law of %(code)s bans a fee for corrections.") % {"code": jurisdiction.code}
+            )
 
 
 class DataRequest(models.Model):
@@ -274,6 +326,21 @@ class DataRequest(models.Model):
     # than the task's time limit is a dead worker's and may be taken over.
     export_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Flagged at intake, never merged: the same person's open request of the same kind.
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("possible duplicate of"),
+    )
+    # The jurisdiction's rules as they stood at intake (datarequests.rules): the clock and the
+    # fee of this request follow them, whatever staff change later.
+    rules = models.JSONField(_("rules received under"), default=dict, blank=True, editable=False)
+    rules_version = models.PositiveIntegerField(
+        _("version of the rules received under"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["due_at"]
@@ -351,6 +418,8 @@ class FeeQuote(models.Model):
     class Status(models.TextChoices):
         QUOTED = "quoted", _("Quoted")
         PAID = "paid", _("Paid")
+        ACCEPTED = "accepted", _("Estimate accepted")
+        DECLINED = "declined", _("Estimate declined")
         WAIVED = "waived", _("Waived")
         LAPSED = "lapsed", _("Lapsed")
         CANCELLED = "cancelled", _("Cancelled")
@@ -364,6 +433,8 @@ class FeeQuote(models.Model):
     quoted_at = models.DateTimeField(_("quoted at"))
     settled_at = models.DateTimeField(_("paid or waived at"), null=True, blank=True)
     settlement_note = models.TextField(_("payment reference or waiver reason"), blank=True)
+    is_estimate = models.BooleanField(_("a written estimate to accept"), default=False)
+    answered_at = models.DateTimeField(_("estimate accepted or declined at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("fee quote")

@@ -19,6 +19,8 @@ HK_GROUNDS = [
     "s.20(3)(e) the specified form was not used",
     "Part 8 exemption",
 ]
+HK_REPEAT = HK_GROUNDS[5]
+CCPA_TWICE = "§1798.130(b) access already provided twice in the 12 months before"
 GDPR_GROUNDS = [
     "Art.12(5) manifestly unfounded",
     "Art.12(5) manifestly excessive",
@@ -41,10 +43,11 @@ JURISDICTIONS = [
         "in part, then in full as soon as practicable (s.19(2)).",
         "clock_pauses_for_fee": True,
         "access_fee": FeeRule.REASONABLE,
+        "fee_lowest_form_rule": True,
         "currency": "HKD",
         "refusal_grounds": HK_GROUNDS,
-        "source": "PDPO s.19(1), s.19(2), s.23, s.28; fee pause is a choice (s.28(5)); "
-        "Cap. 1 s.71 for a period ending on a general holiday.",
+        "source": "PDPO s.19(1), s.19(2), s.20(3)(c), s.23, s.28(1), s.28(4); fee pause is a "
+        "choice (s.28(5)); Cap. 1 s.71 for a period ending on a general holiday.",
     },
     {
         "code": "EU",
@@ -112,8 +115,12 @@ JURISDICTIONS = [
         "extension_notice": "Once, with notice and reasons within the first 45 days.",
         "access_fee": FeeRule.FREE,
         "currency": "USD",
-        "refusal_grounds": ["manifestly unfounded or excessive", "identity not verified"],
-        "source": "CCPA regs 7021; 7101 for records.",
+        "refusal_grounds": [
+            "manifestly unfounded or excessive",
+            "identity not verified",
+            CCPA_TWICE,
+        ],
+        "source": "CCPA s.1798.130(b); regs 7021; 7101 for records.",
     },
     {
         "code": "SG",
@@ -126,6 +133,8 @@ JURISDICTIONS = [
         "deadline_unit": DeadlineUnit.CALENDAR_DAYS,
         "extension_notice": "If not within 30 days, written notice of when (PDPR 2021).",
         "clock_pauses_for_fee": True,
+        "fee_needs_accepted_estimate": True,
+        "quote_lapses": False,  # the PDPA sets no lapse of an unanswered estimate
         "access_fee": FeeRule.REASONABLE,
         "currency": "SGD",
         "refusal_grounds": ["PDPA Fifth Schedule exceptions"],

@@ -98,3 +98,42 @@ def account_named(name: str):
     if not name:
         return None
     return get_user_model().objects.filter(Q(username=name) | Q(email__iexact=name)).first()
+
+
+def _same_person(request: DataRequest):
+    """The requests of the person who made this one: their account, else their email."""
+    from django.db.models import Q
+
+    if request.requester_id is not None:
+        return Q(requester_id=request.requester_id)
+    if request.requester_email:
+        return Q(requester__isnull=True, requester_email__iexact=request.requester_email)
+    return None
+
+
+def earlier_requests(request: DataRequest) -> QuerySet[DataRequest]:
+    """Return the same person's requests of the same kind received before this one."""
+    person = _same_person(request)
+    if person is None:
+        return DataRequest.objects.none()
+    return (
+        DataRequest.objects.filter(person, kind=request.kind, received_at__lte=request.received_at)
+        .exclude(pk=request.pk)
+        .select_related("jurisdiction")
+        .order_by("-received_at", "-pk")
+    )
+
+
+def open_duplicate_of(request: DataRequest) -> DataRequest | None:
+    """Return the same person's oldest other open request of the same kind, if any."""
+    from datarequests.models import OPEN_STATUSES
+
+    person = _same_person(request)
+    if person is None:
+        return None
+    return (
+        DataRequest.objects.filter(person, kind=request.kind, status__in=OPEN_STATUSES)
+        .exclude(pk=request.pk)
+        .order_by("received_at", "pk")
+        .first()
+    )

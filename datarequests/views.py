@@ -86,6 +86,31 @@ class WithdrawView(LoginRequiredMixin, View):
         return redirect("requests:detail", request_id=request_id)
 
 
+class EstimateAnswerView(LoginRequiredMixin, View):
+    """Singapore (PDPR reg 7): accept or decline the written fee estimate."""
+
+    def post(self, request, request_id: int, answer: str):
+        if answer not in {"accept", "decline"}:
+            raise Http404
+        if request_of(user=request.user, request_id=request_id) is None:
+            raise Http404
+        accept = answer == "accept"
+        try:
+            services.fee_estimate_answer(
+                request_id=request_id, requester=request.user, accept=accept, now=clock.now()
+            )
+        except services.AlreadyMoved as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("You accepted the estimate: the fee is now due.")
+                if accept
+                else _("You declined the estimate: nothing is charged and the request ends."),
+            )
+        return redirect("requests:detail", request_id=request_id)
+
+
 class ExportDownloadView(LoginRequiredMixin, View):
     def get(self, request, request_id: int):
         return export_response(request, request_id)

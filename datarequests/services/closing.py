@@ -13,7 +13,9 @@ from datarequests import notify
 from datarequests.calendars import zone_name
 from datarequests.clock import extension_allowed_until
 from datarequests.models import DataRequest, Notice, RequestEvent, Status
+from datarequests.rules import rules_of
 from datarequests.services.fees import quote_cancel
+from datarequests.services.repeats import refusal_ground_check
 from datarequests.services.transitions import _locked, _record, clock_inputs
 
 if TYPE_CHECKING:
@@ -35,10 +37,11 @@ def data_request_refuse(
 ) -> DataRequest:
     """Refuse with one of the jurisdiction's grounds and reasons the requester can read."""
     request = _locked(request_id, "refuse")
-    if ground not in request.jurisdiction.refusal_grounds:
+    if ground not in rules_of(request).refusal_grounds:
         raise ValidationError({"ground": GROUND_REQUIRED})
     if not explanation.strip():
         raise ValidationError({"explanation": REASON_REQUIRED})
+    refusal_ground_check(request, ground, explanation)
     quote_cancel(request)
     _record(request, status=Status.REFUSED, actor=actor, reason=f"{ground}: {explanation}", now=now)
     notify.refused(request, ground=ground, explanation=explanation)
@@ -70,7 +73,7 @@ def deadline_extend(
     §7021(b): the first 45 days), so an overdue request can never be extended. The notice
     with the reasons goes to the requester, by email or (no email) as a letter staff post."""
     request = _locked(request_id, "extend")
-    if not request.jurisdiction.extension_amount:
+    if not rules_of(request).extension_amount:
         raise ValidationError(NO_EXTENSION)
     if request.events.filter(type=RequestEvent.Type.EXTENDED).exists():
         raise ValidationError(ALREADY_EXTENDED)
@@ -88,7 +91,7 @@ def deadline_extend(
         raise ValidationError(
             LATE_EXTENSION
             % {
-                "law": request.jurisdiction.law,
+                "law": rules_of(request).law,
                 "until": until.isoformat(),
                 "zone": zone_name(request.jurisdiction),
             }

@@ -9,12 +9,15 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import DateTimeField, ExpressionWrapper, F, Value
+from django.db.models import DateTimeField, ExpressionWrapper, F, IntegerField, Q, Value
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from datarequests import notify
 from datarequests.fees import FeeRules, FeeTerms, quote_lines
-from datarequests.models import DataRequest, FeeQuote, FeeSchedule, Kind, Status
+from datarequests.models import DataRequest, FeeQuote, Kind, Status
+from datarequests.rules import fee_schedule_of, rules_of
 from datarequests.selectors import request_subject
 from datarequests.services.fulfilment import EXPORT_BUILD_TASK
 from datarequests.services.transitions import TRANSITIONS, AlreadyMoved, _locked, _record
@@ -42,7 +45,7 @@ def request_volume(request: DataRequest) -> dict[str, int]:
 
 def fee_quote_lines(request: DataRequest, volume: Mapping[str, int]) -> list[dict]:
     """Return the quote's lines for this request under its jurisdiction's rules."""
-    jurisdiction = request.jurisdiction
+    jurisdiction = rules_of(request)
     rules = FeeRules(
         access_fee=jurisdiction.access_fee,
         correction_fee_banned=jurisdiction.correction_fee_banned,
@@ -50,26 +53,24 @@ def fee_quote_lines(request: DataRequest, volume: Mapping[str, int]) -> list[dic
         kind=request.kind,
         manifestly_excessive=bool(request.manifestly_excessive_reason),
         by_post=bool(request.postal_address),
+        lowest_form=jurisdiction.fee_lowest_form_rule,
+        electronic_offered=bool(request.requester_email),
     )
-    row = FeeSchedule.objects.filter(jurisdiction=jurisdiction, kind=request.kind).first()
-    schedule = (
-        FeeTerms(
-            base_amount=row.base_amount,
-            per_thousand_records=row.per_thousand_records,
-            postage=row.postage,
-        )
-        if row is not None
-        else None
-    )
+    row = fee_schedule_of(request)
+    schedule = FeeTerms(**row) if row is not None else None
     return quote_lines(rules=rules, schedule=schedule, volume=volume)
 
 
 @transaction.atomic
 def fee_assess(*, request_id: int, now: datetime) -> DataRequest:
-    """Quote the fee from the request's real volume; a zero fee proceeds at once."""
+    """Quote the fee from the request's real volume; a zero fee proceeds at once.
+
+    Where the law asks for a written estimate the applicant accepts first (SG, PDPR reg 7),
+    the quote is that estimate and nothing is charged until it is accepted."""
     request = _locked(request_id, "assess")
     lines = fee_quote_lines(request, request_volume(request))
     amount = sum((Decimal(line["amount"]) for line in lines), Decimal(0))
+    estimate = bool(amount) and rules_of(request).fee_needs_accepted_estimate
     FeeQuote.objects.update_or_create(
         request=request,
         defaults={
@@ -78,20 +79,103 @@ def fee_assess(*, request_id: int, now: datetime) -> DataRequest:
             "lines": lines,
             "status": FeeQuote.Status.QUOTED if amount else FeeQuote.Status.NONE,
             "quoted_at": now,
+            "is_estimate": estimate,
         },
     )
     if amount:
+        _ask_for_the_fee(request, amount=amount, estimate=estimate, now=now)
+        return request
+    _proceed(request, reason=_("no fee"), actor=None, now=now)
+    return request
+
+
+def _ask_for_the_fee(
+    request: DataRequest,
+    *,
+    amount: Decimal,
+    estimate: bool,
+    now: datetime,
+    actor: User | None = None,
+    note: str = "",
+) -> None:
+    values = {"amount": amount, "currency": request.jurisdiction.currency}
+    if estimate:
+        reason = _("written fee estimate sent for acceptance: %(amount)s %(currency)s") % values
+        status = Status.AWAITING_ACCEPTANCE
+    else:
+        reason = _("fee quoted: %(amount)s %(currency)s") % values
+        status = Status.AWAITING_PAYMENT
+    _record(
+        request,
+        status=status,
+        actor=actor,
+        reason=f"{reason} ({note})" if note else reason,
+        now=now,
+    )
+    request.fee_quote.refresh_from_db()
+    notify.fee_quoted(request)
+
+
+ESTIMATE_DECLINED = _("the requester declined the fee estimate")
+ESTIMATE_ACCEPTED = _("the requester accepted the fee estimate of %(amount)s %(currency)s")
+REVISION_REASON_REQUIRED = _("Say why the fee changes, in words the requester will understand.")
+REVISION_AMOUNT = _("Give the new fee as an amount of at least 0.01.")
+
+
+@transaction.atomic
+def fee_estimate_answer(
+    *, request_id: int, requester: User, accept: bool, now: datetime
+) -> DataRequest:
+    """The requester accepts the written estimate (the fee is then due) or declines it (the
+    request ends, nothing charged). The clock waits for this answer, not for the payment."""
+    request = _locked(request_id, "accept_estimate" if accept else "decline_estimate")
+    quote = request.fee_quote
+    quote.status = FeeQuote.Status.ACCEPTED if accept else FeeQuote.Status.DECLINED
+    quote.answered_at = now
+    quote.save(update_fields=["status", "answered_at"])
+    if accept:
+        reason = ESTIMATE_ACCEPTED % {"amount": quote.amount, "currency": quote.currency}
+        _record(request, status=Status.AWAITING_PAYMENT, actor=requester, reason=reason, now=now)
+    else:
+        _record(
+            request, status=Status.WITHDRAWN, actor=requester, reason=ESTIMATE_DECLINED, now=now
+        )
+    return request
+
+
+@transaction.atomic
+def fee_revise(
+    *, request_id: int, actor: User | None, amount: Decimal, reason: str, now: datetime
+) -> DataRequest:
+    """Change the fee, with the reason. Where the law asks for an accepted estimate, a fee
+    higher than the one accepted is a new estimate that the requester accepts or declines."""
+    if not reason.strip():
+        raise ValidationError({"text": REVISION_REASON_REQUIRED})
+    if amount is None or amount < Decimal("0.01"):
+        raise ValidationError({"amount": REVISION_AMOUNT})
+    request = _locked(request_id, "revise_fee")
+    quote = request.fee_quote
+    amount = amount.quantize(Decimal("0.01"))
+    difference = amount - quote.amount
+    quote.lines = [*quote.lines, {"label": reason, "amount": str(difference)}]
+    estimate = rules_of(request).fee_needs_accepted_estimate
+    again = estimate and (request.status == Status.AWAITING_ACCEPTANCE or difference > 0)
+    quote.amount = amount
+    quote.quoted_at = now
+    quote.is_estimate = estimate
+    quote.status = FeeQuote.Status.QUOTED if again or not estimate else FeeQuote.Status.ACCEPTED
+    quote.save(update_fields=["lines", "amount", "quoted_at", "is_estimate", "status"])
+    if again or not estimate:
+        _ask_for_the_fee(request, amount=amount, estimate=again, now=now, actor=actor, note=reason)
+    else:
         _record(
             request,
             status=Status.AWAITING_PAYMENT,
-            actor=None,
-            reason=_("fee quoted: %(amount)s %(currency)s")
-            % {"amount": amount, "currency": request.jurisdiction.currency},
+            actor=actor,
+            reason=_("fee lowered to %(amount)s %(currency)s: %(reason)s")
+            % {"amount": amount, "currency": quote.currency, "reason": reason},
             now=now,
         )
-        notify.fee_quoted(request)
-        return request
-    _proceed(request, reason=_("no fee"), actor=None, now=now)
     return request
 
 
@@ -150,12 +234,18 @@ def quotes_lapse(*, now: datetime) -> int:
     One query finds them, however many requests wait for payment; each lapse is then
     its own transition (event, notice).
     """
+    # The rules the request was received under (its snapshot), else its jurisdiction's.
+    lapses = Q(rules__quote_lapses=True) | Q(rules={}, jurisdiction__quote_lapses=True)
+    valid_days = Coalesce(
+        Cast(KT("rules__quote_valid_days"), IntegerField()), F("jurisdiction__quote_valid_days")
+    )
     expired = (
-        DataRequest.objects.filter(status__in=TRANSITIONS["lapse"].sources, fee_quote__isnull=False)
+        DataRequest.objects.filter(
+            lapses, status__in=TRANSITIONS["lapse"].sources, fee_quote__isnull=False
+        )
         .annotate(
             lapses_at=ExpressionWrapper(
-                F("fee_quote__quoted_at")
-                + F("jurisdiction__quote_valid_days") * Value(timedelta(days=1)),
+                F("fee_quote__quoted_at") + valid_days * Value(timedelta(days=1)),
                 output_field=DateTimeField(),
             )
         )
@@ -175,7 +265,7 @@ def quotes_lapse(*, now: datetime) -> int:
                 status=Status.LAPSED,
                 actor=None,
                 reason=_("the fee was not paid within %(days)s days")
-                % {"days": request.jurisdiction.quote_valid_days},
+                % {"days": rules_of(request).quote_valid_days},
                 now=now,
             )
             notify.lapsed(request)
@@ -185,6 +275,6 @@ def quotes_lapse(*, now: datetime) -> int:
 
 def quote_cancel(request: DataRequest) -> None:
     """An unpaid quote of a request that ends no longer stands (nor shows as outstanding)."""
-    FeeQuote.objects.filter(request=request, status=FeeQuote.Status.QUOTED).update(
-        status=FeeQuote.Status.CANCELLED
-    )
+    FeeQuote.objects.filter(
+        request=request, status__in=[FeeQuote.Status.QUOTED, FeeQuote.Status.ACCEPTED]
+    ).update(status=FeeQuote.Status.CANCELLED)

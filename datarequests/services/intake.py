@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from datarequests.corrections import correction_items_build
 from datarequests.models import Channel, DataRequest, Jurisdiction, Kind, Status
+from datarequests.rules import rules_snapshot
+from datarequests.selectors import open_duplicate_of
 from datarequests.services.notices import receipt_confirm
 from datarequests.services.transitions import _record
 from privacy_office.queue import enqueue_on_commit
@@ -98,8 +100,15 @@ def data_request_submit(
         request.letter_scan = letter_scan
     if guardianship_document is not None:
         request.guardianship_document = guardianship_document
+    request.rules = rules_snapshot(jurisdiction, kind)
+    request.rules_version = jurisdiction.rules_version
     request.full_clean()
     request.save()
+    # Flagged for staff, never merged: each request is answered, and the flag blocks nothing.
+    duplicate = open_duplicate_of(request)
+    if duplicate is not None:
+        request.duplicate_of = duplicate
+        request.save(update_fields=["duplicate_of"])
     correction_items_build(request=request, user=user, corrections=corrections)
     _record(
         request,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from datarequests import notify
 from datarequests.models import DataRequest, Notice, RequestEvent
+from datarequests.rules import rules_of
 from datarequests.services.transitions import _locked, _record
 from privacy_office.text import StrOrPromise
 
@@ -51,7 +52,7 @@ def delay_notice_send(
 ) -> DataRequest:
     """Send the jurisdiction's notice for a reply that cannot come within the deadline."""
     request = _locked(request_id, "notify_delay")
-    notice = request.jurisdiction.delay_notice
+    notice = rules_of(request).delay_notice
     if not notice:
         raise ValidationError(NOTICE_NOT_ASKED)
     if request.events.filter(type=RequestEvent.Type.NOTICE, notice=notice).exists():
@@ -63,7 +64,7 @@ def delay_notice_send(
 
 
 def receipt_notice_pending(request: DataRequest) -> bool:
-    return bool(request.jurisdiction.receipt_notice_working_days) and not (
+    return bool(rules_of(request).receipt_notice_working_days) and not (
         request.events.filter(type=RequestEvent.Type.NOTICE, notice=Notice.RECEIPT).exists()
     )
 

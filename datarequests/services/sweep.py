@@ -15,7 +15,11 @@ from datarequests.models import OPEN_STATUSES, DataRequest, Kind
 from datarequests.services.fees import quotes_lapse
 from datarequests.services.fulfilment import CLAIM_LEASE, EXPORT_BUILD_TASK, MINOR_ERASE_TASK
 from datarequests.services.intake import FEE_ASSESS_TASK
-from datarequests.services.transitions import TRANSITIONS, request_due_at
+from datarequests.services.transitions import (
+    TRANSITIONS,
+    request_due_at,
+    request_notice_due_at,
+)
 from privacy_office.queue import enqueue
 
 # Shorter than the sweep's own period (5 minutes), so lost work comes back at the next
@@ -78,13 +82,15 @@ def requests_sweep(*, now: datetime) -> dict[str, int]:
 
 
 def paused_clocks_refresh(*, now: datetime) -> int:
-    """Recompute the due date of requests whose clock is stopped: each day paused moves it."""
+    """Recompute the due date of requests whose clock is stopped (each day paused moves it),
+    and with it the next notice's date (HK s.19(2) and SG notices count back from it)."""
     refreshed = 0
     paused = DataRequest.objects.filter(status__in=PAUSABLE_STATUSES).select_related("jurisdiction")
     for request in paused.iterator(chunk_size=500):
         due = request_due_at(request, now=now)
-        if due != request.due_at:
-            DataRequest.objects.filter(pk=request.pk).update(due_at=due)
+        notice_due = request_notice_due_at(request, now=now)
+        if (due, notice_due) != (request.due_at, request.notice_due_at):
+            DataRequest.objects.filter(pk=request.pk).update(due_at=due, notice_due_at=notice_due)
             refreshed += 1
     return refreshed
 

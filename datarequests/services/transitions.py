@@ -24,6 +24,7 @@ from datarequests.calendars import end_of_day, holiday_calendar, local_day
 from datarequests.clock import ClockEvent, ClockRules, Step, due_date, pending_steps
 from datarequests.models import OPEN_STATUSES, DataRequest, Jurisdiction, Kind, RequestEvent
 from datarequests.models import Status as S
+from datarequests.rules import rules_of
 from privacy_office.exceptions import Conflict
 from privacy_office.text import StrOrPromise
 
@@ -60,7 +61,18 @@ def _a_guardian_deletion(request: DataRequest) -> bool:
 
 
 def _extensible(request: DataRequest) -> bool:
-    return bool(request.jurisdiction.extension_amount)
+    return bool(rules_of(request).extension_amount)
+
+
+def _awaits_receipt_notice(request: DataRequest) -> bool:
+    return (
+        bool(rules_of(request).receipt_notice_working_days)
+        and not request.events.filter(type=RequestEvent.Type.NOTICE, notice="receipt").exists()
+    )
+
+
+def _a_marked_excessive_candidate(request: DataRequest) -> bool:
+    return not request.manifestly_excessive_reason
 
 
 OPEN = frozenset(OPEN_STATUSES)
@@ -69,6 +81,27 @@ OPEN = frozenset(OPEN_STATUSES)
 TRANSITIONS: dict[str, Transition] = {
     "verify": Transition(
         _("Identity checked"), frozenset({S.AWAITING_IDENTITY}), (S.ASSESSING_FEE,), STAFF, CHANGE
+    ),
+    # Singapore (PDPR reg 7): the requester accepts or declines the written estimate.
+    "accept_estimate": Transition(
+        _("Accept the fee estimate"),
+        frozenset({S.AWAITING_ACCEPTANCE}),
+        (S.AWAITING_PAYMENT,),
+        REQUESTER,
+    ),
+    "decline_estimate": Transition(
+        _("Decline the fee estimate"),
+        frozenset({S.AWAITING_ACCEPTANCE}),
+        (S.WITHDRAWN,),
+        REQUESTER,
+    ),
+    # A fee higher than an accepted estimate goes back to the requester as a new estimate.
+    "revise_fee": Transition(
+        _("Revise the fee"),
+        frozenset({S.AWAITING_ACCEPTANCE, S.AWAITING_PAYMENT}),
+        (S.AWAITING_ACCEPTANCE, S.AWAITING_PAYMENT),
+        STAFF,
+        CHANGE,
     ),
     "paid": Transition(
         _("Fee paid"), frozenset({S.AWAITING_PAYMENT}), (S.IN_PROGRESS,), STAFF, CHANGE
@@ -122,10 +155,7 @@ TRANSITIONS: dict[str, Transition] = {
         (),
         STAFF,
         CHANGE,
-        applies=lambda request: (
-            bool(request.jurisdiction.receipt_notice_working_days)
-            and not request.events.filter(type=RequestEvent.Type.NOTICE, notice="receipt").exists()
-        ),
+        applies=_awaits_receipt_notice,
     ),
     "notify_delay": Transition(
         _("Send the notice the law asks for when the deadline cannot be met"),
@@ -133,7 +163,16 @@ TRANSITIONS: dict[str, Transition] = {
         (),
         STAFF,
         CHANGE,
-        applies=lambda request: bool(request.jurisdiction.delay_notice),
+        applies=lambda request: bool(rules_of(request).delay_notice),
+    ),
+    # GDPR/UK Art. 12(5), CN, CCPA: recorded with its reason; it allows a fee or a refusal.
+    "mark_excessive": Transition(
+        _("Mark manifestly unfounded or excessive"),
+        OPEN,
+        (S.ASSESSING_FEE,),  # an access request in progress at no fee: assessed again
+        STAFF,
+        CHANGE,
+        applies=_a_marked_excessive_candidate,
     ),
     "refuse": Transition(_("Refuse"), OPEN, (S.REFUSED,), STAFF, REFUSE),
     "withdraw": Transition(_("Withdraw this request"), OPEN, (S.WITHDRAWN,), REQUESTER),
@@ -141,10 +180,12 @@ TRANSITIONS: dict[str, Transition] = {
     "assess": Transition(
         _("Assessing the fee"),
         frozenset({S.ASSESSING_FEE}),
-        (S.AWAITING_PAYMENT, S.IN_PROGRESS, S.AWAITING_REVIEW),
+        (S.AWAITING_ACCEPTANCE, S.AWAITING_PAYMENT, S.IN_PROGRESS, S.AWAITING_REVIEW),
         SYSTEM,
     ),
-    "lapse": Transition(_("Lapsed"), frozenset({S.AWAITING_PAYMENT}), (S.LAPSED,), SYSTEM),
+    "lapse": Transition(
+        _("Lapsed"), frozenset({S.AWAITING_ACCEPTANCE, S.AWAITING_PAYMENT}), (S.LAPSED,), SYSTEM
+    ),
     "fulfil": Transition(_("Fulfilled"), frozenset({S.IN_PROGRESS}), (S.FULFILLED,), SYSTEM),
 }
 
@@ -200,6 +241,7 @@ def clock_rules(jurisdiction: Jurisdiction) -> ClockRules:
         pauses_for_identity=jurisdiction.clock_pauses_for_identity,
         pauses_for_clarification=jurisdiction.clock_pauses_for_clarification,
         pauses_for_fee=jurisdiction.clock_pauses_for_fee,
+        fee_needs_estimate=jurisdiction.fee_needs_accepted_estimate,
         restarts_on_answer=jurisdiction.clock_restarts_on_answer,
         extension_amount=jurisdiction.extension_amount,
         extension_unit=jurisdiction.extension_unit,
@@ -222,7 +264,7 @@ class ClockInputs:
 
 def clock_inputs(request: DataRequest, *, now: datetime) -> ClockInputs:
     """Return the request's events as days in its jurisdiction, with the holiday calendar."""
-    jurisdiction = request.jurisdiction
+    jurisdiction = rules_of(request)
     events = [
         ClockEvent(
             on=local_day(jurisdiction, event.at),

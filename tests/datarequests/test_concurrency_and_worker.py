@@ -191,3 +191,36 @@ def test_an_export_task_delivered_twice_builds_once(monkeypatch):
     assert request.status == Status.FULFILLED
     export = Export.objects.get(request_id=request_id)
     assert set(export_dir().glob("*.zip.enc")) - files_before == {Path(export.path)}
+
+
+def wait_for(request_id: int, status: str, seconds: float = 60) -> DataRequest:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        request = DataRequest.objects.get(pk=request_id)
+        if request.status == status:
+            return request
+        time.sleep(0.2)
+    return DataRequest.objects.get(pk=request_id)
+
+
+def test_a_real_worker_takes_a_singapore_request_through_its_accepted_estimate_to_the_export(
+    celery_worker_thread, client
+):
+    owner = person_with_data_in_every_category()
+    client.force_login(owner)
+    request_id = client.post(
+        reverse("api-requests"),
+        {"kind": "access", "jurisdiction": "SG"},
+        content_type="application/json",
+    ).json()["id"]
+
+    waiting = wait_for(request_id, Status.AWAITING_ACCEPTANCE)
+    assert waiting.status == Status.AWAITING_ACCEPTANCE
+    accepted = client.post(reverse("api-request-estimate-accept", args=[request_id]))
+    assert accepted.json()["status"] == "awaiting_payment"
+    services.fee_settle(
+        request_id=request_id, actor=None, waived=False, note="PayNow 7731", now=clock.now()
+    )
+
+    assert wait_for(request_id, Status.FULFILLED).status == Status.FULFILLED
+    assert client.get(reverse("api-request-export", args=[request_id])).status_code == 200

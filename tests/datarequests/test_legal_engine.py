@@ -13,6 +13,7 @@ from django.urls import reverse
 from datarequests import services
 from datarequests.calendars import local_day, zone_of
 from datarequests.models import (
+    LAW_BANS_CORRECTION_FEE,
     Asked,
     CalendarOverride,
     Channel,
@@ -25,6 +26,7 @@ from datarequests.models import (
     RequestEvent,
     Status,
 )
+from datarequests.seed import CCPA_TWICE, HK_REPEAT
 from privacy_office import clock
 from tests.factories import UserFactory
 
@@ -442,6 +444,13 @@ def test_the_seeded_rules_agree_with_jurisdictions_md(code):
     assert (rules.receipt_notice_working_days == 10) == ("10 business days" in first["deadline"])
     assert (rules.delay_notice == Notice.DELAY) == ("s.19(2)" in first["extension"])
     assert (rules.delay_notice == Notice.REPLY_DATE) == ("written notice of when" in deadline)
+    # Issue 14, items 6, 7, 9: repeats, estimates, the lowest form, the correction-fee ban.
+    assert rules.fee_needs_accepted_estimate == ("written estimate the applicant accepts" in fee)
+    assert rules.fee_lowest_form_rule == ("lowest fee among the forms offered" in fee)
+    twice = "access need not be given more than twice in 12 months" in fee
+    assert (CCPA_TWICE in rules.refusal_grounds) == twice
+    banned_by_law = any("bans a fee" in row["fee"] for row in corrections)
+    assert (code in LAW_BANS_CORRECTION_FEE) == banned_by_law
 
 
 def test_the_seeded_zones_and_the_s71_rule_agree_with_jurisdictions_md():
@@ -455,3 +464,17 @@ def test_the_seeded_zones_and_the_s71_rule_agree_with_jurisdictions_md():
     assert list(
         Jurisdiction.objects.filter(holiday_end_rule=True).values_list("code", flat=True)
     ) == ["HK"]
+
+
+def test_the_seeded_repeat_ground_and_the_estimate_lapse_agree_with_jurisdictions_md():
+    text = docs_text()
+    notes = {
+        name: re.search(rf"\*\*{name}\*\*:(.*?)\n- ", text, re.S).group(1)
+        for name in ("Repeat and excessive requests", "Singapore estimates")
+    }
+    assert "two or more similar ones" in notes["Repeat and excessive requests"]
+    assert HK_REPEAT in Jurisdiction.objects.get(code="HK").refusal_grounds
+    assert "sets no lapse of an unanswered estimate" in notes["Singapore estimates"]
+    assert list(Jurisdiction.objects.filter(quote_lapses=False).values_list("code", flat=True)) == [
+        "SG"
+    ]

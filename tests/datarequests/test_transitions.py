@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from datarequests import services
-from datarequests.models import Channel, DataRequest, Kind, Status
+from datarequests.models import Channel, DataRequest, Jurisdiction, Kind, Status
 from privacy_office import clock
 from tests.factories import UserFactory
 
@@ -41,13 +41,21 @@ def test_each_user_is_offered_the_actions_their_role_and_the_status_allow():
     assert services.actions_available(request, owner) == ["withdraw"]
     # staff checking identity may also ask the requester for it, or for a clarification
     asks = ["ask_identity", "ask_clarification"]
-    assert services.actions_available(request, clerk) == ["verify", *asks, "extend"]
-    assert services.actions_available(request, officer) == ["verify", *asks, "extend", "refuse"]
+    mark = "mark_excessive"
+    assert services.actions_available(request, clerk) == ["verify", *asks, "extend", mark]
+    assert services.actions_available(request, officer) == [
+        "verify",
+        *asks,
+        "extend",
+        mark,
+        "refuse",
+    ]
     assert services.actions_available(request, UserFactory()) == []
 
 
 @pytest.mark.django_db
 def test_a_request_under_a_law_without_extensions_offers_none():
+    Jurisdiction.objects.filter(code="EU").update(extension_amount=None)
     request = services.data_request_submit(
         requester=services.Requester(user=UserFactory()),
         kind=Kind.ACCESS,
@@ -55,13 +63,13 @@ def test_a_request_under_a_law_without_extensions_offers_none():
         channel=Channel.LETTER,
         now=clock.now(),
     )
-    request.jurisdiction.extension_amount = None
     officer = UserFactory(is_staff=True, is_superuser=True)
 
     assert services.actions_available(request, officer) == [
         "verify",
         "ask_identity",
         "ask_clarification",
+        "mark_excessive",
         "refuse",
     ]
 

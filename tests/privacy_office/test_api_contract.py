@@ -38,6 +38,7 @@ def test_a_request_states_status_kind_channel_and_jurisdiction_as_enums(schema):
         "awaiting_identity",
         "awaiting_requester",
         "assessing_fee",
+        "awaiting_acceptance",
         "awaiting_payment",
         "in_progress",
         "awaiting_review",
