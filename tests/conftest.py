@@ -243,10 +243,12 @@ def staff_recovery_code(user, code: str = "recovery1") -> str:
     """Give a staff member a recovery code for a real sign-in through the admin's form."""
     from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
+    from privacy_office.recovery_codes import recovery_code_digest
+
     device, _ = StaticDevice.objects.get_or_create(
         user=user, name="recovery codes", defaults={"confirmed": True}
     )
-    StaticToken.objects.create(device=device, token=code)
+    StaticToken.objects.create(device=device, token=recovery_code_digest(code))
     return code
 
 
