@@ -36,7 +36,7 @@ def proof():
         choices={},
         declarations_version="1",
         policy_version="1",
-        method="banner",
+        method="banner_save",
         created_at=clock.now(),
     )
 
