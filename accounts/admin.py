@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
 from knox.models import AuthToken
 
 from accounts.forms import EDITABLE_FIELDS
@@ -95,6 +96,28 @@ class APITokenAdmin(ReadOnlyAdmin):
     readonly_fields = fields
     list_select_related = ["user"]
     search_fields = ["user__username"]
+
+
+# django-otp's admin makes recovery-code devices with codes typed in, and lists the stored
+# codes on the page that adds one.
+admin.site.unregister(StaticDevice)
+
+
+@admin.register(StaticDevice)
+class RecoveryCodesAdmin(ReadOnlyAdmin):
+    """Whose recovery codes and how many are left. A code is shown once, to its holder, when it
+    is made (accounts.two_factor); only its keyed digest is stored, and that is not shown here
+    either. None is made here; deleting the device ends its codes."""
+
+    list_display = ["user", "name", "confirmed", "codes_left", "last_used_at"]
+    fields = list_display
+    readonly_fields = fields
+    list_select_related = ["user"]
+    search_fields = ["user__username"]
+
+    @admin.display(description=_("recovery codes left"))
+    def codes_left(self, device: StaticDevice) -> int:
+        return device.token_set.count()
 
 
 @admin.register(BankAccount)

@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import EnrolmentLink, User
 from audit.models import Action
 from audit.services import audit_record
+from privacy_office.recovery_codes import recovery_code_digest
 
 AUTHENTICATOR = "authenticator"
 RECOVERY = "recovery codes"
@@ -109,13 +110,19 @@ def authenticator_confirm(*, user, token: str, link_token: str, now: datetime) -
 
 @transaction.atomic
 def recovery_codes_renew(*, user) -> list[str]:
-    """Replace the user's recovery codes with new ones, each usable once; return them."""
+    """Replace the user's recovery codes with new ones, each usable once; return them.
+
+    Only their keyed digests are stored (privacy_office.recovery_codes): the codes returned
+    here are shown once and can never be read back.
+    """
     device, _ = StaticDevice.objects.get_or_create(
         user=user, name=RECOVERY, defaults={"confirmed": True}
     )
     device.token_set.all().delete()
     codes = [secrets.token_hex(4) for _ in range(settings.RECOVERY_CODES)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    StaticToken.objects.bulk_create(
+        StaticToken(device=device, token=recovery_code_digest(code)) for code in codes
+    )
     return codes
 
 

@@ -47,8 +47,14 @@ def existing_partitions() -> dict[str, date]:
     }
 
 
-def partitions_ensure(*, first: date, last: date) -> list[str]:
-    """Create the monthly partitions from ``first``'s month to ``last``'s; return the new ones."""
+def partitions_ensure(*, first: date, last: date, direct: bool = False) -> list[str]:
+    """Create the monthly partitions from ``first``'s month to ``last``'s; return the new ones.
+
+    Through ``activity_pageview_partition_create`` (migration 0003): the application's role may
+    not create tables, and that function, run with its owner's rights, creates only a month of
+    this table. ``direct`` creates them with the caller's own rights (migration 0002, which runs
+    before the function exists).
+    """
     existing = existing_partitions()
     created = []
     month = month_start(first)
@@ -56,15 +62,20 @@ def partitions_ensure(*, first: date, last: date) -> list[str]:
         while month <= last:
             name = partition_name(month)
             if name not in existing:
-                cursor.execute(
-                    f'CREATE TABLE IF NOT EXISTS "{name}" PARTITION OF {PARENT} '
-                    "FOR VALUES FROM (%s) TO (%s)",
-                    [
-                        datetime.combine(month, datetime.min.time(), tzinfo=UTC),
-                        datetime.combine(next_month(month), datetime.min.time(), tzinfo=UTC),
-                    ],
-                )
-                created.append(name)
+                if direct:
+                    cursor.execute(
+                        f'CREATE TABLE IF NOT EXISTS "{name}" PARTITION OF {PARENT} '
+                        "FOR VALUES FROM (%s) TO (%s)",
+                        [
+                            datetime.combine(month, datetime.min.time(), tzinfo=UTC),
+                            datetime.combine(next_month(month), datetime.min.time(), tzinfo=UTC),
+                        ],
+                    )
+                    created.append(name)
+                else:
+                    cursor.execute("SELECT activity_pageview_partition_create(%s)", [month])
+                    if cursor.fetchone()[0]:
+                        created.append(name)
             month = next_month(month)
     return created
 

@@ -21,8 +21,16 @@ APP_TABLE_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE"
 PROOF_TABLE_PRIVILEGES = "SELECT, INSERT"
 
 
-def proof_tables() -> list[str]:
-    return [apps.get_model(label)._meta.db_table for label in PROOF_MODELS]
+def proof_tables(using: str = DEFAULT_DB_ALIAS) -> list[str]:
+    """Return the proof tables that exist in the database (none before the first migrate)."""
+    names = [apps.get_model(label)._meta.db_table for label in PROOF_MODELS]
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM unnest(%s::text[]) AS name WHERE to_regclass(name) IS NOT NULL",
+            [names],
+        )
+        existing = {row[0] for row in cursor.fetchall()}
+    return [name for name in names if name in existing]
 
 
 def db_roles_setup(
@@ -31,10 +39,23 @@ def db_roles_setup(
     app: str,
     owner_password: str | None = None,
     app_password: str | None = None,
+    owner_createdb: bool = False,
     schema: str = "public",
     using: str = DEFAULT_DB_ALIAS,
 ) -> None:
     """Create or correct the owner and application roles and their grants in this database."""
+    db_roles_create(
+        owner=owner,
+        app=app,
+        owner_password=owner_password,
+        app_password=app_password,
+        owner_createdb=owner_createdb,
+        using=using,
+    )
+    db_grants_apply(owner=owner, app=app, schema=schema, using=using)
+
+
+def _runner(using: str):
     connection = connections[using]
     connection.ensure_connection()
     raw = connection.connection
@@ -43,8 +64,25 @@ def db_roles_setup(
         with connection.cursor() as cursor:
             cursor.execute(statement.as_string(raw))
 
-    owner_id, app_id, schema_id = sql.Identifier(owner), sql.Identifier(app), sql.Identifier(schema)
-    database = sql.Identifier(connection.settings_dict["NAME"])
+    return connection, run
+
+
+def db_roles_create(
+    *,
+    owner: str,
+    app: str,
+    owner_password: str | None = None,
+    app_password: str | None = None,
+    owner_createdb: bool = False,
+    using: str = DEFAULT_DB_ALIAS,
+) -> None:
+    """Create or correct the two roles (needs a superuser).
+
+    ``owner_createdb`` lets the owner create databases: the test runner creates its database
+    as the owner, so that the owner owns every table in it.
+    """
+    connection, run = _runner(using)
+    owner_id, app_id = sql.Identifier(owner), sql.Identifier(app)
     with connection.cursor() as cursor:
         cursor.execute("SELECT rolname FROM pg_roles WHERE rolname IN (%s, %s)", [owner, app])
         existing = {row[0] for row in cursor.fetchall()}
@@ -55,6 +93,11 @@ def db_roles_setup(
         sql.SQL(
             "ALTER ROLE {} LOGIN NOSUPERUSER NOCREATEROLE NOBYPASSRLS NOREPLICATION NOCREATEDB"
         ).format(app_id)
+    )
+    run(
+        sql.SQL("ALTER ROLE {} LOGIN NOSUPERUSER NOCREATEROLE NOBYPASSRLS NOREPLICATION {}").format(
+            owner_id, sql.SQL("CREATEDB" if owner_createdb else "NOCREATEDB")
+        )
     )
     for name, password in ((owner, owner_password), (app, app_password)):
         if password:
@@ -69,6 +112,18 @@ def db_roles_setup(
         if cursor.fetchone()[0]:
             run(sql.SQL("REVOKE {} FROM {}").format(owner_id, app_id))
 
+
+def db_grants_apply(
+    *, owner: str, app: str, schema: str = "public", using: str = DEFAULT_DB_ALIAS
+) -> None:
+    """Hand every table to the owner and grant the app role its rights in this database.
+
+    Needs a superuser, or the owner itself where the owner already owns everything (the test
+    database, which the owner creates and migrates).
+    """
+    connection, run = _runner(using)
+    owner_id, app_id, schema_id = sql.Identifier(owner), sql.Identifier(app), sql.Identifier(schema)
+    database = sql.Identifier(connection.settings_dict["NAME"])
     run(sql.SQL("GRANT CONNECT ON DATABASE {} TO {}, {}").format(database, owner_id, app_id))
     run(sql.SQL("GRANT USAGE, CREATE ON SCHEMA {} TO {}").format(schema_id, owner_id))
     run(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(schema_id, app_id))
@@ -119,7 +174,7 @@ def db_roles_setup(
             "TO {}"
         ).format(owner_id, schema_id, app_id)
     )
-    for table in proof_tables():
+    for table in proof_tables(using):
         table_id = sql.SQL("{}.{}").format(schema_id, sql.Identifier(table))
         run(sql.SQL("REVOKE ALL ON TABLE {} FROM PUBLIC, {}").format(table_id, app_id))
         run(
@@ -142,7 +197,7 @@ def app_role_problems(*, app: str, owner: str, using: str = DEFAULT_DB_ALIAS) ->
         cursor.execute("SELECT pg_has_role(%s, %s, 'MEMBER')", [app, owner])
         if cursor.fetchone()[0]:
             problems.append(f"{app} is a member of {owner}: it holds the owner's rights.")
-        for table in proof_tables():
+        for table in proof_tables(using):
             cursor.execute(
                 "SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = %s::regclass", [table]
             )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
@@ -122,7 +122,7 @@ def consent_current(*, visitor_id: str, user=None) -> Consent | None:
     key = _user_key(user) if signed_in else _visitor_key(visitor_id)
     cached = cache.get(key) if (signed_in or visitor_id) else None
     if cached is not None:
-        return None if cached == "none" else cached
+        return None if cached == "none" else Consent(**cached)
     if signed_in:
         condition = records_of_user(user)
     elif visitor_id:
@@ -131,13 +131,13 @@ def consent_current(*, visitor_id: str, user=None) -> Consent | None:
         return None
     record = ConsentRecord.objects.filter(condition).order_by("-created_at", "-pk").first()
     consent = consent_from_record(record) if record else None
-    cache.set(key, consent or "none", CACHE_SECONDS)
+    cache.set(key, asdict(consent) if consent else "none", CACHE_SECONDS)
     return consent
 
 
 def consent_remember(record: ConsentRecord) -> None:
     """Make a new decision current for its browser and, if signed in, for its user."""
-    consent = consent_from_record(record)
+    consent = asdict(consent_from_record(record))  # plain values: the cache stores JSON
     cache.set(_visitor_key(record.visitor_id), consent, CACHE_SECONDS)
     if record.user_id:
         cache.set(f"cookies:consent:user:{record.user_id}", consent, CACHE_SECONDS)

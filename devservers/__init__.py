@@ -32,6 +32,12 @@ DATABASE_NAME = "privacy_office"
 EMBEDDED_VARIABLE = "PRIVACY_OFFICE_EMBEDDED"
 POSTGRES = "postgres"
 REDIS = "redis"
+# The suite's two roles in the embedded server (README, Security): the owner creates, migrates
+# and empties the test database, the suite runs as the app role, which may not rewrite proof.
+OWNER_ROLE = "privacy_office_owner"
+APP_ROLE = "privacy_office_app"
+# The suite's own database, which the owner owns (the demo's belongs to the superuser).
+SUITE_DATABASE_NAME = "privacy_office_suite"
 
 
 def local_dir() -> Path:
@@ -81,6 +87,41 @@ def _postgres_create_database(endpoint: PostgresEndpoint) -> None:
         ).fetchone()
         if not exists:
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(endpoint.name)))
+
+
+def postgres_roles_ensure(endpoint: PostgresEndpoint) -> tuple[PostgresEndpoint, PostgresEndpoint]:
+    """Create the owner and app roles and the owner's database; return (owner, app) endpoints.
+
+    The owner may create databases (the test runner creates its own as the owner); the app role
+    may do nothing but log in until the owner grants it its rights (tests/conftest.py).
+    """
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(
+        host=endpoint.socket_dir,
+        port=endpoint.port,
+        user=endpoint.user,
+        dbname="postgres",
+        autocommit=True,
+    ) as connection:
+        for role, rights in ((OWNER_ROLE, "LOGIN CREATEDB"), (APP_ROLE, "LOGIN")):
+            exists = connection.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
+            if not exists.fetchone():
+                connection.execute(
+                    sql.SQL("CREATE ROLE {} {}").format(sql.Identifier(role), sql.SQL(rights))
+                )
+        if not connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [SUITE_DATABASE_NAME]
+        ).fetchone():
+            connection.execute(
+                sql.SQL("CREATE DATABASE {} OWNER {}").format(
+                    sql.Identifier(SUITE_DATABASE_NAME), sql.Identifier(OWNER_ROLE)
+                )
+            )
+    owner = PostgresEndpoint(endpoint.socket_dir, endpoint.port, OWNER_ROLE, SUITE_DATABASE_NAME)
+    app = PostgresEndpoint(endpoint.socket_dir, endpoint.port, APP_ROLE, SUITE_DATABASE_NAME)
+    return owner, app
 
 
 def postgres_running() -> bool:
@@ -207,19 +248,29 @@ def redis_stop() -> bool:
     return running
 
 
-def environ_ensure(environ: MutableMapping[str, str] = os.environ) -> set[str]:
+def environ_ensure(
+    environ: MutableMapping[str, str] = os.environ, *, roles: bool = False
+) -> set[str]:
     """Start the embedded server for each of DATABASE_URL and CELERY_BROKER_URL that is unset.
 
     Set the variable to the embedded server's URL and name it in EMBEDDED_VARIABLE; a variable
-    already set is an external server, left alone. Return the servers this call started
-    (not those it found running).
+    already set is an external server, left alone. With ``roles`` (the test suite), the
+    database is the suite's own, DATABASE_URL connects as the app role and DATABASE_OWNER_URL as
+    the owner; without (the demo, manage.py), as the superuser. Return the servers this call
+    started (not those it found running).
     """
     embedded = set(filter(None, environ.get(EMBEDDED_VARIABLE, "").split(",")))
     started = set()
     if not environ.get("DATABASE_URL", "").strip():
         if not postgres_running():
             started.add(POSTGRES)
-        environ["DATABASE_URL"] = postgres_url(postgres_ensure())
+        endpoint = postgres_ensure()
+        if roles:
+            owner, app = postgres_roles_ensure(endpoint)
+            environ["DATABASE_URL"] = postgres_url(app)
+            environ["DATABASE_OWNER_URL"] = postgres_url(owner)
+        else:
+            environ["DATABASE_URL"] = postgres_url(endpoint)
         embedded.add(POSTGRES)
     if not environ.get("CELERY_BROKER_URL", "").strip():
         if not redis_running():

@@ -1,7 +1,8 @@
 """Start the embedded servers for the test run before Django reads its settings.
 
 Loaded with ``-p devservers.pytest_plugin`` (pyproject's addopts). A server given by
-DATABASE_URL or CELERY_BROKER_URL is used as it is; an embedded server this run started is
+DATABASE_URL or CELERY_BROKER_URL is used as it is; an embedded PostgreSQL serves the suite
+as its two roles (owner and app, README's Security); an embedded server this run started is
 stopped when the run ends, one that was already running (a demo) is left running.
 """
 
@@ -15,7 +16,7 @@ _STARTED = pytest.StashKey[set]()
 @pytest.hookimpl(wrapper=True)
 def pytest_load_initial_conftests(early_config, parser, args):
     # A wrapper, so this runs before pytest-django's own hook reads the settings.
-    early_config.stash[_STARTED] = devservers.environ_ensure()
+    early_config.stash[_STARTED] = devservers.environ_ensure(roles=True)
     return (yield)
 
 

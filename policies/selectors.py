@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS
 
 from policies.models import PolicyAcknowledgement, PolicyVersion
 
@@ -16,11 +17,16 @@ CURRENT_KEY = "policies:current"
 
 def policy_current() -> PolicyVersion | None:
     """Return the version that governs now: the latest published one (cached)."""
+    fields = [field.attname for field in PolicyVersion._meta.concrete_fields]
     current = cache.get(CURRENT_KEY)
     if current is None:
-        current = PolicyVersion.objects.filter(published_at__isnull=False).first() or "none"
+        version = PolicyVersion.objects.filter(published_at__isnull=False).first()
+        # The cache holds plain values (JSON, privacy_office.cache), not the instance.
+        current = {name: getattr(version, name) for name in fields} if version else "none"
         cache.set(CURRENT_KEY, current, 60 * 60)
-    return None if current == "none" else current
+    if current == "none":
+        return None
+    return PolicyVersion.from_db(DEFAULT_DB_ALIAS, fields, [current[name] for name in fields])
 
 
 def policy_current_forget() -> None:

@@ -10,6 +10,7 @@ from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from privacy_office.recovery_codes import recovery_code_use
 from privacy_office.registry import Category
 from privacy_office.selectors import datamap_by_category, datamap_exempt, purposes_legend
 
@@ -31,6 +32,13 @@ class StaffLoginForm(OTPAdminAuthenticationForm):
         devices = devices_for_user(user, confirmed=True)
         wanted = TOTPDevice if token.isdigit() and len(token) == 6 else StaticDevice
         return next((device for device in devices if isinstance(device, wanted)), None)
+
+    def _verify_token(self, user, token, device=None):
+        if isinstance(device, StaticDevice):
+            # Recovery codes are stored as keyed digests (privacy_office.recovery_codes), which
+            # django-otp's own check would compare with the code itself.
+            device.verify_token = lambda code: recovery_code_use(device=device, code=code)
+        return super()._verify_token(user, token, device)
 
     def clean(self):
         self.cleaned_data = AdminAuthenticationForm.clean(self)

@@ -1,3 +1,4 @@
+import contextlib
 import os
 import shutil
 from datetime import datetime
@@ -31,6 +32,107 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
+
+
+# --- two database roles (README, Security) -------------------------------------------------
+# With DATABASE_OWNER_URL set, the test database is created, migrated and emptied as the owner
+# role, and every test runs as DATABASE_URL's role: the application's, which PostgreSQL lets
+# only read and add to the proof tables. Unset, the suite runs as DATABASE_URL's role alone
+# (as before), and the tests that need the app role skip.
+
+APP_ROLE_SKIP = "app-role test skipped: the suite connects as the tables' owner"
+_APP_CREDENTIALS: dict = {}  # DATABASE_URL's role, while the owner creates the database
+
+
+def _database_owner() -> dict | None:
+    from django.conf import settings
+
+    return getattr(settings, "DATABASE_OWNER", None)
+
+
+def _connect_as(credentials: dict) -> None:
+    """Point the default connection (and connections opened later, in any thread) at a role."""
+    from django.conf import settings
+    from django.db import connections
+
+    connection = connections["default"]
+    connection.close()
+    for key in ("USER", "PASSWORD", "HOST", "PORT"):
+        connection.settings_dict[key] = credentials.get(key) or ""
+        settings.DATABASES["default"][key] = credentials.get(key) or ""
+
+
+@contextlib.contextmanager
+def as_owner():
+    """Run the block connected as the tables' owner: what a stolen owner password allows.
+
+    It reconnects, so it cannot run inside a test's transaction: a test using it is
+    transactional. Without DATABASE_OWNER_URL the suite already connects as the owner.
+    """
+    from django.db import connection
+
+    owner = _database_owner()
+    if owner is None:
+        yield
+        return
+    if connection.in_atomic_block:
+        raise RuntimeError("as_owner() reconnects: mark the test django_db(transaction=True).")
+    app = {key: connection.settings_dict.get(key) for key in ("USER", "PASSWORD", "HOST", "PORT")}
+    _connect_as(owner)
+    try:
+        yield
+    finally:
+        _connect_as(app)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Create and migrate the test database as the owner (pytest-django's setup runs next)."""
+    from django.db import connection
+
+    owner = _database_owner()
+    if owner is not None:
+        keys = ("USER", "PASSWORD", "HOST", "PORT")
+        _APP_CREDENTIALS.update({key: connection.settings_dict.get(key) for key in keys})
+        _connect_as(owner)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Grant the app role its rights in the new database, then run the suite as the app role."""
+    owner = _database_owner()
+    if owner is None:
+        yield
+        return
+    from django.db import connection
+    from django.test import TransactionTestCase
+
+    from audit.roles import db_grants_apply
+
+    app = dict(_APP_CREDENTIALS)
+    with django_db_blocker.unblock():
+        db_grants_apply(owner=connection.settings_dict["USER"], app=app["USER"])
+    _connect_as(app)
+
+    # Transactional tests end by emptying every table, proof tables included, which only the
+    # owner may do.
+    fixture_teardown = TransactionTestCase._fixture_teardown
+
+    def _fixture_teardown_as_owner(self):
+        with as_owner():
+            fixture_teardown(self)
+
+    TransactionTestCase._fixture_teardown = _fixture_teardown_as_owner
+    yield
+    TransactionTestCase._fixture_teardown = fixture_teardown
+    _connect_as(owner)  # pytest-django's teardown drops the database as its owner
+
+
+@pytest.fixture
+def app_role(db):
+    """Skip unless the suite runs as the application's role (DATABASE_OWNER_URL set)."""
+    if _database_owner() is None:
+        pytest.skip(f"{APP_ROLE_SKIP}; set DATABASE_OWNER_URL (README, Security)")
 
 
 @pytest.fixture
@@ -118,7 +220,7 @@ def _empty_unmanaged_tables(request, django_db_blocker):
     if transactional:
         from django.db import connection
 
-        with django_db_blocker.unblock(), connection.cursor() as cursor:
+        with django_db_blocker.unblock(), as_owner(), connection.cursor() as cursor:
             cursor.execute("TRUNCATE activity_pageview")
 
 
@@ -141,10 +243,12 @@ def staff_recovery_code(user, code: str = "recovery1") -> str:
     """Give a staff member a recovery code for a real sign-in through the admin's form."""
     from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
+    from privacy_office.recovery_codes import recovery_code_digest
+
     device, _ = StaticDevice.objects.get_or_create(
         user=user, name="recovery codes", defaults={"confirmed": True}
     )
-    StaticToken.objects.create(device=device, token=code)
+    StaticToken.objects.create(device=device, token=recovery_code_digest(code))
     return code
 
 

@@ -30,7 +30,9 @@ def create_partitions(apps, schema_editor):
     from activity.partitions import partitions_ensure
 
     today = datetime.now(tz=UTC).date()
-    partitions_ensure(first=today - timedelta(days=400), last=today + timedelta(days=93))
+    partitions_ensure(
+        first=today - timedelta(days=400), last=today + timedelta(days=93), direct=True
+    )
 
 
 class Migration(migrations.Migration):

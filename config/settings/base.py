@@ -103,6 +103,19 @@ def database_settings() -> dict:
     return config
 
 
+def database_owner_settings() -> dict | None:
+    """Return the owner role's connection from DATABASE_OWNER_URL, or None when unset.
+
+    Not a database alias: the application never uses it. The test runner creates, migrates
+    and empties the test database through it, while the suite runs as DATABASE_URL's role
+    (the application's, which may not rewrite proof); see README, Security.
+    """
+    url = env_str("DATABASE_OWNER_URL")
+    if url is None:
+        return None
+    return dj_database_url.parse(url)
+
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Content-Security-Policy: scripts only from this site; inline styles are used by the

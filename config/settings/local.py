@@ -5,7 +5,7 @@ manage.py, rundemo and the test runner set them to the embedded PostgreSQL and R
 """
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import cache_settings, database_settings
+from config.settings.base import cache_settings, database_owner_settings, database_settings
 from config.settings.environment import (
     DEVELOPMENT_BLIND_INDEX_KEY,
     DEVELOPMENT_FIELD_ENCRYPTION_KEY,
@@ -31,6 +31,9 @@ AUDIT_CHECKPOINT_SIGNING_KEY = env_str(  # base64 of b"local-development-only-ck
 )
 
 DATABASES = {"default": database_settings()}
+# The role that owns the tables, for the test runner only (tests/conftest.py); unset, the
+# suite creates and empties its database as DATABASE_URL's role.
+DATABASE_OWNER = database_owner_settings()
 CACHES = cache_settings(CELERY_BROKER_URL)  # noqa: F405
 
 # Static files come straight from the apps (no collectstatic needed locally).

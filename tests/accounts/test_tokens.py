@@ -163,8 +163,11 @@ def test_the_admin_shows_who_holds_a_token_but_never_the_token(client):
     verified_login(client, UserFactory(is_staff=True, is_superuser=True))
 
     listing = client.get(reverse("admin:knox_authtoken_changelist")).content.decode()
+    page = client.get(reverse("admin:knox_authtoken_change", args=[stored.pk])).content.decode()
+    by_key = client.get(reverse("admin:knox_authtoken_changelist"), {"q": stored.token_key})
     added = client.get(reverse("admin:knox_authtoken_add"))
 
-    assert "integration" in listing
-    assert token not in listing and stored.token_key not in listing
+    assert "integration" in listing and "integration" in page
+    assert [shown for shown in (listing, page) if token in shown or stored.token_key in shown] == []
+    assert by_key.context["cl"].result_count == 0  # the key's first characters find nothing
     assert added.status_code == 403

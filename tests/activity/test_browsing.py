@@ -5,14 +5,14 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import ProgrammingError, connection
 from django.urls import reverse
 
 from activity import partitions
 from activity.models import PageView
 from activity.services import IngestError, browsing_ingest, browsing_partitions_maintain
 from privacy_office import clock
-from tests.conftest import verified_login
+from tests.conftest import as_owner, verified_login
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -150,14 +150,26 @@ def test_retention_drops_whole_months_past_13_months_and_keeps_the_rest():
         now=datetime(2025, 12, 1, tzinfo=UTC),
     )
 
-    created, dropped = browsing_partitions_maintain(today=today)
+    with as_owner():  # dropping tables is the owner's job (README, Security)
+        created, dropped = browsing_partitions_maintain(today=today)
 
     assert "activity_pageview_p2025_09" in dropped
     assert "activity_pageview_p2025_11" not in dropped
     assert "activity_pageview_p2027_02" in partitions.existing_partitions()
     assert [view.viewed_at for view in PageView.objects.all()] == [kept]
     assert set(created) <= set(partitions.existing_partitions())
-    assert browsing_partitions_maintain(today=today + timedelta(days=1))[1] == []
+    with as_owner():
+        assert browsing_partitions_maintain(today=today + timedelta(days=1))[1] == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_app_role_creates_a_months_partition_but_cannot_drop_one(app_role):
+    created = partitions.partitions_ensure(first=date(2031, 7, 1), last=date(2031, 7, 31))
+
+    with pytest.raises(ProgrammingError, match="must be owner of table activity_pageview"):
+        partitions.partitions_drop_before(cutoff=date(2031, 8, 1))
+    assert created == ["activity_pageview_p2031_07"]
+    assert "activity_pageview_p2031_07" in partitions.existing_partitions()
 
 
 def test_a_well_formed_but_impossible_time_is_a_clear_error():

@@ -13,7 +13,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from audit.verification import audit_chain_verify
 from privacy_office import clock
-from tests.conftest import verified_login
+from tests.conftest import as_owner, verified_login
 from tests.factories import PaymentCardFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +88,7 @@ def test_request_transitions_are_in_the_trail(client):
     assert details == ["status: received", "status: assessing_fee"]
 
 
+@pytest.mark.django_db(transaction=True)  # tampers as the owner, on a connection of its own
 def test_verify_audit_passes_an_intact_trail_and_names_the_first_altered_event():
     for n in range(5):
         audit_record(actor=None, action="change", target=f"x:{n}", now=clock.now())
@@ -95,7 +96,11 @@ def test_verify_audit_passes_an_intact_trail_and_names_the_first_altered_event()
     call_command("verify_audit", stdout=out)
     third = AuditEvent.objects.order_by("pk")[2]
 
-    with transaction.atomic(), pgtrigger.ignore("audit.AuditEvent:audit_events_append_only"):
+    with (
+        as_owner(),
+        transaction.atomic(),
+        pgtrigger.ignore("audit.AuditEvent:audit_events_append_only"),
+    ):
         AuditEvent.objects.filter(pk=third.pk).update(target="x:tampered")
 
     assert "The audit trail is intact: 5 events." in out.getvalue()
@@ -104,12 +109,17 @@ def test_verify_audit_passes_an_intact_trail_and_names_the_first_altered_event()
     assert f"Event #3 (id {third.pk}) was altered after it was written" in out.getvalue()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_removed_event_breaks_the_chain_at_the_next_one():
     events = [
         audit_record(actor=None, action="change", target=f"x:{n}", now=clock.now())
         for n in range(3)
     ]
-    with transaction.atomic(), pgtrigger.ignore("audit.AuditEvent:audit_events_append_only"):
+    with (
+        as_owner(),
+        transaction.atomic(),
+        pgtrigger.ignore("audit.AuditEvent:audit_events_append_only"),
+    ):
         AuditEvent.objects.filter(pk=events[1].pk).delete()
 
     assert audit_chain_verify() == (1, events[2].pk)

@@ -1,101 +1,126 @@
 """The application's database role cannot rewrite proof: PostgreSQL itself refuses it.
 
-The test connects to the test database as a restricted role granted the way
-``manage.py db_roles`` grants it, and tries what an attacker inside the
-application would try, including switching the append-only triggers off.
+The suite connects as the application's role (DATABASE_URL) while the owner
+role (DATABASE_OWNER_URL) created and migrated its database, as in production
+(README, Security). These tests try, on the suite's own connection, what an
+attacker running code inside the application would try, including switching
+the append-only triggers off first.
 """
 
 from io import StringIO
 
-import psycopg
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import ProgrammingError, connection, transaction
 from psycopg import errors
 
+from audit.models import AuditEvent
 from audit.services import audit_record
+from cookies.models import ConsentRecord
 from privacy_office import clock
 
-OWNER, APP = "po_audit_owner_t", "po_audit_app_t"
+pytestmark = pytest.mark.usefixtures("app_role")
+
 PROOF = ["audit_auditevent", "cookies_consentrecord"]
-ROWS = {
-    "audit_auditevent": (
-        "INSERT INTO audit_auditevent (seq, at, action, categories, target, reference, detail, "
-        "previous_hash, key_id, hash) VALUES (999, now(), 'change', '[]', 'x:app', '', '', "
-        "'', 'k', 'app-inserted') RETURNING id"
-    ),
-    "cookies_consentrecord": (
-        "INSERT INTO cookies_consentrecord (visitor_id, choices, declarations_version, "
-        "policy_version, method, gpc, created_at, ip_truncated, user_agent_hash) VALUES "
-        "('v1', '{}', '1', '1', 'banner', false, now(), '', '') RETURNING id"
-    ),
-}
+TRIGGERS_OFF = (
+    "SET LOCAL pgtrigger.ignore = "
+    "'pgtrigger_audit_events_append_only_5c9cd,pgtrigger_consent_records_append_only_8f232'"
+)
 
 
 @pytest.fixture
-def app_connection(transactional_db):
-    out = StringIO()
-    call_command("db_roles", owner=OWNER, app=APP, stdout=out)
-    assert "cannot change, delete or empty them" in out.getvalue()
-    settings = connection.settings_dict
-    with psycopg.connect(
-        host=settings["HOST"] or None,
-        port=settings["PORT"] or None,
-        dbname=settings["NAME"],
-        user=APP,
-        autocommit=True,
-    ) as app:
-        yield app
-
-
-def refused(app: psycopg.Connection, *statements: str) -> bool:
-    try:
-        with app.transaction():
-            app.execute("SET LOCAL pgtrigger.ignore = 'pgtrigger_audit_events_append_only_5c9cd'")
-            for statement in statements:
-                app.execute(statement)
-    except errors.InsufficientPrivilege:
-        return True
-    return False
-
-
-@pytest.mark.parametrize("table", PROOF)
-def test_the_app_role_may_add_and_read_proof(app_connection, table):
-    new_id = app_connection.execute(ROWS[table]).fetchone()[0]
-
-    query = f"SELECT count(*) FROM {table} WHERE id = %s"  # noqa: S608
-
-    assert app_connection.execute(query, [new_id]).fetchone()[0] == 1
-
-
-@pytest.mark.parametrize("table", PROOF)
-def test_postgresql_refuses_the_app_role_updates_deletes_and_truncation_of_proof(
-    app_connection, table
-):
+def proof():
     audit_record(actor=None, action="change", target="x:1", now=clock.now())
-    app_connection.execute(ROWS["cookies_consentrecord"])
+    ConsentRecord.objects.create(
+        visitor_id="v1",
+        choices={},
+        declarations_version="1",
+        policy_version="1",
+        method="banner_save",
+        created_at=clock.now(),
+    )
 
-    update, delete = f"UPDATE {table} SET id = id", f"DELETE FROM {table}"  # noqa: S608
 
-    assert [
-        refused(app_connection, update),
-        refused(app_connection, delete),
-        refused(app_connection, f"TRUNCATE {table}"),
-        refused(app_connection, f"ALTER TABLE {table} DISABLE TRIGGER ALL"),
-        refused(app_connection, f"GRANT UPDATE ON {table} TO {APP}", update),
-    ] == [True] * 5
+def refusal(*statements: str) -> str | None:
+    """Run the statements in a savepoint with the triggers off; return PostgreSQL's refusal."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(TRIGGERS_OFF)
+            for statement in statements:
+                cursor.execute(statement)
+    except ProgrammingError as error:
+        if isinstance(error.__cause__, errors.InsufficientPrivilege):
+            return str(error.__cause__).splitlines()[0]
+        raise
+    return None
+
+
+def test_the_suite_connects_as_a_role_that_is_neither_superuser_nor_owner():
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
-        assert cursor.fetchone()[0] == 1
+        cursor.execute(
+            "SELECT rolsuper, pg_get_userbyid(relowner) = current_user FROM pg_roles, pg_class "
+            "WHERE rolname = current_user AND pg_class.oid = 'audit_auditevent'::regclass"
+        )
+        assert cursor.fetchone() == (False, False)
 
 
-def test_the_app_role_still_changes_ordinary_tables(app_connection):
-    assert not refused(app_connection, "UPDATE accounts_user SET is_active = is_active")
+@pytest.mark.parametrize("table", PROOF)
+def test_postgresql_refuses_the_app_role_updates_deletes_and_truncation_of_proof(proof, table):
+    refusals = [
+        refusal(f"UPDATE {table} SET id = id"),  # noqa: S608
+        refusal(f"DELETE FROM {table}"),  # noqa: S608
+        refusal(f"TRUNCATE {table}"),
+        refusal(f"ALTER TABLE {table} DISABLE TRIGGER ALL"),
+        # PostgreSQL only warns that it granted nothing; the UPDATE after it is still refused.
+        refusal(f"GRANT UPDATE ON {table} TO CURRENT_USER", f"UPDATE {table} SET id = id"),  # noqa: S608
+    ]
+
+    assert refusals == [
+        f"permission denied for table {table}",
+        f"permission denied for table {table}",
+        f"permission denied for table {table}",
+        f"must be owner of table {table}",
+        f"permission denied for table {table}",
+    ]
+    assert (AuditEvent.objects.count(), ConsentRecord.objects.count()) == (1, 1)
 
 
-def test_db_roles_runs_again_without_change_and_checks_the_app_role(app_connection):
+def test_the_orm_cannot_change_or_delete_proof_either(proof):
+    event, record = AuditEvent.objects.get(), ConsentRecord.objects.get()
+
+    with (
+        pytest.raises(ProgrammingError, match="permission denied for table audit_auditevent"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(TRIGGERS_OFF)
+        AuditEvent.objects.filter(pk=event.pk).update(target="x:forged")
+    with (
+        pytest.raises(ProgrammingError, match="permission denied for table cookies_consentrecord"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(TRIGGERS_OFF)
+        ConsentRecord.objects.filter(pk=record.pk).delete()
+
+    assert AuditEvent.objects.get().target == "x:1"
+
+
+def test_the_app_role_may_add_and_read_proof_and_change_ordinary_tables(proof):
+    assert refusal("UPDATE accounts_user SET is_active = is_active") is None
+    assert refusal("DELETE FROM accounts_user WHERE false") is None
+    assert AuditEvent.objects.count() == 1
+
+
+def test_db_roles_check_finds_nothing_the_app_role_could_rewrite():
     out = StringIO()
-    call_command("db_roles", owner=OWNER, app=APP, stdout=out)
-    call_command("db_roles", owner=OWNER, app=APP, check=True, stdout=out)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_user, pg_get_userbyid(relowner) FROM pg_class WHERE relname = %s",
+            [PROOF[0]],
+        )
+        app, owner = cursor.fetchone()
 
-    assert out.getvalue().count(f"{APP} may read and add to the audit trail") == 2
+    call_command("db_roles", owner=owner, app=app, check=True, stdout=out)
+
+    assert f"{app} may read and add to the audit trail and consent records" in out.getvalue()

@@ -1,7 +1,8 @@
 """What verify_audit tells an auditor after someone with the database's owner rights tampered.
 
 The application's own role cannot do any of this (tests/audit/test_db_roles.py);
-these tests tamper as the owner, as an attacker holding those rights would.
+these tests tamper as the owner, as an attacker holding those rights would (so they are
+transactional: the owner's connection sees only what was committed).
 """
 
 import json
@@ -20,8 +21,9 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from audit.tasks import audit_checkpoint_task
 from privacy_office import clock
+from tests.conftest import as_owner
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 WRITTEN = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 CHECKPOINTED = datetime(2026, 3, 2, 9, 15, tzinfo=UTC)
@@ -44,8 +46,10 @@ def verify() -> str:
     return out.getvalue() + err.getvalue()
 
 
-def as_owner(statement: str, params=()) -> None:
+def tamper(statement: str, params=()) -> None:
+    """Run ``statement`` as the tables' owner, with the append-only trigger switched off."""
     with (
+        as_owner(),
         transaction.atomic(),
         pgtrigger.ignore("audit.AuditEvent:audit_events_append_only"),
         connection.cursor() as cursor,
@@ -85,7 +89,7 @@ def test_the_checkpoint_records_count_last_id_head_hash_and_time(trail, settings
 
 
 def test_an_altered_middle_event_is_named(trail):
-    as_owner("UPDATE audit_auditevent SET target = 'x:tampered' WHERE id = %s", [trail[2].pk])
+    tamper("UPDATE audit_auditevent SET target = 'x:tampered' WHERE id = %s", [trail[2].pk])
 
     output = verify()
 
@@ -97,7 +101,7 @@ def test_an_altered_middle_event_is_named(trail):
 
 
 def test_deleting_the_newest_events_is_named_as_tail_deletion(trail):
-    as_owner("DELETE FROM audit_auditevent WHERE seq > 3")
+    tamper("DELETE FROM audit_auditevent WHERE seq > 3")
 
     output = verify()
 
@@ -109,7 +113,7 @@ def test_deleting_the_newest_events_is_named_as_tail_deletion(trail):
 
 
 def test_an_emptied_table_is_named_as_truncated(trail):
-    as_owner("TRUNCATE audit_auditevent")
+    tamper("TRUNCATE audit_auditevent")
 
     output = verify()
 
@@ -125,7 +129,7 @@ def test_a_chain_recomputed_without_the_key_is_named(trail):
     for event in AuditEvent.objects.filter(seq__gte=3).order_by("seq"):
         event.target = "x:rewritten" if event.seq == 3 else event.target
         event.previous_hash, event.hash = previous, event_hash_unkeyed(event, previous)
-        as_owner(
+        tamper(
             "UPDATE audit_auditevent SET target = %s, previous_hash = %s, hash = %s WHERE id = %s",
             [event.target, event.previous_hash, event.hash, event.pk],
         )
@@ -145,7 +149,7 @@ def test_a_chain_recomputed_with_the_stolen_key_is_caught_by_the_checkpoint(trai
     for event in AuditEvent.objects.filter(seq__gte=3).order_by("seq"):
         event.target = "x:rewritten" if event.seq == 3 else event.target
         event.previous_hash, event.hash = previous, event_hash(event, previous, key)
-        as_owner(
+        tamper(
             "UPDATE audit_auditevent SET target = %s, previous_hash = %s, hash = %s WHERE id = %s",
             [event.target, event.previous_hash, event.hash, event.pk],
         )
@@ -162,7 +166,7 @@ def test_a_chain_recomputed_with_the_stolen_key_is_caught_by_the_checkpoint(trai
 
 
 def test_events_deleted_from_the_middle_are_named_as_a_gap(trail):
-    as_owner("DELETE FROM audit_auditevent WHERE seq IN (2, 3)")
+    tamper("DELETE FROM audit_auditevent WHERE seq IN (2, 3)")
 
     output = verify()
 

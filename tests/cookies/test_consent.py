@@ -11,7 +11,7 @@ from django.urls import reverse
 from cookies.models import ConsentRecord, CookieCategory, CookieDeclaration, UndeclaredCookie
 from cookies.selectors import consent_current
 from privacy_office import clock
-from tests.conftest import verified_login
+from tests.conftest import as_owner, verified_login
 from tests.factories import PASSWORD, UserFactory
 
 # Transactional: the current consent is cached when the record's transaction commits.
@@ -349,6 +349,7 @@ def test_gpc_does_not_renew_an_expired_consent(client):
     decide(client, "accept")
     record = ConsentRecord.objects.get()
     with (
+        as_owner(),
         transaction.atomic(),
         __import__("pgtrigger").ignore("cookies.ConsentRecord:consent_records_append_only"),
     ):

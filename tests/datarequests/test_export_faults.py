@@ -298,3 +298,40 @@ def test_an_export_whose_message_was_flushed_comes_back_at_the_next_sweep():
 
     assert swept["requeued"] == 1
     assert files_of(request_id) == [Path(Export.objects.get(request_id=request_id).path)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_finalise_releases_the_claim_and_the_request_is_built_again(monkeypatch):
+    """The database goes away as the finished export is being recorded: the claim is let go
+    at once (not only when its lease runs out), the built file is deleted, and the next
+    attempt builds and records one export."""
+    from django.db import Error
+
+    from datarequests.services import fulfilment
+
+    request = submit(UserFactory())
+    DataRequest.objects.filter(pk=request.pk).update(status=Status.IN_PROGRESS)
+    real_record = fulfilment.export_record
+
+    def backend_lost(**kwargs):
+        monkeypatch.setattr(fulfilment, "export_record", real_record)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(pg_backend_pid())")
+        return real_record(**kwargs)
+
+    monkeypatch.setattr(fulfilment, "export_record", backend_lost)
+
+    with pytest.raises(Error):
+        services.access_fulfil(request_id=request.pk, now=clock.now())
+    connection.close()
+    left = DataRequest.objects.get(pk=request.pk)
+
+    assert (left.status, left.export_claimed_at, files_of(request.pk)) == (
+        Status.IN_PROGRESS,
+        None,
+        [],
+    )
+    assert not Export.objects.filter(request_id=request.pk).exists()
+    again = services.access_fulfil(request_id=request.pk, now=clock.now())
+    assert again.status == Status.FULFILLED
+    assert files_of(request.pk) == [Path(Export.objects.get(request_id=request.pk).path)]

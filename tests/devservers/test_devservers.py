@@ -110,3 +110,40 @@ def test_environ_ensure_reuses_a_running_server_and_says_it_started_none(own_loc
     again = {}
     assert devservers.environ_ensure(again) == set()
     assert devservers.embedded(again) == {"postgres", "redis"}
+
+
+def test_for_the_suite_the_embedded_server_serves_the_app_role_with_the_owner_beside(
+    own_local_dir,
+):
+    environ = {"CELERY_BROKER_URL": "redis://broker.example:6379/0"}
+    devservers.environ_ensure(environ, roles=True)
+    again = {"CELERY_BROKER_URL": "redis://broker.example:6379/0"}
+    devservers.environ_ensure(again, roles=True)  # roles and database already there
+
+    def who(url: str) -> tuple:
+        database = dj_database_url.parse(url)
+        with psycopg.connect(
+            host=database["HOST"],
+            port=database["PORT"],
+            user=database["USER"],
+            dbname=database["NAME"],
+        ) as connection:
+            return connection.execute(
+                "SELECT current_user, rolsuper, rolcreatedb, pg_get_userbyid(datdba) "
+                "FROM pg_roles, pg_database WHERE rolname = current_user "
+                "AND datname = current_database()"
+            ).fetchone()
+
+    assert again == environ
+    assert who(environ["DATABASE_URL"]) == (
+        "privacy_office_app",
+        False,
+        False,
+        "privacy_office_owner",
+    )
+    assert who(environ["DATABASE_OWNER_URL"]) == (
+        "privacy_office_owner",
+        False,
+        True,
+        "privacy_office_owner",
+    )

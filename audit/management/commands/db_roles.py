@@ -17,16 +17,23 @@ class Command(BaseCommand):
         parser.add_argument("--owner", default="privacy_office_owner")
         parser.add_argument("--app", default="privacy_office_app")
         parser.add_argument(
+            "--createdb",
+            action="store_true",
+            help="Let the owner create databases (CI and the embedded server: the test runner "
+            "creates its database as the owner). Not needed in production.",
+        )
+        parser.add_argument(
             "--check", action="store_true", help="Only report what the app role could rewrite."
         )
 
-    def handle(self, *args, owner, app, check, **options):
+    def handle(self, *args, owner, app, check, createdb, **options):
         if not check:
             db_roles_setup(
                 owner=owner,
                 app=app,
                 owner_password=os.environ.get("DATABASE_OWNER_PASSWORD") or None,
                 app_password=os.environ.get("DATABASE_APP_PASSWORD") or None,
+                owner_createdb=createdb,
             )
         problems = app_role_problems(app=app, owner=owner)
         if problems:
