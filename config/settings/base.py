@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "disclosures",
     "datarequests",
     "cookies",
+    "records",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ from datarequests.clock import extension_allowed_until
 from datarequests.models import DataRequest, Notice, RequestEvent, Status
 from datarequests.services.fees import quote_cancel
 from datarequests.services.transitions import _locked, _record, clock_inputs
+from datarequests.signals import request_refused
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -41,6 +42,9 @@ def data_request_refuse(
         raise ValidationError({"explanation": REASON_REQUIRED})
     quote_cancel(request)
     _record(request, status=Status.REFUSED, actor=actor, reason=f"{ground}: {explanation}", now=now)
+    request_refused.send(
+        DataRequest, request=request, ground=ground, explanation=explanation, actor=actor, now=now
+    )
     notify.refused(request, ground=ground, explanation=explanation)
     return request
 
