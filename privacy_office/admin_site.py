@@ -86,6 +86,27 @@ class PrivacyOfficeAdminSite(OTPAdminSite):
             "admin:cookies_statistics",
             "audit.view_reports",
         ),
+        (
+            "records",
+            _("Records for the regulator"),
+            _("Compliance"),
+            "admin:records_compliance",
+            "audit.view_reports",
+        ),
+        (
+            "records",
+            _("Records for the regulator"),
+            _("CCPA request metrics"),
+            "admin:records_ccpa",
+            "audit.view_reports",
+        ),
+        (
+            "records",
+            _("Records for the regulator"),
+            _("Evidence pack of a request"),
+            "admin:records_evidence",
+            "datarequests.view_scans_datarequest",
+        ),
     ]
 
     def get_app_list(self, request, app_label=None):

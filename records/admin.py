@@ -1,14 +1,36 @@
-"""The log book in the staff admin: read and exported, never changed; annotations added."""
+"""The regulator's records in the staff admin: the log book (read and exported, never changed;
+annotations added), the compliance page, the CCPA metrics, the evidence pack of a request."""
+
+import base64
+import csv
+import io
 
 from django.contrib import admin
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin_mixins import AuditedAdminMixin
+from datarequests.models import OPEN_STATUSES, DataRequest
+from datarequests.selectors import dashboard_counts
 from privacy_office import clock
 from privacy_office.admin_base import HistoryInline, ProofAdmin
+from records.evidence import evidence_pack_build, evidence_public_key
 from records.exports import logbook_csv, logbook_pdf
-from records.models import LogBookAnnotation, LogBookEntry
+from records.metrics import (
+    bar_chart_svg,
+    ccpa_metrics,
+    ccpa_metrics_csv_rows,
+    ccpa_metrics_text,
+    ccpa_records_csv_rows,
+    ccpa_request_records,
+    default_year,
+)
+from records.models import LogBookAnnotation, LogBookEntry, TrailCheck
+from records.selectors import logbook_entries
 from records.services import logbook_annotate
 
 
@@ -98,3 +120,113 @@ class LogBookAnnotationAdmin(AuditedAdminMixin, admin.ModelAdmin):
             entry_id=obj.entry_id, text=obj.text, author=request.user, now=clock.now()
         )
         obj.pk, obj.at, obj.author = saved.pk, saved.at, saved.author
+
+
+REPORTS = "audit.view_reports"
+EVIDENCE_PERMISSIONS = ("datarequests.view_datarequest", "datarequests.view_scans_datarequest")
+
+
+def _year(request, default: int) -> int:
+    try:
+        year = int(request.GET.get("year", default))
+    except ValueError:
+        return default
+    return year if 2000 <= year <= 2100 else default
+
+
+@admin.register(TrailCheck)
+class TrailCheckAdmin(ProofAdmin):
+    """Each ``verify_audit`` run's result; the regulator's pages hang here."""
+
+    list_display = ["at", "intact", "checked"]
+
+    def get_urls(self):
+        return [
+            path(
+                "compliance/",
+                self.admin_site.admin_view(self.compliance_view),
+                name="records_compliance",
+            ),
+            path("ccpa/", self.admin_site.admin_view(self.ccpa_view), name="records_ccpa"),
+            path(
+                "evidence/",
+                self.admin_site.admin_view(self.evidence_view),
+                name="records_evidence",
+            ),
+            *super().get_urls(),
+        ]
+
+    def compliance_view(self, request):
+        if not request.user.has_perm(REPORTS):
+            raise PermissionDenied
+        now = clock.now()
+        metrics = ccpa_metrics(year=default_year(now))
+        counts = dashboard_counts(now=now)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Compliance"),
+            "open": sum(n for status, _l, n in counts["by_status"] if status in OPEN_STATUSES),
+            "overdue": dict(counts["by_deadline"])["overdue"],
+            "notices_overdue": counts["notices"]["overdue"],
+            "logbook": logbook_entries().order_by("-recorded_at", "-pk")[:20],
+            "logbook_count": logbook_entries().count(),
+            "metrics": metrics,
+            "chart": mark_safe(bar_chart_svg(metrics)),  # noqa: S308 (built from numbers)
+            "trail_check": TrailCheck.objects.order_by("-at", "-pk").first(),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/records/compliance.html", context)
+
+    def ccpa_view(self, request):
+        if not request.user.has_perm(REPORTS):
+            raise PermissionDenied
+        year = _year(request, default_year(clock.now()))
+        metrics = ccpa_metrics(year=year)
+        output = request.GET.get("format")
+        if output == "csv":
+            buffer = io.StringIO()
+            csv.writer(buffer).writerows(ccpa_metrics_csv_rows(metrics))
+            return _download(
+                buffer.getvalue().encode(),
+                content_type="text/csv; charset=utf-8",
+                name=f"ccpa-metrics-{year}.csv",
+            )
+        if output == "records":
+            buffer = io.StringIO()
+            csv.writer(buffer).writerows(ccpa_records_csv_rows(ccpa_request_records(year=year)))
+            return _download(
+                buffer.getvalue().encode(),
+                content_type="text/csv; charset=utf-8",
+                name=f"ccpa-records-{year}.csv",
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("CCPA request metrics"),
+            "year": year,
+            "metrics": metrics,
+            "chart": mark_safe(bar_chart_svg(metrics)),  # noqa: S308 (built from numbers)
+            "text": ccpa_metrics_text(metrics),
+            "records": ccpa_request_records(year=year),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/records/ccpa.html", context)
+
+    def evidence_view(self, request):
+        if not all(request.user.has_perm(p) for p in EVIDENCE_PERMISSIONS):
+            raise PermissionDenied
+        request_id = request.GET.get("request", "")
+        if request_id.isdigit():
+            try:
+                pack = evidence_pack_build(
+                    request_id=int(request_id), actor=request.user, now=clock.now()
+                )
+            except DataRequest.DoesNotExist:
+                raise Http404 from None
+            return _download(pack.content, content_type="application/zip", name=pack.filename)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Evidence pack of a request"),
+            "public_key": base64.b64encode(evidence_public_key()).decode(),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/records/evidence.html", context)

@@ -108,3 +108,21 @@ class LogBookAnnotation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d} {self.text[:40]}"
+
+
+class TrailCheck(models.Model):
+    """The result of one run of ``verify_audit``, for the compliance page."""
+
+    at = models.DateTimeField(_("checked at"))
+    intact = models.BooleanField(_("intact"))
+    checked = models.PositiveBigIntegerField(_("events checked"))
+    findings = models.JSONField(_("findings"), default=list)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        get_latest_by = "at"
+        verbose_name = _("audit trail check")
+        verbose_name_plural = _("audit trail checks")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {'intact' if self.intact else 'broken'}"

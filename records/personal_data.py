@@ -1,5 +1,5 @@
 from privacy_office.registry import Category, Erasure, declare, personal
-from records.models import LOGBOOK_DAYS, LogBookAnnotation, LogBookEntry
+from records.models import LOGBOOK_DAYS, LogBookAnnotation, LogBookEntry, TrailCheck
 
 LOGBOOK = "the log book of refusals the PDPO requires (Hong Kong, s.27), kept 4 years"
 
@@ -46,3 +46,4 @@ declare(
     exempt={"author": "the staff member who annotated"},
     retained_from="entry__recorded_at",
 )
+declare(TrailCheck, subject=None)

@@ -11,7 +11,15 @@ def _on_refusal(sender, *, request, ground, explanation, actor, now, **kwargs) -
     )
 
 
+def _on_trail_verified(sender, *, report, now, **kwargs) -> None:
+    from records.services import trail_check_record
+
+    trail_check_record(report=report, now=now)
+
+
 def receivers_connect() -> None:
+    from audit.signals import trail_verified
     from datarequests.signals import request_refused
 
     request_refused.connect(_on_refusal, dispatch_uid="records.logbook_refusal")
+    trail_verified.connect(_on_trail_verified, dispatch_uid="records.trail_check")

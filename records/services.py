@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from datarequests.models import DataRequest, Kind
-from records.models import LogBookAnnotation, LogBookEntry, Section
+from records.models import LogBookAnnotation, LogBookEntry, Section, TrailCheck
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -124,3 +124,13 @@ def logbook_annotate(
     annotation.full_clean(exclude=["author"])
     annotation.save()
     return annotation
+
+
+def trail_check_record(*, report, now: datetime) -> TrailCheck:
+    """Keep the result of a ``verify_audit`` run (an ``audit.verification.TrailReport``)."""
+    return TrailCheck.objects.create(
+        at=now,
+        intact=report.intact,
+        checked=report.checked,
+        findings=[problem.message for problem in report.problems],
+    )

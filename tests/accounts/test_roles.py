@@ -173,4 +173,5 @@ def test_roles_are_created_by_migration_with_their_permissions():
         "view_reports",
         "view_logbookentry",
         "view_logbookannotation",
+        "view_trailcheck",
     }
