@@ -107,6 +107,13 @@ class PrivacyOfficeAdminSite(OTPAdminSite):
             "admin:records_evidence",
             "datarequests.view_scans_datarequest",
         ),
+        (
+            "records",
+            _("Records for the regulator"),
+            _("Record of processing activities (GDPR Art. 30)"),
+            "admin:records_art30",
+            "audit.view_reports",
+        ),
     ]
 
     def get_app_list(self, request, app_label=None):

@@ -18,6 +18,7 @@ from datarequests.models import OPEN_STATUSES, DataRequest
 from datarequests.selectors import dashboard_counts
 from privacy_office import clock
 from privacy_office.admin_base import HistoryInline, ProofAdmin
+from records.art30 import CONTROLLER, processing_records, processing_records_csv_rows
 from records.evidence import evidence_pack_build, evidence_public_key
 from records.exports import logbook_csv, logbook_pdf
 from records.metrics import (
@@ -148,6 +149,7 @@ class TrailCheckAdmin(ProofAdmin):
                 name="records_compliance",
             ),
             path("ccpa/", self.admin_site.admin_view(self.ccpa_view), name="records_ccpa"),
+            path("art30/", self.admin_site.admin_view(self.art30_view), name="records_art30"),
             path(
                 "evidence/",
                 self.admin_site.admin_view(self.evidence_view),
@@ -210,6 +212,27 @@ class TrailCheckAdmin(ProofAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/records/ccpa.html", context)
+
+    def art30_view(self, request):
+        if not request.user.has_perm(REPORTS):
+            raise PermissionDenied
+        records = processing_records()
+        if request.GET.get("format") == "csv":
+            buffer = io.StringIO()
+            csv.writer(buffer).writerows(processing_records_csv_rows(records))
+            return _download(
+                ("\ufeff" + buffer.getvalue()).encode(),
+                content_type="text/csv; charset=utf-8",
+                name="record-of-processing.csv",
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Record of processing activities (GDPR Art. 30)"),
+            "controller": CONTROLLER,
+            "records": records,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/records/art30.html", context)
 
     def evidence_view(self, request):
         if not all(request.user.has_perm(p) for p in EVIDENCE_PERMISSIONS):

@@ -74,6 +74,7 @@ def test_the_page_says_when_the_trail_was_never_checked(client):
 REGULATOR_PAGES = {
     "compliance": ("admin:records_compliance", []),
     "ccpa": ("admin:records_ccpa", []),
+    "art30": ("admin:records_art30", []),
     "log book": ("admin:records_logbookentry_changelist", []),
     "trail checks": ("admin:records_trailcheck_changelist", []),
     "evidence": ("admin:records_evidence", []),
@@ -81,10 +82,11 @@ REGULATOR_PAGES = {
     "people": ("admin:accounts_user_changelist", []),
 }
 OPENS = {
-    AUDITOR: {"compliance", "ccpa", "log book", "trail checks"},
+    AUDITOR: {"compliance", "ccpa", "art30", "log book", "trail checks"},
     REQUEST_HANDLER: {
         "compliance",
         "ccpa",
+        "art30",
         "log book",
         "trail checks",
         "evidence",
