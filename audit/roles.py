@@ -19,10 +19,22 @@ from psycopg import sql
 PROOF_MODELS = ("audit.AuditEvent", "cookies.ConsentRecord")
 APP_TABLE_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE"
 PROOF_TABLE_PRIVILEGES = "SELECT, INSERT"
+# Records kept for a fixed time (the HK log book): added, read and, once their time is out,
+# purged; never updated. A trigger of their own refuses deleting a row still within it.
+RECORD_MODELS = ("records.LogBookEntry", "records.LogBookAnnotation")
+RECORD_TABLE_PRIVILEGES = "SELECT, INSERT, DELETE"
 
 
 def proof_tables() -> list[str]:
     return [apps.get_model(label)._meta.db_table for label in PROOF_MODELS]
+
+
+def record_tables() -> list[str]:
+    return [
+        apps.get_model(label)._meta.db_table
+        for label in RECORD_MODELS
+        if apps.is_installed(label.split(".")[0])
+    ]
 
 
 def db_roles_setup(
@@ -119,14 +131,12 @@ def db_roles_setup(
             "TO {}"
         ).format(owner_id, schema_id, app_id)
     )
-    for table in proof_tables():
+    restricted = [(table, PROOF_TABLE_PRIVILEGES) for table in proof_tables()]
+    restricted += [(table, RECORD_TABLE_PRIVILEGES) for table in record_tables()]
+    for table, privileges in restricted:
         table_id = sql.SQL("{}.{}").format(schema_id, sql.Identifier(table))
         run(sql.SQL("REVOKE ALL ON TABLE {} FROM PUBLIC, {}").format(table_id, app_id))
-        run(
-            sql.SQL("GRANT {} ON TABLE {} TO {}").format(
-                sql.SQL(PROOF_TABLE_PRIVILEGES), table_id, app_id
-            )
-        )
+        run(sql.SQL("GRANT {} ON TABLE {} TO {}").format(sql.SQL(privileges), table_id, app_id))
 
 
 def app_role_problems(*, app: str, owner: str, using: str = DEFAULT_DB_ALIAS) -> list[str]:
@@ -149,6 +159,11 @@ def app_role_problems(*, app: str, owner: str, using: str = DEFAULT_DB_ALIAS) ->
             if cursor.fetchone()[0] == app:
                 problems.append(f"{app} owns {table}: it can grant itself anything on it.")
             for privilege in ("UPDATE", "DELETE", "TRUNCATE", "TRIGGER", "REFERENCES"):
+                cursor.execute("SELECT has_table_privilege(%s, %s, %s)", [app, table, privilege])
+                if cursor.fetchone()[0]:
+                    problems.append(f"{app} may {privilege} {table}.")
+        for table in record_tables():
+            for privilege in ("UPDATE", "TRUNCATE", "TRIGGER", "REFERENCES"):
                 cursor.execute("SELECT has_table_privilege(%s, %s, %s)", [app, table, privilege])
                 if cursor.fetchone()[0]:
                     problems.append(f"{app} may {privilege} {table}.")

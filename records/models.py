@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 # PDPO s.27(3): each entry is kept for not less than 4 years (one 29 February included).
 LOGBOOK_DAYS = 4 * 365 + 1
-_YOUNG = f"NOW() - INTERVAL '{LOGBOOK_DAYS} days'"
 
 
 class Section(models.TextChoices):
@@ -17,13 +16,11 @@ class Section(models.TextChoices):
     S24 = "s.24", _("s.24: a data correction request refused")
 
 
+# Updates: refused by the app role's grants (audit.roles) and, for the owner's slips, by
+# pgtrigger. Deletes within the four years: by plain triggers (migration 0003), which no
+# session setting switches off, unlike pgtrigger's.
 @pgtrigger.register(
     pgtrigger.Protect(name="logbook_entries_never_change", operation=pgtrigger.Update),
-    pgtrigger.Protect(
-        name="logbook_entries_kept_four_years",
-        operation=pgtrigger.Delete,
-        condition=pgtrigger.Condition(f"OLD.recorded_at > {_YOUNG}"),
-    ),
 )
 class LogBookEntry(models.Model):
     """One refusal (s.20, s.24) or withholding (s.21(2)), as it stood when the notice went out.
@@ -76,11 +73,6 @@ class LogBookEntry(models.Model):
 
 @pgtrigger.register(
     pgtrigger.Protect(name="logbook_annotations_never_change", operation=pgtrigger.Update),
-    pgtrigger.Protect(
-        name="logbook_annotations_kept_with_entry",
-        operation=pgtrigger.Delete,
-        condition=pgtrigger.Condition(f"OLD.entry_recorded_at > {_YOUNG}"),
-    ),
 )
 class LogBookAnnotation(models.Model):
     """A note added to an entry later (a review, the requester's complaint); never changed."""

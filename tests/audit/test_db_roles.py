@@ -99,3 +99,32 @@ def test_db_roles_runs_again_without_change_and_checks_the_app_role(app_connecti
     call_command("db_roles", owner=OWNER, app=APP, check=True, stdout=out)
 
     assert out.getvalue().count(f"{APP} may read and add to the audit trail") == 2
+
+
+def test_the_app_role_may_not_rewrite_the_log_book_nor_delete_a_young_entry(app_connection):
+    from datarequests import services
+    from datarequests.models import Channel, Kind
+
+    request = services.data_request_submit(
+        requester=services.Requester(name="Chan Tai Man", email="chan@example.com"),
+        kind=Kind.ACCESS,
+        jurisdiction_code="HK",
+        channel=Channel.LETTER,
+        now=clock.now(),
+    )
+    services.data_request_refuse(
+        request_id=request.pk,
+        actor=None,
+        ground="Part 8 exemption",
+        explanation="Exempt.",
+        now=clock.now(),
+    )
+    table = "records_logbookentry"
+
+    assert [
+        refused(app_connection, f"UPDATE {table} SET reasons = 'rewritten'"),  # noqa: S608
+        refused(app_connection, f"DELETE FROM {table}"),  # noqa: S608
+        refused(app_connection, f"TRUNCATE {table}"),
+        refused(app_connection, f"ALTER TABLE {table} DISABLE TRIGGER ALL"),
+    ] == [True] * 4
+    assert app_connection.execute(f"SELECT reasons FROM {table}").fetchone()[0] == "Exempt."  # noqa: S608

@@ -6,6 +6,7 @@ import io
 import re
 from datetime import UTC, datetime
 
+import pgtrigger
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -169,6 +170,22 @@ def test_postgresql_refuses_to_change_or_delete_an_entry_or_its_annotation():
     entry.refresh_from_db()
     assert entry.reasons == REASONS
     assert LogBookAnnotation.objects.get().text == "Reviewed: ground right."
+
+
+def test_a_young_entry_cannot_be_deleted_even_with_pgtriggers_switched_off():
+    refuse(hk_request())
+    entry = LogBookEntry.objects.get()
+    note = logbook_annotate(entry_id=entry.pk, text="Noted.", author=None, now=clock.now())
+
+    with pgtrigger.ignore(
+        "records.LogBookEntry:logbook_entries_never_change",
+        "records.LogBookAnnotation:logbook_annotations_never_change",
+    ):
+        assert _sql_fails("DELETE FROM records_logbookannotation WHERE id = %s", [note.pk])
+        assert _sql_fails("DELETE FROM records_logbookentry WHERE id = %s", [entry.pk])
+
+    assert LogBookEntry.objects.filter(pk=entry.pk).exists()
+    assert LogBookAnnotation.objects.filter(pk=note.pk).exists()
 
 
 def test_an_empty_annotation_is_refused():
