@@ -137,3 +137,18 @@ def test_unverified_staff_do_not_see_the_compliance_page(client):
     response = client.get(reverse("admin:records_compliance"))
 
     assert response.status_code == 302
+
+
+def test_the_nightly_check_keeps_its_result_for_the_page(client):
+    from audit.checkpoints import audit_checkpoint_write
+    from audit.services import audit_record
+    from records.schedules import SCHEDULES
+    from records.tasks import trail_check_task
+
+    audit_record(actor=None, action="change", target="x:1", now=NOW)
+    audit_checkpoint_write(now=NOW)
+
+    assert trail_check_task() is True
+    check = TrailCheck.objects.get()
+    assert (check.at, check.intact, check.checked, check.findings) == (NOW, True, 1, [])
+    assert "records.tasks.trail_check_task" in {s.task for s in SCHEDULES}
