@@ -6,8 +6,9 @@ import csv
 import io
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.safestring import mark_safe
@@ -21,6 +22,7 @@ from privacy_office.admin_base import HistoryInline, ProofAdmin
 from records.art30 import CONTROLLER, processing_records, processing_records_csv_rows
 from records.evidence import evidence_pack_build, evidence_public_key
 from records.exports import logbook_csv, logbook_pdf
+from records.forms import WithholdingForm
 from records.metrics import (
     bar_chart_svg,
     ccpa_metrics,
@@ -32,7 +34,7 @@ from records.metrics import (
 )
 from records.models import LogBookAnnotation, LogBookEntry, TrailCheck
 from records.selectors import logbook_entries
-from records.services import logbook_annotate
+from records.services import logbook_annotate, logbook_withholding_record
 
 
 def _download(body: bytes, *, content_type: str, name: str) -> HttpResponse:
@@ -101,6 +103,44 @@ class LogBookEntryAdmin(AuditedAdminMixin, ProofAdmin):
     inlines = [AnnotationInline]
     actions = [export_csv_en, export_csv_zh, export_pdf_en, export_pdf_zh]
 
+    def get_urls(self):
+        return [
+            path(
+                "withheld/",
+                self.admin_site.admin_view(self.withheld_view),
+                name="records_logbook_withheld",
+            ),
+            *super().get_urls(),
+        ]
+
+    def withheld_view(self, request):
+        """Log data withheld under s.21(2) before the copy goes out (privacy officers)."""
+        if not request.user.has_perm(REFUSE):
+            raise PermissionDenied
+        form = WithholdingForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                entry = logbook_withholding_record(
+                    request_id=form.cleaned_data["request_id"],
+                    withheld=form.cleaned_data["withheld"],
+                    reasons=form.cleaned_data["reasons"],
+                    actor=request.user,
+                    now=clock.now(),
+                )
+            except DataRequest.DoesNotExist:
+                form.add_error("request_id", _("No such request."))
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return redirect("admin:records_logbookentry_change", entry.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Log data withheld under s.21(2)"),
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/records/withheld.html", context)
+
 
 @admin.register(LogBookAnnotation)
 class LogBookAnnotationAdmin(AuditedAdminMixin, admin.ModelAdmin):
@@ -124,6 +164,7 @@ class LogBookAnnotationAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 REPORTS = "audit.view_reports"
+REFUSE = "datarequests.refuse_datarequest"
 EVIDENCE_PERMISSIONS = ("datarequests.view_datarequest", "datarequests.view_scans_datarequest")
 
 

@@ -321,3 +321,28 @@ def test_an_entry_cannot_be_changed_through_the_admin(client):
     entry.refresh_from_db()
     assert entry.reasons == REASONS
     assert deleted.status_code == 403
+
+
+def test_the_officer_logs_withheld_data_through_the_admin_and_handlers_cannot(client):
+    request = hk_request()
+    url = reverse("admin:records_logbook_withheld")
+    body = {
+        "request_id": request.pk,
+        "withheld": "names of the other party in dispute 88",
+        "reasons": "third-party data that cannot be redacted",
+    }
+    verified_login(client, staff(REQUEST_HANDLER))
+    assert client.post(url, body).status_code == 403
+    officer = staff(PRIVACY_OFFICER)
+    verified_login(client, officer)
+
+    response = client.post(url, body)
+
+    entry = LogBookEntry.objects.get()
+    assert response.status_code == 302
+    assert (entry.section, entry.data_concerned, entry.recorded_by) == (
+        "s.21(2)",
+        "names of the other party in dispute 88",
+        officer,
+    )
+    assert "No such request." in client.post(url, {**body, "request_id": 99999}).content.decode()
