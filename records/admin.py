@@ -19,7 +19,12 @@ from datarequests.models import OPEN_STATUSES, DataRequest
 from datarequests.selectors import dashboard_counts
 from privacy_office import clock
 from privacy_office.admin_base import HistoryInline, ProofAdmin
-from records.art30 import CONTROLLER, processing_records, processing_records_csv_rows
+from records.art30 import (
+    CONTROLLER,
+    processing_records,
+    processing_records_csv_rows,
+    processing_records_pdf,
+)
 from records.evidence import evidence_pack_build, evidence_public_key
 from records.exports import logbook_csv, logbook_pdf
 from records.forms import WithholdingForm
@@ -257,6 +262,13 @@ class TrailCheckAdmin(ProofAdmin):
     def art30_view(self, request):
         if not request.user.has_perm(REPORTS):
             raise PermissionDenied
+        if request.GET.get("format") == "pdf":
+            language = "zh-hans" if request.GET.get("lang") == "zh-hans" else "en"
+            return _download(
+                processing_records_pdf(language=language, now=clock.now()),
+                content_type="application/pdf",
+                name=f"record-of-processing-{language}.pdf",
+            )
         records = processing_records()
         if request.GET.get("format") == "csv":
             buffer = io.StringIO()

@@ -9,10 +9,18 @@ measures (Art. 32) that protect it.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
+from datetime import datetime
+from xml.sax.saxutils import escape
 
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from datarequests.letters import FONT, _styles
 from disclosures.models import Recipient
 from privacy_office.purposes import LEGAL_BASES, PURPOSES
 from privacy_office.registry import Category, Identifiers, SubjectQuery, registry
@@ -107,7 +115,7 @@ def _retention(days: set[int | None]) -> str:
 
 def processing_records() -> list[ProcessingRecord]:
     """Return one record per purpose, from the registry and the recipient register."""
-    labels = dict(Category.choices)
+    labels = {code: str(label) for code, label in Category.choices}
     records = []
     measures = security_measures()
     for code, (title, wording) in PURPOSES.items():
@@ -175,3 +183,55 @@ def processing_records_csv_rows(records: list[ProcessingRecord]) -> list[list[st
             ]
         )
     return rows
+
+
+def processing_records_pdf(*, language: str, now: datetime) -> bytes:
+    """Return the record as an A4 PDF, in English or Simplified Chinese."""
+    body, title = _styles()
+    with translation.override(language):
+        story = [
+            Paragraph(escape(_("Record of processing activities (GDPR Art. 30)")), title),
+            Paragraph(escape(f"{_('Controller')}: {CONTROLLER}"), body),
+            Paragraph(escape(timezone.localtime(now).date().isoformat()), body),
+            Spacer(1, 4 * mm),
+        ]
+        for record in processing_records():
+            rows = [
+                (_("Purpose, in the policy's words"), record.wording),
+                (_("Legal basis"), record.legal_basis),
+                (_("Categories of personal data"), "; ".join(record.data_categories)),
+                (_("Categories of data subjects"), "; ".join(record.subject_categories)),
+                (_("Recipients"), "; ".join(record.recipients) or "—"),
+                (
+                    _("Transfers to third countries"),
+                    "; ".join(record.third_country_transfers) or "—",
+                ),
+                (_("Retention"), record.retention or "—"),
+                (_("Security measures"), "; ".join(record.security)),
+            ]
+            table = Table(
+                [[Paragraph(escape(str(k)), body), Paragraph(escape(v), body)] for k, v in rows],
+                colWidths=[45 * mm, 125 * mm],
+            )
+            table.setStyle(
+                TableStyle(
+                    [
+                        ("FONT", (0, 0), (-1, -1), FONT, 9),
+                        ("GRID", (0, 0), (-1, -1), 0.3, "#8899a6"),
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ]
+                )
+            )
+            story += [
+                Paragraph(escape(f"{record.purpose} {record.title}"), body),
+                table,
+                Spacer(1, 4 * mm),
+            ]
+        buffer = io.BytesIO()
+        SimpleDocTemplate(
+            buffer,
+            pagesize=A4,
+            title=_("Record of processing activities (GDPR Art. 30)"),
+            invariant=True,
+        ).build(story)
+    return buffer.getvalue()

@@ -122,3 +122,17 @@ def test_customer_service_cannot_read_the_record(client):
     verified_login(client, staff(CUSTOMER_SERVICE))
 
     assert client.get(reverse("admin:records_art30")).status_code == 403
+
+
+def test_the_record_downloads_as_a_pdf_in_either_language(client):
+    from tests.records.test_logbook import pdf_title
+
+    verified_login(client, staff(AUDITOR))
+    url = reverse("admin:records_art30")
+
+    english = client.get(url, {"format": "pdf", "lang": "en"})
+    chinese = client.get(url, {"format": "pdf", "lang": "zh-hans"})
+
+    assert english["Content-Type"] == "application/pdf"
+    assert pdf_title(english.content) == "Record of processing activities (GDPR Art. 30)"
+    assert pdf_title(chinese.content) == "处理活动记录（GDPR 第30条）"
