@@ -26,6 +26,14 @@ PERSON_VIEWS = [
     "activity.view_lead",
 ]
 
+# The regulator's records (records app): the HK log book of refusals and the audit trail's
+# checks, read-only.
+REGULATOR_VIEWS = [
+    "records.view_logbookentry",
+    "records.view_logbookannotation",
+    "records.view_trailcheck",
+]
+
 # "*" = every permission of the product; otherwise "app_label.codename".
 ROLES: dict[str, list[str]] = {
     PRIVACY_OFFICER: ["*"],
@@ -39,9 +47,10 @@ ROLES: dict[str, list[str]] = {
         "datarequests.view_calendaroverride",
         "datarequests.view_feeschedule",
         "audit.view_reports",
+        *REGULATOR_VIEWS,
     ],
     CUSTOMER_SERVICE: PERSON_VIEWS,
-    AUDITOR: ["audit.view_auditevent", "audit.view_reports"],
+    AUDITOR: ["audit.view_auditevent", "audit.view_reports", *REGULATOR_VIEWS],
 }
 
 

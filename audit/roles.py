@@ -19,11 +19,18 @@ from psycopg import sql
 PROOF_MODELS = ("audit.AuditEvent", "cookies.ConsentRecord")
 APP_TABLE_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE"
 PROOF_TABLE_PRIVILEGES = "SELECT, INSERT"
+# Records kept for a fixed time (the HK log book): added, read and, once their time is out,
+# purged; never updated. A trigger of their own refuses deleting a row still within it.
+RECORD_MODELS = ("records.LogBookEntry", "records.LogBookAnnotation")
+RECORD_TABLE_PRIVILEGES = "SELECT, INSERT, DELETE"
 
 
 def proof_tables(using: str = DEFAULT_DB_ALIAS) -> list[str]:
     """Return the proof tables that exist in the database (none before the first migrate)."""
-    names = [apps.get_model(label)._meta.db_table for label in PROOF_MODELS]
+    return existing_tables([apps.get_model(label)._meta.db_table for label in PROOF_MODELS], using)
+
+
+def existing_tables(names: list[str], using: str = DEFAULT_DB_ALIAS) -> list[str]:
     with connections[using].cursor() as cursor:
         cursor.execute(
             "SELECT name FROM unnest(%s::text[]) AS name WHERE to_regclass(name) IS NOT NULL",
@@ -31,6 +38,15 @@ def proof_tables(using: str = DEFAULT_DB_ALIAS) -> list[str]:
         )
         existing = {row[0] for row in cursor.fetchall()}
     return [name for name in names if name in existing]
+
+
+def record_tables(using: str = DEFAULT_DB_ALIAS) -> list[str]:
+    names = [
+        apps.get_model(label)._meta.db_table
+        for label in RECORD_MODELS
+        if apps.is_installed(label.split(".")[0])
+    ]
+    return existing_tables(names, using)
 
 
 def db_roles_setup(
@@ -174,14 +190,12 @@ def db_grants_apply(
             "TO {}"
         ).format(owner_id, schema_id, app_id)
     )
-    for table in proof_tables(using):
+    restricted = [(table, PROOF_TABLE_PRIVILEGES) for table in proof_tables(using)]
+    restricted += [(table, RECORD_TABLE_PRIVILEGES) for table in record_tables(using)]
+    for table, privileges in restricted:
         table_id = sql.SQL("{}.{}").format(schema_id, sql.Identifier(table))
         run(sql.SQL("REVOKE ALL ON TABLE {} FROM PUBLIC, {}").format(table_id, app_id))
-        run(
-            sql.SQL("GRANT {} ON TABLE {} TO {}").format(
-                sql.SQL(PROOF_TABLE_PRIVILEGES), table_id, app_id
-            )
-        )
+        run(sql.SQL("GRANT {} ON TABLE {} TO {}").format(sql.SQL(privileges), table_id, app_id))
 
 
 def app_role_problems(*, app: str, owner: str, using: str = DEFAULT_DB_ALIAS) -> list[str]:
@@ -204,6 +218,11 @@ def app_role_problems(*, app: str, owner: str, using: str = DEFAULT_DB_ALIAS) ->
             if cursor.fetchone()[0] == app:
                 problems.append(f"{app} owns {table}: it can grant itself anything on it.")
             for privilege in ("UPDATE", "DELETE", "TRUNCATE", "TRIGGER", "REFERENCES"):
+                cursor.execute("SELECT has_table_privilege(%s, %s, %s)", [app, table, privilege])
+                if cursor.fetchone()[0]:
+                    problems.append(f"{app} may {privilege} {table}.")
+        for table in record_tables(using):
+            for privilege in ("UPDATE", "TRUNCATE", "TRIGGER", "REFERENCES"):
                 cursor.execute("SELECT has_table_privilege(%s, %s, %s)", [app, table, privilege])
                 if cursor.fetchone()[0]:
                     problems.append(f"{app} may {privilege} {table}.")

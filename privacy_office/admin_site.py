@@ -94,6 +94,34 @@ class PrivacyOfficeAdminSite(OTPAdminSite):
             "admin:cookies_statistics",
             "audit.view_reports",
         ),
+        (
+            "records",
+            _("Records for the regulator"),
+            _("Compliance"),
+            "admin:records_compliance",
+            "audit.view_reports",
+        ),
+        (
+            "records",
+            _("Records for the regulator"),
+            _("CCPA request metrics"),
+            "admin:records_ccpa",
+            "audit.view_reports",
+        ),
+        (
+            "records",
+            _("Records for the regulator"),
+            _("Evidence pack of a request"),
+            "admin:records_evidence",
+            "datarequests.view_scans_datarequest",
+        ),
+        (
+            "records",
+            _("Records for the regulator"),
+            _("Record of processing activities (GDPR Art. 30)"),
+            "admin:records_art30",
+            "audit.view_reports",
+        ),
     ]
 
     def get_app_list(self, request, app_label=None):

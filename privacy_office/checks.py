@@ -17,7 +17,7 @@ from django.core import checks
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
-from privacy_office.purposes import PURPOSES
+from privacy_office.purposes import LEGAL_BASES, PURPOSES
 from privacy_office.registry import Category, Declaration, Erasure, Mask, Registry
 from privacy_office.registry import registry as default_registry
 from privacy_office.retention import age_field
@@ -228,3 +228,24 @@ def check_personal_data_registry(app_configs=None, **kwargs) -> list[checks.Chec
     else:
         models_to_check = [model for config in app_configs for model in config.get_models()]
     return registry_problems(models_to_check, default_registry)
+
+
+def purposes_without_legal_basis(
+    purposes: Iterable[str] | None = None, bases: dict[str, str] | None = None
+) -> list[str]:
+    """Return the purposes with no lawful basis recorded (GDPR Art. 6, for Art. 30)."""
+    bases = LEGAL_BASES if bases is None else bases
+    return [code for code in (purposes or PURPOSES) if not (bases.get(code) or "").strip()]
+
+
+@checks.register("privacy")
+def check_purposes_have_a_legal_basis(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    return [
+        checks.Warning(
+            f"Purpose {code} has no legal basis recorded.",
+            hint="Add it to LEGAL_BASES in privacy_office/purposes.py (GDPR Art. 6(1)); the "
+            "record of processing (Art. 30) names it.",
+            id="privacy_office.W001",
+        )
+        for code in purposes_without_legal_basis()
+    ]

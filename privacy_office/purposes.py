@@ -56,3 +56,17 @@ PURPOSES: dict[str, tuple[str, str]] = {
         "or any investigation, claim or potential claim we file or object to.",
     ),
 }
+
+# The lawful basis of each purpose (GDPR Art. 6(1)), for the record of processing (Art. 30);
+# the check privacy_office.W001 warns about a purpose without one.
+LEGAL_BASES: dict[str, str] = {
+    "B1": "Art. 6(1)(b) contract: steps the user asks for before and while holding an account",
+    "B2": "Art. 6(1)(b) contract: who may become a party to the user agreement",
+    "B3": "Art. 6(1)(b) contract: providing and managing the account",
+    "B4": "Art. 6(1)(b) contract; Art. 6(1)(f) legitimate interests in resolving disputes",
+    "B5": "Art. 6(1)(b) contract: the trades between buyers and sellers",
+    "B6": "Art. 6(1)(f) legitimate interests: improving the site, in aggregate",
+    "B7": "Art. 6(1)(a) consent for electronic marketing; Art. 6(1)(f) for members' services",
+    "B8": "Art. 6(1)(a) consent: information the user chose to publish",
+    "B9": "Art. 6(1)(c) legal obligation; Art. 6(1)(f) establishing or defending claims",
+}

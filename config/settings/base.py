@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "disclosures",
     "datarequests",
     "cookies",
+    "records",
 ]
 
 MIDDLEWARE = [
@@ -232,6 +233,8 @@ FIELD_BLIND_INDEX_KEY = env_str("FIELD_BLIND_INDEX_KEY")
 # that signs checkpoints of the chain's head; the append-only file they are written to.
 AUDIT_CHAIN_KEYS = env_list("AUDIT_CHAIN_KEYS")
 AUDIT_CHECKPOINT_SIGNING_KEY = env_str("AUDIT_CHECKPOINT_SIGNING_KEY")
+# Ed25519 private key (32 bytes, base64) that signs evidence packs (records.evidence).
+EVIDENCE_SIGNING_KEY = env_str("EVIDENCE_SIGNING_KEY")
 AUDIT_CHECKPOINT_PATH = Path(
     env_str("AUDIT_CHECKPOINT_PATH", str(BASE_DIR / ".local" / "audit-checkpoints.jsonl"))
 )

@@ -29,6 +29,9 @@ AUDIT_CHAIN_KEYS = env_list("AUDIT_CHAIN_KEYS", ["local-development-only-audit-c
 AUDIT_CHECKPOINT_SIGNING_KEY = env_str(  # base64 of b"local-development-only-ckpt-key!"
     "AUDIT_CHECKPOINT_SIGNING_KEY", "bG9jYWwtZGV2ZWxvcG1lbnQtb25seS1ja3B0LWtleSE="
 )
+EVIDENCE_SIGNING_KEY = env_str(  # base64 of b"local-development-only-evid-key!"
+    "EVIDENCE_SIGNING_KEY", "bG9jYWwtZGV2ZWxvcG1lbnQtb25seS1ldmlkLWtleSE="
+)
 
 DATABASES = {"default": database_settings()}
 # The role that owns the tables, for the test runner only (tests/conftest.py); unset, the

@@ -99,6 +99,24 @@ if len(_checkpoint_key) != 32 or _checkpoint_key.startswith(b"local-development-
         "AUDIT_CHECKPOINT_SIGNING_KEY must be 32 random bytes in base64, not the development key "
         "(python -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')."
     )
+EVIDENCE_SIGNING_KEY = env_required(
+    "EVIDENCE_SIGNING_KEY",
+    "an Ed25519 private key, 32 random bytes in base64, that signs evidence packs.",
+)
+try:
+    _evidence_key = base64.b64decode(EVIDENCE_SIGNING_KEY, validate=True)
+except ValueError:
+    _evidence_key = b""
+if len(_evidence_key) != 32 or _evidence_key.startswith(b"local-development-only"):
+    raise ImproperlyConfigured(
+        "EVIDENCE_SIGNING_KEY must be 32 random bytes in base64, not the development key "
+        "(python -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')."
+    )
+if _evidence_key == _checkpoint_key:
+    raise ImproperlyConfigured(
+        "EVIDENCE_SIGNING_KEY must differ from AUDIT_CHECKPOINT_SIGNING_KEY: each key signs one "
+        "kind of proof."
+    )
 
 env_required("DATABASE_URL", "the PostgreSQL server (postgres://user:password@host:5432/name).")
 DATABASES = {"default": database_settings()}

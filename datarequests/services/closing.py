@@ -17,6 +17,7 @@ from datarequests.rules import rules_of
 from datarequests.services.fees import quote_cancel
 from datarequests.services.repeats import refusal_ground_check
 from datarequests.services.transitions import _locked, _record, clock_inputs
+from datarequests.signals import request_refused
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -44,6 +45,9 @@ def data_request_refuse(
     refusal_ground_check(request, ground, explanation)
     quote_cancel(request)
     _record(request, status=Status.REFUSED, actor=actor, reason=f"{ground}: {explanation}", now=now)
+    request_refused.send(
+        DataRequest, request=request, ground=ground, explanation=explanation, actor=actor, now=now
+    )
     notify.refused(request, ground=ground, explanation=explanation)
     return request
 

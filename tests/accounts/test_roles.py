@@ -46,6 +46,7 @@ def pages(world) -> dict[str, str]:
         "jurisdiction": reverse("admin:datarequests_jurisdiction_changelist"),
         "groups": reverse("admin:auth_group_changelist"),
         "data map": reverse("admin:datamap"),
+        "log book": reverse("admin:records_logbookentry_changelist"),
     }
 
 
@@ -62,6 +63,7 @@ ALLOWED = {
         "jurisdiction",
         "groups",
         "data map",
+        "log book",
     },
     REQUEST_HANDLER: {
         "person",
@@ -72,9 +74,10 @@ ALLOWED = {
         "statistics",
         "jurisdiction",
         "data map",
+        "log book",
     },
     CUSTOMER_SERVICE: {"person", "card", "data map"},
-    AUDITOR: {"audit", "dashboard", "statistics", "data map"},
+    AUDITOR: {"audit", "dashboard", "statistics", "data map", "log book"},
 }
 
 
@@ -168,4 +171,7 @@ def test_roles_are_created_by_migration_with_their_permissions():
     assert set(auditor.permissions.values_list("codename", flat=True)) == {
         "view_auditevent",
         "view_reports",
+        "view_logbookentry",
+        "view_logbookannotation",
+        "view_trailcheck",
     }

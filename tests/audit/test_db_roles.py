@@ -11,7 +11,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import ProgrammingError, connection, transaction
+from django.db import DatabaseError, ProgrammingError, connection, transaction
 from psycopg import errors
 
 from audit.models import AuditEvent
@@ -124,3 +124,37 @@ def test_db_roles_check_finds_nothing_the_app_role_could_rewrite():
     call_command("db_roles", owner=owner, app=app, check=True, stdout=out)
 
     assert f"{app} may read and add to the audit trail and consent records" in out.getvalue()
+
+
+def test_the_app_role_may_not_rewrite_the_log_book_nor_delete_a_young_entry():
+    from datarequests import services
+    from datarequests.models import Channel, Kind
+
+    request = services.data_request_submit(
+        requester=services.Requester(name="Chan Tai Man", email="chan@example.com"),
+        kind=Kind.ACCESS,
+        jurisdiction_code="HK",
+        channel=Channel.LETTER,
+        now=clock.now(),
+    )
+    services.data_request_refuse(
+        request_id=request.pk,
+        actor=None,
+        ground="Part 8 exemption",
+        explanation="Exempt.",
+        now=clock.now(),
+    )
+    table = "records_logbookentry"
+
+    assert refusal(f"UPDATE {table} SET reasons = 'rewritten'") == (  # noqa: S608
+        f"permission denied for table {table}"
+    )
+    assert refusal(f"TRUNCATE {table}") == f"permission denied for table {table}"
+    assert refusal(f"ALTER TABLE {table} DISABLE TRIGGER ALL") == f"must be owner of table {table}"
+    # The app role may delete an entry whose four years are over (the purge); a young one is
+    # refused by a trigger of the table's owner, which the app role cannot switch off.
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT reasons FROM {table}")  # noqa: S608
+        assert cursor.fetchone()[0] == "Exempt."

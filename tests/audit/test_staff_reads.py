@@ -20,11 +20,13 @@ from audit.services import audit_record
 from cookies.models import ConsentRecord
 from cookies.services import consent_record
 from datarequests.models import Channel, Kind
-from datarequests.services import Requester, data_request_submit
+from datarequests.services import Requester, data_request_refuse, data_request_submit
 from disclosures.models import Disclosure, Recipient
 from privacy_office import clock
 from privacy_office.admin_base import ProofAdmin
 from privacy_office.registry import NoSubject, registry
+from records.models import LogBookEntry
+from records.services import logbook_annotate
 from tests.conftest import verified_login
 from tests.factories import PaymentCardFactory, UserFactory
 
@@ -243,13 +245,27 @@ def a_row_of_every_kind(officer, django_capture_on_commit_callbacks):
         disclosed_at=clock.now(),
     )
     with django_capture_on_commit_callbacks(execute=False):
-        data_request_submit(
+        request = data_request_submit(
             requester=Requester(user=person),
             kind=Kind.ACCESS,
             jurisdiction_code="HK",
             channel=Channel.SELF_SERVICE,
             now=clock.now(),
         )
+        # A Hong Kong refusal writes the log book, which staff then annotate.
+        data_request_refuse(
+            request_id=request.pk,
+            actor=officer,
+            ground="Part 8 exemption",
+            explanation="Exempt.",
+            now=clock.now(),
+        )
+    logbook_annotate(
+        entry_id=LogBookEntry.objects.get(request_id=request.pk).pk,
+        text="Reviewed.",
+        author=officer,
+        now=clock.now(),
+    )
     audit_record(actor=officer, action="change", subject=person, target="x:1", now=clock.now())
 
 

@@ -21,6 +21,7 @@ PRODUCTION = {
     "AUDIT_CHAIN_KEYS": "c" * 16 + "random-audit-chain-secret",
     "AUDIT_CHECKPOINT_SIGNING_KEY": "Zm9yLXRlc3RzLW9ubHktYS1yYW5kb20tMzItYnl0ZXM=",
     "AUDIT_CHECKPOINT_PATH": "/var/lib/privacy-office-anchor/audit-checkpoints.jsonl",
+    "EVIDENCE_SIGNING_KEY": "Zm9yLXRlc3RzLW9ubHktdGhlLWV2aWRlbmNlLWtleSE=",
 }
 
 
@@ -65,6 +66,7 @@ def test_production_passes_the_deploy_check_with_no_warning():
         ("DATABASE_URL", "DATABASE_URL must be set in production"),
         ("AUDIT_CHECKPOINT_PATH", "AUDIT_CHECKPOINT_PATH must be set in production"),
         ("CELERY_BROKER_URL", "CELERY_BROKER_URL must be set in production"),
+        ("EVIDENCE_SIGNING_KEY", "EVIDENCE_SIGNING_KEY must be set in production"),
     ],
 )
 def test_production_refuses_to_start_without_each_secret(missing, message):
@@ -99,6 +101,16 @@ def test_production_refuses_to_start_without_each_secret(missing, message):
         ("FIELD_BLIND_INDEX_KEY", "a" * 40, "FIELD_BLIND_INDEX_KEY is too weak"),
         ("SECRET_KEY", "ab" * 30, "SECRET_KEY is too weak"),
         ("AUDIT_CHAIN_KEYS", "a" * 40, "AUDIT_CHAIN_KEYS is too weak"),
+        (
+            "EVIDENCE_SIGNING_KEY",
+            "bG9jYWwtZGV2ZWxvcG1lbnQtb25seS1ldmlkLWtleSE=",  # the local settings' key
+            "EVIDENCE_SIGNING_KEY must be 32 random bytes in base64, not the development key",
+        ),
+        (
+            "EVIDENCE_SIGNING_KEY",
+            "Zm9yLXRlc3RzLW9ubHktYS1yYW5kb20tMzItYnl0ZXM=",  # the checkpoint key
+            "EVIDENCE_SIGNING_KEY must differ from AUDIT_CHECKPOINT_SIGNING_KEY",
+        ),
     ],
 )
 def test_production_refuses_weak_or_wrong_values(variable, value, message):

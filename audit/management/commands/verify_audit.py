@@ -2,7 +2,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from audit.checkpoints import checkpoint_path
+from audit.signals import trail_verified
 from audit.verification import audit_trail_verify
+from privacy_office import clock
 
 
 class Command(BaseCommand):
@@ -21,6 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         report = audit_trail_verify(checkpoints=not options["no_checkpoints"])
+        trail_verified.send(Command, report=report, now=clock.now())
         if not options["no_checkpoints"]:
             self.stdout.write(self._checkpoint_summary(report))
         if not report.intact:
