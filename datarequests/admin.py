@@ -5,10 +5,11 @@ from datetime import timedelta
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.dateparse import parse_date
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +24,7 @@ from datarequests.models import (
     Channel,
     CorrectionItem,
     DataRequest,
+    DispatchMethod,
     FeeQuote,
     FeeSchedule,
     Jurisdiction,
@@ -185,6 +187,14 @@ class ActionForm(forms.Form):
 ACTIONS = {name: t.label for name, t in services.TRANSITIONS.items() if t.by == STAFF}
 
 
+def _posted_date(text: str):
+    """The dispatch form's date, or None when it is missing or no real day."""
+    try:
+        return parse_date(text.strip())
+    except ValueError:
+        return None
+
+
 class WaitingForFilter(admin.SimpleListFilter):
     """The requests a staff action may start from now (identity, payment, review)."""
 
@@ -313,6 +323,36 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
         response["Content-Disposition"] = f'attachment; filename="{scan.filename}"'
         return response
 
+    def reply_pack_view(self, request, request_id: int):
+        """The print pack of a postal reply (letter and data as one PDF); the read is audited."""
+        try:
+            pack = services.reply_pack_read(
+                request_id=request_id, actor=request.user, now=clock.now()
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(reverse("admin:datarequests_datarequest_change", args=[request_id]))
+        if pack is None:
+            raise Http404
+        response = HttpResponse(pack, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="request-{request_id}-reply.pdf"'
+        return response
+
+    def reply_export_view(self, request, request_id: int):
+        """The export of a postal reply as a zip, to send on a medium; the read is audited."""
+        try:
+            chunks = services.reply_export_read(
+                request_id=request_id, actor=request.user, now=clock.now()
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(reverse("admin:datarequests_datarequest_change", args=[request_id]))
+        if chunks is None:
+            raise Http404
+        response = StreamingHttpResponse(chunks, content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="request-{request_id}-data.zip"'
+        return response
+
     def get_readonly_fields(self, request, obj=None):
         return self.get_fields(request, obj) if obj else []
 
@@ -367,6 +407,16 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
                 name="datarequests_datarequest_scan",
             ),
             path(
+                "<int:request_id>/reply-pack/",
+                self.admin_site.admin_view(self.reply_pack_view),
+                name="datarequests_datarequest_reply_pack",
+            ),
+            path(
+                "<int:request_id>/reply-export/",
+                self.admin_site.admin_view(self.reply_export_view),
+                name="datarequests_datarequest_reply_export",
+            ),
+            path(
                 "<int:request_id>/act/<str:action>/",
                 self.admin_site.admin_view(self.act_view),
                 name="datarequests_datarequest_act",
@@ -381,6 +431,9 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
                 (name, label) for name, label in ACTIONS.items() if name in available
             ]
             context["refusal_grounds"] = obj.jurisdiction.refusal_grounds
+            context["replies_by_post"] = obj.kind == Kind.ACCESS and services.replies_by_post(obj)
+            context["dispatch"] = getattr(obj, "dispatch", None)
+            context["dispatch_methods"] = DispatchMethod.choices
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def dashboard_view(self, request):
@@ -450,6 +503,14 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
             ),
             "notify_delay": lambda: services.delay_notice_send(
                 request_id=request_id, actor=actor, text=text, now=now
+            ),
+            "dispatch": lambda: services.reply_dispatch(
+                request_id=request_id,
+                actor=actor,
+                dispatched_on=_posted_date(request.POST.get("dispatched_on", "")),
+                method=request.POST.get("method", ""),
+                tracking=request.POST.get("tracking", ""),
+                now=now,
             ),
             "refuse": lambda: services.data_request_refuse(
                 request_id=request_id, actor=actor, ground=ground, explanation=text, now=now

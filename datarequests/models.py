@@ -22,6 +22,9 @@ class Status(models.TextChoices):
     AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
     IN_PROGRESS = "in_progress", _("In progress")
     AWAITING_REVIEW = "awaiting_review", _("Awaiting review")
+    # A reply by post (a letter from a person with no account): ready to print, not yet
+    # posted. The clock runs until staff record the dispatch.
+    AWAITING_DISPATCH = "awaiting_dispatch", _("Reply ready to post")
     FULFILLED = "fulfilled", _("Fulfilled")
     REFUSED = "refused", _("Refused")
     WITHDRAWN = "withdrawn", _("Withdrawn")
@@ -36,6 +39,7 @@ OPEN_STATUSES = [
     Status.AWAITING_PAYMENT,
     Status.IN_PROGRESS,
     Status.AWAITING_REVIEW,
+    Status.AWAITING_DISPATCH,
 ]
 
 
@@ -407,3 +411,28 @@ class ErasureTombstone(models.Model):
 
     def __str__(self) -> str:
         return _("Erasure of account %(id)s") % {"id": self.subject_id}
+
+
+class DispatchMethod(models.TextChoices):
+    POST = "post", _("Ordinary post")
+    REGISTERED = "registered", _("Registered post")
+    COURIER = "courier", _("Courier")
+    BY_HAND = "by_hand", _("Handed over in person")
+
+
+class Dispatch(models.Model):
+    """How and when the written reply to a postal request was sent: the step that ends it."""
+
+    request = models.OneToOneField(DataRequest, on_delete=models.CASCADE, related_name="dispatch")
+    dispatched_on = models.DateField(_("posted on"))
+    method = models.CharField(_("sent by"), max_length=12, choices=DispatchMethod.choices)
+    tracking = models.CharField(_("tracking number"), max_length=64, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("dispatch of a written reply")
+        verbose_name_plural = _("dispatches of written replies")
+
+    def __str__(self) -> str:
+        return f"{self.dispatched_on} {self.get_method_display()}"

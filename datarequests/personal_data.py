@@ -3,6 +3,7 @@ from django.db.models import Q
 from datarequests.models import (
     CorrectionItem,
     DataRequest,
+    Dispatch,
     ErasureTombstone,
     Export,
     FeeQuote,
@@ -117,4 +118,13 @@ declare(
     category=Category.ACTIVITY,
     fields=[record("erased_at"), record("categories"), record("counts")],
     retained_from="erased_at",
+)
+
+# How a postal reply was sent (the staff member who posted it is staff's record, not data).
+declare(
+    Dispatch,
+    subject="request__requester",
+    category=Category.ACTIVITY,
+    fields=[record("dispatched_on"), record("method"), record("tracking")],
+    retained_from="recorded_at",
 )
