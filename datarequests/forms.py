@@ -44,3 +44,32 @@ class RequestForm(forms.Form):
         if self.cleaned_data.get("kind") != Kind.CORRECTION or not field:
             return []
         return [{"field": field, "value": self.cleaned_data.get("correction_value", "")}]
+
+
+class PublicRequestForm(forms.Form):
+    """A request for a copy of one's data from a person with no account, known by email."""
+
+    email = forms.EmailField(
+        label=_("Your email address"),
+        help_text=_("We send a code to it, to make sure the request comes from you."),
+    )
+    name = forms.CharField(label=_("Your name (optional)"), required=False, max_length=200)
+    jurisdiction = forms.ModelChoiceField(
+        label=_("Your jurisdiction (its law sets the deadline and any fee)"),
+        queryset=Jurisdiction.objects.all(),
+        to_field_name="code",
+    )
+    details = forms.CharField(
+        label=_("Details (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=5000,
+    )
+
+
+class EmailCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("The code from the email"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )

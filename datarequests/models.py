@@ -47,6 +47,8 @@ class Channel(models.TextChoices):
     SELF_SERVICE = "self_service", _("Self-service page")
     API = "api", _("API")
     LETTER = "letter", _("Letter")
+    # A person with no account, identified by a one-time code sent to their email address.
+    PUBLIC_FORM = "public_form", _("Public form (no account)")
 
 
 class DeadlineUnit(models.TextChoices):
@@ -436,3 +438,29 @@ class Dispatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dispatched_on} {self.get_method_display()}"
+
+
+class EmailCodeChallenge(models.Model):
+    """A request from a person with no account, held until they type the one-time code
+    mailed to the address they gave (only its hash is kept); then it is submitted."""
+
+    email = models.EmailField(_("email"))
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE, related_name="+")
+    details = models.TextField(_("details"), blank=True)
+    language = models.CharField(_("reply language"), max_length=10, choices=settings.LANGUAGES)
+    code_hash = models.CharField(max_length=128, editable=False)
+    created_at = models.DateTimeField(_("asked at"))
+    expires_at = models.DateTimeField(_("code valid until"))
+    attempts = models.PositiveSmallIntegerField(_("wrong codes typed"), default=0)
+    request = models.OneToOneField(
+        DataRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("email code challenge")
+        verbose_name_plural = _("email code challenges")
+
+    def __str__(self) -> str:
+        return _("Code challenge %(id)s") % {"id": self.pk}

@@ -54,7 +54,12 @@ def fee_quoted(request) -> None:
 
 
 def fulfilled(request) -> None:
-    _send(request, "fulfilled")
+    from datarequests.links import export_link
+
+    export = getattr(request, "export", None)
+    # No account to sign in to: the export comes as a signed link to the verified address.
+    link = export_link(export) if request.requester_id is None and export is not None else ""
+    _send(request, "fulfilled", download_link=link)
 
 
 def refused(request, *, ground: str, explanation: str) -> None:

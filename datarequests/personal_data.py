@@ -4,6 +4,7 @@ from datarequests.models import (
     CorrectionItem,
     DataRequest,
     Dispatch,
+    EmailCodeChallenge,
     ErasureTombstone,
     Export,
     FeeQuote,
@@ -127,4 +128,16 @@ declare(
     category=Category.ACTIVITY,
     fields=[record("dispatched_on"), record("method"), record("tracking")],
     retained_from="recorded_at",
+)
+
+# A request held for its one-time code: the code only as a hash, the row gone after a day.
+declare(
+    EmailCodeChallenge,
+    subject=Identifiers(email="email"),
+    category=Category.ACTIVITY,
+    fields=[
+        personal(name, purposes=["B4"], erasure=Erasure.DELETE, retention_days=1)
+        for name in ("email", "name", "details", "created_at")
+    ],
+    retained_from="created_at",
 )

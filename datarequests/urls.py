@@ -8,4 +8,7 @@ urlpatterns = [
     path("<int:request_id>/", views.RequestDetailView.as_view(), name="detail"),
     path("<int:request_id>/withdraw/", views.WithdrawView.as_view(), name="withdraw"),
     path("<int:request_id>/export/", views.ExportDownloadView.as_view(), name="export"),
+    path("without-an-account/", views.PublicRequestView.as_view(), name="public"),
+    path("without-an-account/code/", views.PublicCodeView.as_view(), name="public-code"),
+    path("download/<str:token>/", views.PublicExportView.as_view(), name="public-export"),
 ]

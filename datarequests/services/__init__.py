@@ -64,6 +64,13 @@ from datarequests.services.notices import (
     delay_notice_send,
     receipt_confirm_send,
 )
+from datarequests.services.public import (
+    CODE_EXPIRED,
+    WRONG_CODE,
+    email_code_send,
+    email_code_verify,
+    export_by_link,
+)
 from datarequests.services.sweep import (
     DUE_SOON,
     REQUEUE_LIMIT,
@@ -87,6 +94,7 @@ __all__ = [
     "ALREADY_EXTENDED",
     "ASK_REQUIRED",
     "CLAIM_LEASE",
+    "CODE_EXPIRED",
     "CORRECTIONS_ONLY_FOR_CORRECTION",
     "DISPATCH_BEFORE_READY",
     "DISPATCH_IN_FUTURE",
@@ -114,6 +122,7 @@ __all__ = [
     "TRANSITIONS",
     "UNKNOWN_JURISDICTION",
     "UNKNOWN_METHOD",
+    "WRONG_CODE",
     "AlreadyMoved",
     "Requester",
     "Transition",
@@ -126,6 +135,9 @@ __all__ = [
     "data_request_withdraw",
     "deadline_extend",
     "delay_notice_send",
+    "email_code_send",
+    "email_code_verify",
+    "export_by_link",
     "fee_assess",
     "fee_quote_lines",
     "fee_settle",
