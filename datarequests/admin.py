@@ -25,10 +25,12 @@ from datarequests.models import (
     CorrectionItem,
     DataRequest,
     DispatchMethod,
+    FeePayment,
     FeeQuote,
     FeeSchedule,
     Jurisdiction,
     Kind,
+    PaymentDetails,
     RequestEvent,
 )
 from datarequests.selectors import dashboard_counts
@@ -353,6 +355,17 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
         response["Content-Disposition"] = f'attachment; filename="request-{request_id}-data.zip"'
         return response
 
+    def fee_letter_view(self, request, request_id: int):
+        """The fee quote as a letter to post, with where to pay; the read is audited."""
+        letter = services.fee_letter_read(
+            request_id=request_id, actor=request.user, now=clock.now()
+        )
+        if letter is None:
+            raise Http404
+        response = HttpResponse(letter, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="request-{request_id}-fee.pdf"'
+        return response
+
     def get_readonly_fields(self, request, obj=None):
         return self.get_fields(request, obj) if obj else []
 
@@ -417,6 +430,11 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
                 name="datarequests_datarequest_reply_export",
             ),
             path(
+                "<int:request_id>/fee-letter/",
+                self.admin_site.admin_view(self.fee_letter_view),
+                name="datarequests_datarequest_fee_letter",
+            ),
+            path(
                 "<int:request_id>/act/<str:action>/",
                 self.admin_site.admin_view(self.act_view),
                 name="datarequests_datarequest_act",
@@ -474,8 +492,13 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
                 guardianship_document=request.FILES.get("document"),
                 minor_name=request.POST.get("minor", ""),
             ),
-            "paid": lambda: services.fee_settle(
-                request_id=request_id, actor=actor, waived=False, note=text, now=now
+            "paid": lambda: services.fee_payment_record(
+                request_id=request_id,
+                actor=actor,
+                amount=request.POST.get("amount", ""),
+                currency=request.POST.get("currency", ""),
+                reference=text,
+                now=now,
             ),
             "waive": lambda: services.fee_settle(
                 request_id=request_id, actor=actor, waived=True, note=text, now=now
@@ -580,3 +603,21 @@ class FeeScheduleAdmin(admin.ModelAdmin):
     form = FeeScheduleForm
     list_display = ["jurisdiction", "kind", "base_amount", "per_thousand_records", "postage"]
     list_filter = ["jurisdiction", "kind"]
+
+
+# Where each jurisdiction's fees are paid (issue 15, item 3): shown on every quote.
+@admin.register(PaymentDetails)
+class PaymentDetailsAdmin(admin.ModelAdmin):
+    list_display = ["jurisdiction", "payee", "bank_name", "reference_prefix"]
+
+
+@admin.register(FeePayment)
+class FeePaymentAdmin(admin.ModelAdmin):
+    list_display = ["quote", "amount", "currency", "reference", "actor", "recorded_at"]
+    readonly_fields = ["quote", "amount", "currency", "reference", "actor", "recorded_at"]
+
+    def has_add_permission(self, request):
+        return False  # recorded with the "Fee paid" button on the request, checked there
+
+    def has_delete_permission(self, request, obj=None):
+        return False

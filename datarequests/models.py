@@ -464,3 +464,50 @@ class EmailCodeChallenge(models.Model):
 
     def __str__(self) -> str:
         return _("Code challenge %(id)s") % {"id": self.pk}
+
+
+class PaymentDetails(models.Model):
+    """Where a jurisdiction's fees are paid: shown on every quote (page, email, letter)."""
+
+    jurisdiction = models.OneToOneField(
+        Jurisdiction, on_delete=models.CASCADE, related_name="payment_details"
+    )
+    payee = models.CharField(_("payee"), max_length=200)
+    bank_name = models.CharField(_("bank"), max_length=200)
+    account_number = models.CharField(_("account number"), max_length=64)
+    bank_code = models.CharField(_("bank code (SWIFT/BIC)"), max_length=20, blank=True)
+    reference_prefix = models.CharField(
+        _("payment reference prefix"),
+        max_length=20,
+        default="PO-",
+        help_text=_("The reference a payer quotes is this prefix and the request's number."),
+    )
+    instructions = models.TextField(_("other instructions"), blank=True)
+
+    class Meta:
+        verbose_name = _("payment details")
+        verbose_name_plural = _("payment details")
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction.code}: {self.payee}"
+
+    def reference_for(self, request: DataRequest) -> str:
+        return f"{self.reference_prefix}{request.pk}"
+
+
+class FeePayment(models.Model):
+    """A payment of a quoted fee, as staff recorded it from the bank statement."""
+
+    quote = models.OneToOneField(FeeQuote, on_delete=models.CASCADE, related_name="payment")
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    reference = models.CharField(_("payment reference"), max_length=100)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("fee payment")
+        verbose_name_plural = _("fee payments")
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency} ({self.reference})"

@@ -50,7 +50,13 @@ def _deliver(request_id: int, template: str, message: tuple) -> None:
 
 
 def fee_quoted(request) -> None:
-    _send(request, "fee_quoted", quote=request.fee_quote)
+    from datarequests.services.payments import payment_details_of
+
+    _send(request, "fee_quoted", quote=request.fee_quote, payment=payment_details_of(request))
+
+
+def fee_receipt(request, *, payment) -> None:
+    _send(request, "fee_receipt", payment=payment)
 
 
 def fulfilled(request) -> None:

@@ -7,8 +7,10 @@ from datarequests.models import (
     EmailCodeChallenge,
     ErasureTombstone,
     Export,
+    FeePayment,
     FeeQuote,
     Jurisdiction,
+    PaymentDetails,
     RequestEvent,
 )
 from privacy_office.registry import (
@@ -140,4 +142,20 @@ declare(
         for name in ("email", "name", "details", "created_at")
     ],
     retained_from="created_at",
+)
+
+declare(
+    FeePayment,
+    subject="quote__request__requester",
+    category=Category.ACTIVITY,
+    fields=[record("amount"), record("currency"), record("reference"), record("recorded_at")],
+    retained_from="recorded_at",
+)
+declare(
+    PaymentDetails,
+    subject=None,
+    exempt=dict.fromkeys(
+        ("payee", "bank_name", "account_number", "bank_code"),
+        "the privacy office's own account for fees, not a person's",
+    ),
 )

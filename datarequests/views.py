@@ -71,6 +71,7 @@ class RequestDetailView(LoginRequiredMixin, View):
             "data_request": found,
             "downloadable": downloadable,
             "steps": pending_steps(found),
+            "payment": services.payment_details_of(found),
         }
         return render(request, self.template_name, context)
 
