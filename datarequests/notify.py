@@ -50,7 +50,7 @@ def _deliver(request_id: int, template: str, message: tuple) -> None:
 
 
 def fee_quoted(request) -> None:
-    from datarequests.services.payments import payment_details_of
+    from datarequests.selectors import payment_details_of
 
     _send(request, "fee_quoted", quote=request.fee_quote, payment=payment_details_of(request))
 

@@ -17,8 +17,8 @@ from datarequests import services
 from datarequests.api import export_response, pending_steps
 from datarequests.exports import export_is_downloadable
 from datarequests.forms import EmailCodeForm, PublicRequestForm, RequestForm
-from datarequests.models import Channel
-from datarequests.selectors import request_of, requests_of
+from datarequests.models import Channel, Kind
+from datarequests.selectors import account_named, request_of, requests_of
 from privacy_office import clock
 from privacy_office.encrypted_files import decrypted_chunks
 from privacy_office.ratelimit import rate_limited
@@ -29,11 +29,13 @@ class RequestListView(LoginRequiredMixin, View):
     template_name = "datarequests/list.html"
 
     def get(self, request):
-        return self._render(request, RequestForm())
+        return self._render(request, RequestForm(user=request.user))
 
     def post(self, request):
-        form = RequestForm(data=request.POST)
+        form = RequestForm(data=request.POST, files=request.FILES, user=request.user)
         if form.is_valid():
+            guardian = form.cleaned_data["kind"] == Kind.GUARDIAN_DELETION
+            minor = form.cleaned_data["minor"] if guardian else ""
             try:
                 created = services.data_request_submit(
                     requester=services.Requester(user=request.user),
@@ -42,6 +44,11 @@ class RequestListView(LoginRequiredMixin, View):
                     channel=Channel.SELF_SERVICE,
                     details=form.cleaned_data["details"],
                     corrections=form.corrections(),
+                    minor=account_named(minor) if guardian else None,
+                    minor_named=minor,
+                    guardianship_document=form.cleaned_data["guardianship_document"]
+                    if guardian
+                    else None,
                     language=_page_language(request),
                     now=clock.now(),
                 )

@@ -5,7 +5,7 @@ By topic: ``transitions`` (the table, the row lock, the event), ``intake``, ``id
 schedule runs). Every public name is here too: ``services.data_request_submit(...)``.
 """
 
-from datarequests.selectors import request_subject
+from datarequests.selectors import payment_details_of, request_subject
 from datarequests.services.asks import ASK_REQUIRED, requester_answer, requester_ask
 from datarequests.services.closing import (
     ALREADY_EXTENDED,
@@ -71,7 +71,6 @@ from datarequests.services.payments import (
     WRONG_CURRENCY,
     fee_letter_read,
     fee_payment_record,
-    payment_details_of,
 )
 from datarequests.services.public import (
     CODE_EXPIRED,

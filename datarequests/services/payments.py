@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from datarequests import notify
-from datarequests.models import DataRequest, FeePayment, FeeQuote, PaymentDetails
+from datarequests.models import DataRequest, FeePayment, FeeQuote
+from datarequests.selectors import payment_details_of
 from datarequests.services.fees import _proceed
 from datarequests.services.transitions import _locked
 
@@ -28,21 +29,6 @@ WRONG_AMOUNT = _(
     "The payment of %(paid)s %(currency)s does not match the quote of %(quoted)s "
     "%(currency)s. Record the payment only once the full amount has arrived."
 )
-
-
-def payment_details_of(request: DataRequest) -> dict | None:
-    """Return where and how the request's fee is paid, with its reference, or None."""
-    details = PaymentDetails.objects.filter(jurisdiction_id=request.jurisdiction_id).first()
-    if details is None:
-        return None
-    return {
-        "payee": details.payee,
-        "bank_name": details.bank_name,
-        "account_number": details.account_number,
-        "bank_code": details.bank_code,
-        "reference": details.reference_for(request),
-        "instructions": details.instructions,
-    }
 
 
 @transaction.atomic
