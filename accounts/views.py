@@ -47,7 +47,7 @@ from accounts.two_factor import (
 )
 from privacy_office import clock
 from privacy_office.ratelimit import rate_limited
-from privacy_office.subject_data import personal_data_of
+from privacy_office.subject_data import personal_data_of, readable_value
 
 
 @method_decorator(rate_limited("register"), name="dispatch")
@@ -109,13 +109,20 @@ class SignOutView(auth_views.LogoutView):
     pass
 
 
+MY_DATA_PAGE = 50
+
+
 class MyDataView(LoginRequiredMixin, TemplateView):
     template_name = "accounts/my_data.html"
 
     def get_context_data(self, **kwargs):
+        model, page = self.request.GET.get("model", ""), self.request.GET.get("page", "")
+        pages = {model: int(page)} if page.isdigit() and 0 < int(page) < 10**6 else {}
         return {
             **super().get_context_data(**kwargs),
-            "categories": personal_data_of(user=self.request.user, limit=50),
+            "categories": personal_data_of(
+                user=self.request.user, limit=MY_DATA_PAGE, display=readable_value, pages=pages
+            ),
         }
 
 
