@@ -102,3 +102,41 @@ def test_a_forgotten_password_is_reset_by_email(browser_page, live_server, tmp_p
         "Set a new password for your account",
         "Your password was changed",
     ]
+
+
+def test_a_lead_verified_by_code_downloads_the_export_from_the_mailed_link(
+    browser_page, live_server, eager_tasks, tmp_path
+):
+    import io
+    import zipfile
+    from datetime import date
+
+    from activity.models import Lead
+
+    Lead.objects.create(
+        event_name="Canton Fair",
+        event_date=date(2025, 10, 15),
+        full_name="Mei Chen",
+        email="mei.chen@example.com",
+    )
+    page = browser_page
+    page.goto(f"{live_server.url}/accounts/login/")
+
+    page.click("text=No account, but we may hold data about you? Ask for a copy.")
+    page.fill("#id_email", "mei.chen@example.com")
+    page.select_option("#id_jurisdiction", "EU")
+    screenshots(page, tmp_path, "lead-ask")
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/without-an-account/code/")
+    code = re.search(r"^\s*(\d{6})\s*$", mail.outbox[0].body, re.M).group(1)
+    page.fill("#id_code", code)
+    page.click("main button[type=submit]")
+    page.locator("text=is confirmed").wait_for()
+    screenshots(page, tmp_path, "lead-confirmed")
+
+    link = re.search(r"https?://\S+(/requests/download/\S+/)", mail.outbox[-1].body).group(1)
+    with page.expect_download() as download_info:
+        page.evaluate("url => { window.location.href = url; }", live_server.url + link)
+    archive = zipfile.ZipFile(io.BytesIO(download_info.value.path().read_bytes()))
+    assert "Canton Fair" in archive.read("csv/activity.Lead.csv").decode()
+    assert DataRequest.objects.get().status == Status.FULFILLED
