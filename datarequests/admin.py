@@ -221,6 +221,21 @@ class WaitingForFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ToDispatchFilter(admin.SimpleListFilter):
+    """Written replies printed or to print, waiting to be posted (the dispatch's sources)."""
+
+    title = _("written reply")
+    parameter_name = "reply"
+
+    def lookups(self, request, model_admin):
+        return [("to_dispatch", _("To dispatch by post"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "to_dispatch":
+            return queryset.filter(status__in=services.TRANSITIONS["dispatch"].sources)
+        return queryset
+
+
 @admin.register(DataRequest)
 class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = [
@@ -244,6 +259,7 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
         DueFilter,
         NoticeDueFilter,
         FeeOutstandingFilter,
+        ToDispatchFilter,
     ]
     list_select_related = ["jurisdiction", "fee_quote"]
     search_fields = ["=pk", "=requester__username"]

@@ -101,8 +101,9 @@ def test_a_letter_from_a_person_without_an_account_ends_in_a_posted_reply(
     assert request.status == Status.AWAITING_DISPATCH
     assert not [m for m in mail.outbox if "ready" in m.subject.lower()]
     queue = client.get(
-        reverse("admin:datarequests_datarequest_changelist"), {"waiting_for": "dispatch"}
+        reverse("admin:datarequests_datarequest_changelist"), {"reply": "to_dispatch"}
     ).content.decode()
+    assert "To dispatch by post" in queue
     assert f"/admin/datarequests/datarequest/{request_id}/change/" in queue
     page = client.get(reverse("admin:datarequests_datarequest_change", args=[request_id]))
     assert "Download the print pack" in page.content.decode()
@@ -147,7 +148,7 @@ def test_a_letter_from_a_person_without_an_account_ends_in_a_posted_reply(
     )
     # Closed: no longer in the queue of replies to post, and its clock no longer counts.
     queue = client.get(
-        reverse("admin:datarequests_datarequest_changelist"), {"waiting_for": "dispatch"}
+        reverse("admin:datarequests_datarequest_changelist"), {"reply": "to_dispatch"}
     ).content.decode()
     assert f"/admin/datarequests/datarequest/{request_id}/change/" not in queue
     assert not mail.outbox  # a postal reply: nothing was emailed on the way
