@@ -247,3 +247,17 @@ def test_only_verified_staff_who_handle_requests_get_the_pack_or_post_it(
     request.refresh_from_db()
     assert request.status == Status.AWAITING_DISPATCH
     assert not AuditEvent.objects.filter(detail__startswith="reply ").exists()
+
+
+def test_the_print_pack_speaks_the_letters_language(
+    client, officer, django_capture_on_commit_callbacks
+):
+    a_lead_met_at_a_fair()
+    request = verified(
+        postal_letter(language="zh-hans").pk, officer, client, django_capture_on_commit_callbacks
+    )
+
+    text = letter_paragraphs(client.get(pack_url(request.pk)).content)
+
+    assert "我们持有的关于您的个人资料" in text
+    assert "Canton Fair" in text
