@@ -32,6 +32,11 @@ from accounts.forms import (
     mandatory_registration_fields,
 )
 from accounts.middleware import SHARED_COMPUTER_KEY
+from accounts.password_reset import (
+    PasswordResetRequestForm,
+    lockout_clear,
+    password_changed_notify,
+)
 from accounts.selectors import marketing_choices
 from accounts.services import marketing_preferences_set, user_register
 from accounts.two_factor import (
@@ -42,7 +47,7 @@ from accounts.two_factor import (
 )
 from privacy_office import clock
 from privacy_office.ratelimit import rate_limited
-from privacy_office.subject_data import personal_data_of
+from privacy_office.subject_data import personal_data_of, readable_value
 
 
 @method_decorator(rate_limited("register"), name="dispatch")
@@ -104,13 +109,20 @@ class SignOutView(auth_views.LogoutView):
     pass
 
 
+MY_DATA_PAGE = 50
+
+
 class MyDataView(LoginRequiredMixin, TemplateView):
     template_name = "accounts/my_data.html"
 
     def get_context_data(self, **kwargs):
+        model, page = self.request.GET.get("model", ""), self.request.GET.get("page", "")
+        pages = {model: int(page)} if page.isdigit() and 0 < int(page) < 10**6 else {}
         return {
             **super().get_context_data(**kwargs),
-            "categories": personal_data_of(user=self.request.user, limit=50),
+            "categories": personal_data_of(
+                user=self.request.user, limit=MY_DATA_PAGE, display=readable_value, pages=pages
+            ),
         }
 
 
@@ -207,7 +219,44 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         messages.success(self.request, _("Your password was changed."))
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        password_changed_notify(user=form.user, reset_link=_reset_link(self.request))
+        return response
+
+
+def _reset_link(request) -> str:
+    return request.build_absolute_uri(reverse("accounts:password-reset"))
+
+
+@method_decorator(rate_limited("password_reset"), name="dispatch")
+class PasswordResetView(auth_views.PasswordResetView):
+    """Ask for a reset link; the answer is the same whether or not an account has the address."""
+
+    template_name = "accounts/password_reset.html"
+    form_class = PasswordResetRequestForm
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password-reset-sent")
+
+
+class PasswordResetSentView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_sent.html"
+
+
+@method_decorator(rate_limited("password_reset"), name="dispatch")
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password-reset-complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        lockout_clear(username=form.user.get_username())
+        password_changed_notify(user=form.user, reset_link=_reset_link(self.request))
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
 
 
 NO_ENROLMENT_LINK = _(

@@ -5,10 +5,11 @@ from datetime import timedelta
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.dateparse import parse_date
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -23,10 +24,13 @@ from datarequests.models import (
     Channel,
     CorrectionItem,
     DataRequest,
+    DispatchMethod,
+    FeePayment,
     FeeQuote,
     FeeSchedule,
     Jurisdiction,
     Kind,
+    PaymentDetails,
     RequestEvent,
 )
 from datarequests.selectors import dashboard_counts, earlier_requests
@@ -188,6 +192,14 @@ class ActionForm(forms.Form):
 ACTIONS = {name: t.label for name, t in services.TRANSITIONS.items() if t.by == STAFF}
 
 
+def _posted_date(text: str):
+    """The dispatch form's date, or None when it is missing or no real day."""
+    try:
+        return parse_date(text.strip())
+    except ValueError:
+        return None
+
+
 class WaitingForFilter(admin.SimpleListFilter):
     """The requests a staff action may start from now (identity, payment, review)."""
 
@@ -209,6 +221,21 @@ class WaitingForFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() in ACTIONS:
             return queryset.filter(status__in=services.TRANSITIONS[self.value()].sources)
+        return queryset
+
+
+class ToDispatchFilter(admin.SimpleListFilter):
+    """Written replies printed or to print, waiting to be posted (the dispatch's sources)."""
+
+    title = _("written reply")
+    parameter_name = "reply"
+
+    def lookups(self, request, model_admin):
+        return [("to_dispatch", _("To dispatch by post"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "to_dispatch":
+            return queryset.filter(status__in=services.TRANSITIONS["dispatch"].sources)
         return queryset
 
 
@@ -236,6 +263,7 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
         DueFilter,
         NoticeDueFilter,
         FeeOutstandingFilter,
+        ToDispatchFilter,
     ]
     list_select_related = ["jurisdiction", "fee_quote"]
     search_fields = ["=pk", "=requester__username"]
@@ -352,6 +380,47 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
         response["Content-Disposition"] = f'attachment; filename="{scan.filename}"'
         return response
 
+    def reply_pack_view(self, request, request_id: int):
+        """The print pack of a postal reply (letter and data as one PDF); the read is audited."""
+        try:
+            pack = services.reply_pack_read(
+                request_id=request_id, actor=request.user, now=clock.now()
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(reverse("admin:datarequests_datarequest_change", args=[request_id]))
+        if pack is None:
+            raise Http404
+        response = HttpResponse(pack, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="request-{request_id}-reply.pdf"'
+        return response
+
+    def reply_export_view(self, request, request_id: int):
+        """The export of a postal reply as a zip, to send on a medium; the read is audited."""
+        try:
+            chunks = services.reply_export_read(
+                request_id=request_id, actor=request.user, now=clock.now()
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(reverse("admin:datarequests_datarequest_change", args=[request_id]))
+        if chunks is None:
+            raise Http404
+        response = StreamingHttpResponse(chunks, content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="request-{request_id}-data.zip"'
+        return response
+
+    def fee_letter_view(self, request, request_id: int):
+        """The fee quote as a letter to post, with where to pay; the read is audited."""
+        letter = services.fee_letter_read(
+            request_id=request_id, actor=request.user, now=clock.now()
+        )
+        if letter is None:
+            raise Http404
+        response = HttpResponse(letter, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="request-{request_id}-fee.pdf"'
+        return response
+
     def get_readonly_fields(self, request, obj=None):
         return self.get_fields(request, obj) if obj else []
 
@@ -406,6 +475,21 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
                 name="datarequests_datarequest_scan",
             ),
             path(
+                "<int:request_id>/reply-pack/",
+                self.admin_site.admin_view(self.reply_pack_view),
+                name="datarequests_datarequest_reply_pack",
+            ),
+            path(
+                "<int:request_id>/reply-export/",
+                self.admin_site.admin_view(self.reply_export_view),
+                name="datarequests_datarequest_reply_export",
+            ),
+            path(
+                "<int:request_id>/fee-letter/",
+                self.admin_site.admin_view(self.fee_letter_view),
+                name="datarequests_datarequest_fee_letter",
+            ),
+            path(
                 "<int:request_id>/act/<str:action>/",
                 self.admin_site.admin_view(self.act_view),
                 name="datarequests_datarequest_act",
@@ -420,6 +504,9 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
                 (name, label) for name, label in ACTIONS.items() if name in available
             ]
             context["refusal_grounds"] = obj.jurisdiction.refusal_grounds
+            context["replies_by_post"] = obj.kind == Kind.ACCESS and services.replies_by_post(obj)
+            context["dispatch"] = getattr(obj, "dispatch", None)
+            context["dispatch_methods"] = DispatchMethod.choices
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def dashboard_view(self, request):
@@ -460,8 +547,13 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
                 guardianship_document=request.FILES.get("document"),
                 minor_name=request.POST.get("minor", ""),
             ),
-            "paid": lambda: services.fee_settle(
-                request_id=request_id, actor=actor, waived=False, note=text, now=now
+            "paid": lambda: services.fee_payment_record(
+                request_id=request_id,
+                actor=actor,
+                amount=request.POST.get("amount", ""),
+                currency=request.POST.get("currency", ""),
+                reference=text,
+                now=now,
             ),
             "waive": lambda: services.fee_settle(
                 request_id=request_id, actor=actor, waived=True, note=text, now=now
@@ -498,6 +590,14 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
                 actor=actor,
                 amount=form.cleaned_data.get("amount"),
                 reason=text,
+                now=now,
+            ),
+            "dispatch": lambda: services.reply_dispatch(
+                request_id=request_id,
+                actor=actor,
+                dispatched_on=_posted_date(request.POST.get("dispatched_on", "")),
+                method=request.POST.get("method", ""),
+                tracking=request.POST.get("tracking", ""),
                 now=now,
             ),
             "refuse": lambda: services.data_request_refuse(
@@ -576,3 +676,21 @@ class CalendarOverrideAdmin(RuleChangeAdmin):
 class FeeScheduleAdmin(RuleChangeAdmin):
     list_display = ["jurisdiction", "kind", "base_amount", "per_thousand_records", "postage"]
     list_filter = ["jurisdiction", "kind"]
+
+
+# Where each jurisdiction's fees are paid (issue 15, item 3): shown on every quote.
+@admin.register(PaymentDetails)
+class PaymentDetailsAdmin(admin.ModelAdmin):
+    list_display = ["jurisdiction", "payee", "bank_name", "reference_prefix"]
+
+
+@admin.register(FeePayment)
+class FeePaymentAdmin(admin.ModelAdmin):
+    list_display = ["quote", "amount", "currency", "reference", "actor", "recorded_at"]
+    readonly_fields = ["quote", "amount", "currency", "reference", "actor", "recorded_at"]
+
+    def has_add_permission(self, request):
+        return False  # recorded with the "Fee paid" button on the request, checked there
+
+    def has_delete_permission(self, request, obj=None):
+        return False

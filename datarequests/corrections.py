@@ -134,3 +134,49 @@ def correction_items_apply(*, request, actor, now: datetime) -> set[str]:
         declared = next(f for f in declaration.fields if f.name == name)
         categories.add(declaration.category_of(declared))
     return categories
+
+
+ROWS_OFFERED = 20  # per model: a person corrects a few records, not a table
+
+
+def correctable_choices_of(user) -> list[tuple[str, str]]:
+    """Return every correctable field of every record the person holds, as form choices:
+    ``app.Model.field`` (one record) or ``app.Model.field@id`` (one of several), each with a
+    label a person reads ("Registration: last name", "Bank account 2: holder's name")."""
+    from accounts.models import User
+
+    choices: list[tuple[str, str]] = []
+    for declaration in registry.declarations():
+        correctable = [d for d in declaration.fields if d.correctable]
+        if not correctable:
+            continue
+        model = declaration.model
+        rows = list(subject_rows(declaration, user).order_by("pk")[:ROWS_OFFERED])
+        for number, row in enumerate(rows, start=1):
+            if model is User:
+                record = _("Registration")
+            elif len(rows) == 1:
+                record = str(model._meta.verbose_name).capitalize()
+            else:
+                record = f"{str(model._meta.verbose_name).capitalize()} {number}"
+            for declared in correctable:
+                field = model._meta.get_field(declared.name)
+                reference = f"{declaration.label}.{declared.name}"
+                value = reference if len(rows) == 1 else f"{reference}@{row.pk}"
+                now_shown = display_value(row, declared) or "—"
+                label = _("%(record)s: %(field)s (now: %(value)s)") % {
+                    "record": record,
+                    "field": field.verbose_name,
+                    "value": now_shown[:40],
+                }
+                choices.append((value, label))
+    return choices
+
+
+def correction_from_choice(choice: str, value: str) -> dict:
+    """Return the correction a form's choice and value ask for, as the API takes it."""
+    reference, _at, row = choice.partition("@")
+    item: dict = {"field": reference, "value": value}
+    if row.isdigit():
+        item["id"] = int(row)
+    return item

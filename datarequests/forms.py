@@ -1,27 +1,23 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from datarequests.corrections import correctable_choices_of, correction_from_choice
 from datarequests.models import Jurisdiction, Kind
-from privacy_office.registry import registry
+from datarequests.services.intake import NO_MINOR
+from privacy_office.uploads import validate_document
 
+CORRECTION_ROWS = 5
 
-def correctable_choices() -> list[tuple[str, str]]:
-    from accounts.models import User
-
-    declaration = registry.for_model(User)
-    meta = User._meta
-    return [("", "—")] + [
-        (f"accounts.User.{f.name}", str(meta.get_field(f.name).verbose_name).capitalize())
-        for f in declaration.fields
-        if f.correctable
-    ]
+NO_PROOF = _("Attach the proof that you are the minor's parent or guardian.")
 
 
 class RequestForm(forms.Form):
+    """A signed-in person's request: every kind the API takes. Corrections list every
+    correctable field of the person's own records, several at once; the guardian's fields
+    and the corrections are shown only for their kind (the page's stylesheet)."""
+
     kind = forms.ChoiceField(
-        label=_("What do you ask for?"),
-        choices=[(Kind.ACCESS, Kind.ACCESS.label), (Kind.CORRECTION, Kind.CORRECTION.label)],
-        widget=forms.RadioSelect,
+        label=_("What do you ask for?"), choices=Kind.choices, widget=forms.RadioSelect
     )
     jurisdiction = forms.ModelChoiceField(
         label=_("Your jurisdiction (its law sets the deadline and any fee)"),
@@ -34,13 +30,78 @@ class RequestForm(forms.Form):
         required=False,
         max_length=5000,
     )
-    correction_field = forms.ChoiceField(
-        label=_("Field to correct"), required=False, choices=correctable_choices
+    minor = forms.CharField(
+        label=_("The minor's user name or email address"), required=False, max_length=254
     )
-    correction_value = forms.CharField(label=_("Correct value"), required=False, max_length=500)
+    guardianship_document = forms.FileField(
+        label=_("Proof that you are the parent or guardian (PDF, JPEG or PNG, at most 10 MB)"),
+        required=False,
+        validators=[validate_document],
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "—"), *correctable_choices_of(user)] if user is not None else [("", "—")]
+        for number in range(1, CORRECTION_ROWS + 1):
+            self.fields[f"correction_field_{number}"] = forms.ChoiceField(
+                label=_("Field to correct (%(n)s)") % {"n": number},
+                required=False,
+                choices=choices,
+            )
+            self.fields[f"correction_value_{number}"] = forms.CharField(
+                label=_("Correct value (%(n)s)") % {"n": number}, required=False, max_length=500
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == Kind.GUARDIAN_DELETION:
+            if not (cleaned.get("minor") or "").strip():
+                self.add_error("minor", NO_MINOR)
+            if not cleaned.get("guardianship_document"):
+                self.add_error("guardianship_document", NO_PROOF)
+        return cleaned
+
+    def correction_pairs(self) -> list[tuple[str, str]]:
+        """The (field, value) inputs, in order, for the page to lay out in rows."""
+        return [
+            (self[f"correction_field_{n}"], self[f"correction_value_{n}"])
+            for n in range(1, CORRECTION_ROWS + 1)
+        ]
 
     def corrections(self) -> list[dict]:
-        field = self.cleaned_data.get("correction_field")
-        if self.cleaned_data.get("kind") != Kind.CORRECTION or not field:
+        if self.cleaned_data.get("kind") != Kind.CORRECTION:
             return []
-        return [{"field": field, "value": self.cleaned_data.get("correction_value", "")}]
+        return [
+            correction_from_choice(field, self.cleaned_data.get(f"correction_value_{n}", ""))
+            for n in range(1, CORRECTION_ROWS + 1)
+            if (field := self.cleaned_data.get(f"correction_field_{n}"))
+        ]
+
+
+class PublicRequestForm(forms.Form):
+    """A request for a copy of one's data from a person with no account, known by email."""
+
+    email = forms.EmailField(
+        label=_("Your email address"),
+        help_text=_("We send a code to it, to make sure the request comes from you."),
+    )
+    name = forms.CharField(label=_("Your name (optional)"), required=False, max_length=200)
+    jurisdiction = forms.ModelChoiceField(
+        label=_("Your jurisdiction (its law sets the deadline and any fee)"),
+        queryset=Jurisdiction.objects.all(),
+        to_field_name="code",
+    )
+    details = forms.CharField(
+        label=_("Details (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=5000,
+    )
+
+
+class EmailCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("The code from the email"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )

@@ -25,6 +25,9 @@ class Status(models.TextChoices):
     AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
     IN_PROGRESS = "in_progress", _("In progress")
     AWAITING_REVIEW = "awaiting_review", _("Awaiting review")
+    # A reply by post (a letter from a person with no account): ready to print, not yet
+    # posted. The clock runs until staff record the dispatch.
+    AWAITING_DISPATCH = "awaiting_dispatch", _("Reply ready to post")
     FULFILLED = "fulfilled", _("Fulfilled")
     REFUSED = "refused", _("Refused")
     WITHDRAWN = "withdrawn", _("Withdrawn")
@@ -40,6 +43,7 @@ OPEN_STATUSES = [
     Status.AWAITING_PAYMENT,
     Status.IN_PROGRESS,
     Status.AWAITING_REVIEW,
+    Status.AWAITING_DISPATCH,
 ]
 
 
@@ -47,6 +51,8 @@ class Channel(models.TextChoices):
     SELF_SERVICE = "self_service", _("Self-service page")
     API = "api", _("API")
     LETTER = "letter", _("Letter")
+    # A person with no account, identified by a one-time code sent to their email address.
+    PUBLIC_FORM = "public_form", _("Public form (no account)")
 
 
 class DeadlineUnit(models.TextChoices):
@@ -478,3 +484,101 @@ class ErasureTombstone(models.Model):
 
     def __str__(self) -> str:
         return _("Erasure of account %(id)s") % {"id": self.subject_id}
+
+
+class DispatchMethod(models.TextChoices):
+    POST = "post", _("Ordinary post")
+    REGISTERED = "registered", _("Registered post")
+    COURIER = "courier", _("Courier")
+    BY_HAND = "by_hand", _("Handed over in person")
+
+
+class Dispatch(models.Model):
+    """How and when the written reply to a postal request was sent: the step that ends it."""
+
+    request = models.OneToOneField(DataRequest, on_delete=models.CASCADE, related_name="dispatch")
+    dispatched_on = models.DateField(_("posted on"))
+    method = models.CharField(_("sent by"), max_length=12, choices=DispatchMethod.choices)
+    tracking = models.CharField(_("tracking number"), max_length=64, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("dispatch of a written reply")
+        verbose_name_plural = _("dispatches of written replies")
+
+    def __str__(self) -> str:
+        return f"{self.dispatched_on} {self.get_method_display()}"
+
+
+class EmailCodeChallenge(models.Model):
+    """A request from a person with no account, held until they type the one-time code
+    mailed to the address they gave (only its hash is kept); then it is submitted."""
+
+    email = models.EmailField(_("email"))
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE, related_name="+")
+    details = models.TextField(_("details"), blank=True)
+    language = models.CharField(_("reply language"), max_length=10, choices=settings.LANGUAGES)
+    code_hash = models.CharField(max_length=128, editable=False)
+    created_at = models.DateTimeField(_("asked at"))
+    expires_at = models.DateTimeField(_("code valid until"))
+    attempts = models.PositiveSmallIntegerField(_("wrong codes typed"), default=0)
+    request = models.OneToOneField(
+        DataRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("email code challenge")
+        verbose_name_plural = _("email code challenges")
+
+    def __str__(self) -> str:
+        return _("Code challenge %(id)s") % {"id": self.pk}
+
+
+class PaymentDetails(models.Model):
+    """Where a jurisdiction's fees are paid: shown on every quote (page, email, letter)."""
+
+    jurisdiction = models.OneToOneField(
+        Jurisdiction, on_delete=models.CASCADE, related_name="payment_details"
+    )
+    payee = models.CharField(_("payee"), max_length=200)
+    bank_name = models.CharField(_("bank"), max_length=200)
+    account_number = models.CharField(_("account number"), max_length=64)
+    bank_code = models.CharField(_("bank code (SWIFT/BIC)"), max_length=20, blank=True)
+    reference_prefix = models.CharField(
+        _("payment reference prefix"),
+        max_length=20,
+        default="PO-",
+        help_text=_("The reference a payer quotes is this prefix and the request's number."),
+    )
+    instructions = models.TextField(_("other instructions"), blank=True)
+
+    class Meta:
+        verbose_name = _("payment details")
+        verbose_name_plural = _("payment details")
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction.code}: {self.payee}"
+
+    def reference_for(self, request: DataRequest) -> str:
+        return f"{self.reference_prefix}{request.pk}"
+
+
+class FeePayment(models.Model):
+    """A payment of a quoted fee, as staff recorded it from the bank statement."""
+
+    quote = models.OneToOneField(FeeQuote, on_delete=models.CASCADE, related_name="payment")
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    reference = models.CharField(_("payment reference"), max_length=100)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("fee payment")
+        verbose_name_plural = _("fee payments")
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency} ({self.reference})"

@@ -50,11 +50,22 @@ def _deliver(request_id: int, template: str, message: tuple) -> None:
 
 
 def fee_quoted(request) -> None:
-    _send(request, "fee_quoted", quote=request.fee_quote)
+    from datarequests.selectors import payment_details_of
+
+    _send(request, "fee_quoted", quote=request.fee_quote, payment=payment_details_of(request))
+
+
+def fee_receipt(request, *, payment) -> None:
+    _send(request, "fee_receipt", payment=payment)
 
 
 def fulfilled(request) -> None:
-    _send(request, "fulfilled")
+    from datarequests.links import export_link
+
+    export = getattr(request, "export", None)
+    # No account to sign in to: the export comes as a signed link to the verified address.
+    link = export_link(export) if request.requester_id is None and export is not None else ""
+    _send(request, "fulfilled", download_link=link)
 
 
 def refused(request, *, ground: str, explanation: str) -> None:

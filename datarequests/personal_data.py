@@ -3,10 +3,14 @@ from django.db.models import Q
 from datarequests.models import (
     CorrectionItem,
     DataRequest,
+    Dispatch,
+    EmailCodeChallenge,
     ErasureTombstone,
     Export,
+    FeePayment,
     FeeQuote,
     Jurisdiction,
+    PaymentDetails,
     RequestEvent,
 )
 from privacy_office.registry import (
@@ -117,4 +121,41 @@ declare(
     category=Category.ACTIVITY,
     fields=[record("erased_at"), record("categories"), record("counts")],
     retained_from="erased_at",
+)
+
+# How a postal reply was sent (the staff member who posted it is staff's record, not data).
+declare(
+    Dispatch,
+    subject="request__requester",
+    category=Category.ACTIVITY,
+    fields=[record("dispatched_on"), record("method"), record("tracking")],
+    retained_from="recorded_at",
+)
+
+# A request held for its one-time code: the code only as a hash, the row gone after a day.
+declare(
+    EmailCodeChallenge,
+    subject=Identifiers(email="email"),
+    category=Category.ACTIVITY,
+    fields=[
+        personal(name, purposes=["B4"], erasure=Erasure.DELETE, retention_days=1)
+        for name in ("email", "name", "details", "created_at")
+    ],
+    retained_from="created_at",
+)
+
+declare(
+    FeePayment,
+    subject="quote__request__requester",
+    category=Category.ACTIVITY,
+    fields=[record("amount"), record("currency"), record("reference"), record("recorded_at")],
+    retained_from="recorded_at",
+)
+declare(
+    PaymentDetails,
+    subject=None,
+    exempt=dict.fromkeys(
+        ("payee", "bank_name", "account_number", "bank_code"),
+        "the privacy office's own account for fees, not a person's",
+    ),
 )

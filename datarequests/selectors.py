@@ -137,3 +137,20 @@ def open_duplicate_of(request: DataRequest) -> DataRequest | None:
         .order_by("received_at", "pk")
         .first()
     )
+
+
+def payment_details_of(request: DataRequest) -> dict | None:
+    """Return where and how the request's fee is paid, with its reference, or None."""
+    from datarequests.models import PaymentDetails
+
+    details = PaymentDetails.objects.filter(jurisdiction_id=request.jurisdiction_id).first()
+    if details is None:
+        return None
+    return {
+        "payee": details.payee,
+        "bank_name": details.bank_name,
+        "account_number": details.account_number,
+        "bank_code": details.bank_code,
+        "reference": details.reference_for(request),
+        "instructions": details.instructions,
+    }

@@ -13,4 +13,7 @@ urlpatterns = [
         name="estimate",
     ),
     path("<int:request_id>/export/", views.ExportDownloadView.as_view(), name="export"),
+    path("without-an-account/", views.PublicRequestView.as_view(), name="public"),
+    path("without-an-account/code/", views.PublicCodeView.as_view(), name="public-code"),
+    path("download/<str:token>/", views.PublicExportView.as_view(), name="public-export"),
 ]

@@ -1,11 +1,14 @@
 """Self-service pages for data requests: submit, follow, withdraw, download."""
 
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
@@ -13,10 +16,11 @@ from django.views import View
 from datarequests import services
 from datarequests.api import export_response, pending_steps
 from datarequests.exports import export_is_downloadable
-from datarequests.forms import RequestForm
-from datarequests.models import Channel
-from datarequests.selectors import request_of, requests_of
+from datarequests.forms import EmailCodeForm, PublicRequestForm, RequestForm
+from datarequests.models import Channel, Kind
+from datarequests.selectors import account_named, request_of, requests_of
 from privacy_office import clock
+from privacy_office.encrypted_files import decrypted_chunks
 from privacy_office.ratelimit import rate_limited
 
 
@@ -25,11 +29,13 @@ class RequestListView(LoginRequiredMixin, View):
     template_name = "datarequests/list.html"
 
     def get(self, request):
-        return self._render(request, RequestForm())
+        return self._render(request, RequestForm(user=request.user))
 
     def post(self, request):
-        form = RequestForm(data=request.POST)
+        form = RequestForm(data=request.POST, files=request.FILES, user=request.user)
         if form.is_valid():
+            guardian = form.cleaned_data["kind"] == Kind.GUARDIAN_DELETION
+            minor = form.cleaned_data["minor"] if guardian else ""
             try:
                 created = services.data_request_submit(
                     requester=services.Requester(user=request.user),
@@ -38,6 +44,11 @@ class RequestListView(LoginRequiredMixin, View):
                     channel=Channel.SELF_SERVICE,
                     details=form.cleaned_data["details"],
                     corrections=form.corrections(),
+                    minor=account_named(minor) if guardian else None,
+                    minor_named=minor,
+                    guardianship_document=form.cleaned_data["guardianship_document"]
+                    if guardian
+                    else None,
                     language=_page_language(request),
                     now=clock.now(),
                 )
@@ -67,6 +78,7 @@ class RequestDetailView(LoginRequiredMixin, View):
             "data_request": found,
             "downloadable": downloadable,
             "steps": pending_steps(found),
+            "payment": services.payment_details_of(found),
         }
         return render(request, self.template_name, context)
 
@@ -121,3 +133,82 @@ def _page_language(request) -> str:
     account's: the reply letter is written in it."""
     chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
     return chosen if chosen in dict(settings.LANGUAGES) else request.user.preferred_language
+
+
+PUBLIC_CHALLENGE_KEY = "datarequests_public_challenge"
+
+
+@method_decorator(rate_limited("public_request"), name="dispatch")
+class PublicRequestView(View):
+    """A person with no account asks for a copy of their data; a code goes to their address."""
+
+    template_name = "datarequests/public_request.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": PublicRequestForm()})
+
+    def post(self, request):
+        form = PublicRequestForm(data=request.POST)
+        if form.is_valid():
+            try:
+                challenge = services.email_code_send(
+                    email=form.cleaned_data["email"],
+                    name=form.cleaned_data["name"],
+                    jurisdiction_code=form.cleaned_data["jurisdiction"].code,
+                    details=form.cleaned_data["details"],
+                    language=translation.get_language() or settings.LANGUAGE_CODE,
+                    now=clock.now(),
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                request.session[PUBLIC_CHALLENGE_KEY] = challenge.pk
+                return redirect("requests:public-code")
+        return render(request, self.template_name, {"form": form}, status=400)
+
+
+@method_decorator(rate_limited("public_request"), name="dispatch")
+class PublicCodeView(View):
+    template_name = "datarequests/public_code.html"
+
+    def get(self, request):
+        if PUBLIC_CHALLENGE_KEY not in request.session:
+            return redirect("requests:public")
+        return render(request, self.template_name, {"form": EmailCodeForm()})
+
+    def post(self, request):
+        challenge_id = request.session.get(PUBLIC_CHALLENGE_KEY)
+        if challenge_id is None:
+            return redirect("requests:public")
+        form = EmailCodeForm(data=request.POST)
+        if form.is_valid():
+            try:
+                created = services.email_code_verify(
+                    challenge_id=challenge_id, code=form.cleaned_data["code"], now=clock.now()
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error("code", message)
+            else:
+                del request.session[PUBLIC_CHALLENGE_KEY]
+                context = {"data_request": created}
+                return render(request, "datarequests/public_received.html", context)
+        return render(request, self.template_name, {"form": form}, status=400)
+
+
+class PublicExportView(View):
+    """The export of a requester with no account, through the signed link mailed to them."""
+
+    def get(self, request, token: str):
+        export = services.export_by_link(token=token, now=clock.now())
+        if export is None:
+            raise Http404(_("There is no export to download, or its link has expired."))
+        response = StreamingHttpResponse(
+            decrypted_chunks(Path(export.path)), content_type="application/zip"
+        )
+        filename = f"my-data-request-{export.request_id}.zip"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Content-Length"] = str(export.size)
+        response["Cache-Control"] = "no-store"
+        return response

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -31,10 +32,24 @@ class ModelData:
     rows: list[dict[str, str]]
     total: int
     public: bool
+    page: int = 1
+    per_page: int = 0
 
     @property
     def truncated(self) -> bool:
         return self.total > len(self.rows)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page)) if self.per_page else 1
+
+    @property
+    def first_shown(self) -> int:
+        return (self.page - 1) * self.per_page + 1 if self.rows else 0
+
+    @property
+    def last_shown(self) -> int:
+        return self.first_shown + len(self.rows) - 1 if self.rows else 0
 
 
 @dataclass
@@ -81,8 +96,31 @@ def display_value(instance: models.Model, declared: PersonalField) -> str:
     return str(value)
 
 
-def personal_data_of(*, user, limit: int = 50, registry=default_registry) -> list[CategoryData]:
-    """Return what is held about ``user``, by category (A.2-A.6), ``limit`` rows per model."""
+def readable_value(instance: models.Model, declared: PersonalField) -> str:
+    """Return the value as a page shows it to a person: as ``display_value``, but a set of
+    choices in words ("Statistics: yes; Ad targeting: no") instead of JSON."""
+    value = getattr(instance, declared.name)
+    if isinstance(value, dict) and value:
+        return "; ".join(
+            f"{str(key).replace('_', ' ').capitalize()}: "
+            + (_("yes") if item is True else _("no") if item is False else str(item))
+            for key, item in value.items()
+        )
+    if isinstance(value, list) and value:
+        return ", ".join(str(item) for item in value)
+    return display_value(instance, declared)
+
+
+def personal_data_of(
+    *,
+    user,
+    limit: int = 50,
+    registry=default_registry,
+    display=display_value,
+    pages: Mapping[str, int] | None = None,
+) -> list[CategoryData]:
+    """Return what is held about ``user``, by category (A.2-A.6), ``limit`` rows per model;
+    ``pages`` names a page (from 1) of some models' rows, ``display`` how values show."""
     categories = {
         code: CategoryData(code=code, label=str(label)) for code, label in Category.choices
     }
@@ -93,25 +131,29 @@ def personal_data_of(*, user, limit: int = 50, registry=default_registry) -> lis
         total = queryset.count()
         if not total:
             continue
-        instances = list(queryset[:limit])
+        meta = declaration.model._meta
+        label = f"{meta.app_label}.{meta.object_name}"
+        page = max(1, min((pages or {}).get(label, 1), -(-total // limit)))
+        instances = list(queryset[(page - 1) * limit : page * limit])
         by_category: dict[str, list[PersonalField]] = {}
         for declared in declaration.fields:
             by_category.setdefault(declaration.category_of(declared), []).append(declared)
-        meta = declaration.model._meta
         for category, declared_fields in by_category.items():
             categories[category].models.append(
                 ModelData(
                     label=str(meta.verbose_name_plural),
-                    model=f"{meta.app_label}.{meta.object_name}",
+                    model=label,
                     columns=[
                         (d.name, str(meta.get_field(d.name).verbose_name)) for d in declared_fields
                     ],
                     rows=[
-                        {d.name: display_value(instance, d) for d in declared_fields}
+                        {d.name: display(instance, d) for d in declared_fields}
                         for instance in instances
                     ],
                     total=total,
                     public=all(d.public for d in declared_fields),
+                    page=page,
+                    per_page=limit,
                 )
             )
     return [category for category in categories.values() if category.models]

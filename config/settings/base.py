@@ -143,7 +143,13 @@ RATE_LIMITS = {  # (uses, seconds); sign-in and registration per address, reques
     "request": (10, 60 * 60),
     "consent": (30, 60),
     "me_edit": (20, 60 * 60),  # changes of one's own information, each may send a mail
+    "password_reset": (10, 60 * 60),  # asking for a reset link, and setting the new password
+    "password_reset_email": (3, 60 * 60),  # links mailed to one address, whoever asks
+    "public_request": (10, 60 * 60),  # the no-account request form and its code, per address
+    "public_request_email": (3, 60 * 60),  # codes mailed to one email address, whoever asks
 }
+# A reset link works once, for an hour (Django's default is three days).
+PASSWORD_RESET_TIMEOUT = 60 * 60
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 # A browsing-ingest batch of 10,000 rows is about 3 MB; long paths can make it several times
 # that. Only the bulk doors take so much (privacy_office/bulk_bodies.py); the rest keep 2.5 MB.
@@ -349,3 +355,5 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "privacy_office.mail.MaskedConsoleEmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "privacy@localhost")
+# Where the site is reached, for links in emails sent by workers (no request to ask).
+SITE_URL = (env_str("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")

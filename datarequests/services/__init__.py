@@ -5,7 +5,7 @@ By topic: ``transitions`` (the table, the row lock, the event), ``intake``, ``id
 schedule runs). Every public name is here too: ``services.data_request_submit(...)``.
 """
 
-from datarequests.selectors import request_subject
+from datarequests.selectors import payment_details_of, request_subject
 from datarequests.services.asks import ASK_REQUIRED, requester_answer, requester_ask
 from datarequests.services.closing import (
     ALREADY_EXTENDED,
@@ -16,6 +16,19 @@ from datarequests.services.closing import (
     data_request_refuse,
     data_request_withdraw,
     deadline_extend,
+)
+from datarequests.services.dispatch import (
+    DISPATCH_BEFORE_READY,
+    DISPATCH_IN_FUTURE,
+    NO_DISPATCH_DATE,
+    NOT_A_POSTAL_REPLY,
+    PACK_NOT_READY,
+    TRACKING_NEEDED,
+    UNKNOWN_METHOD,
+    replies_by_post,
+    reply_dispatch,
+    reply_export_read,
+    reply_pack_read,
 )
 from datarequests.services.fees import (
     ESTIMATE_ACCEPTED,
@@ -66,6 +79,21 @@ from datarequests.services.repeats import (
     refusal_ground_check,
 )
 from datarequests.services.rules_changes import RULE_REASON_REQUIRED, rule_change_save
+from datarequests.services.payments import (
+    NO_REFERENCE,
+    NOT_AN_AMOUNT,
+    WRONG_AMOUNT,
+    WRONG_CURRENCY,
+    fee_letter_read,
+    fee_payment_record,
+)
+from datarequests.services.public import (
+    CODE_EXPIRED,
+    WRONG_CODE,
+    email_code_send,
+    email_code_verify,
+    export_by_link,
+)
 from datarequests.services.sweep import (
     DUE_SOON,
     REQUEUE_LIMIT,
@@ -89,7 +117,10 @@ __all__ = [
     "ALREADY_EXTENDED",
     "ASK_REQUIRED",
     "CLAIM_LEASE",
+    "CODE_EXPIRED",
     "CORRECTIONS_ONLY_FOR_CORRECTION",
+    "DISPATCH_BEFORE_READY",
+    "DISPATCH_IN_FUTURE",
     "DUE_SOON",
     "ESTIMATE_ACCEPTED",
     "ESTIMATE_DECLINED",
@@ -104,19 +135,29 @@ __all__ = [
     "NOTICE_TEXT_REQUIRED",
     "NOT_REPEATED",
     "NOT_TWICE",
+    "NOT_AN_AMOUNT",
+    "NOT_A_POSTAL_REPLY",
     "NO_CORRECTIONS",
+    "NO_DISPATCH_DATE",
     "NO_EXTENSION",
     "NO_GUARDIANSHIP_PROOF",
     "NO_MINOR",
+    "NO_REFERENCE",
     "NO_SUCH_MINOR",
+    "PACK_NOT_READY",
     "REASON_REQUIRED",
     "REQUEUE_LIMIT",
     "REVISION_AMOUNT",
     "REVISION_REASON_REQUIRED",
     "RULE_REASON_REQUIRED",
     "STUCK_AFTER",
+    "TRACKING_NEEDED",
     "TRANSITIONS",
     "UNKNOWN_JURISDICTION",
+    "UNKNOWN_METHOD",
+    "WRONG_AMOUNT",
+    "WRONG_CODE",
+    "WRONG_CURRENCY",
     "AlreadyMoved",
     "Requester",
     "Transition",
@@ -130,8 +171,13 @@ __all__ = [
     "data_request_withdraw",
     "deadline_extend",
     "delay_notice_send",
+    "email_code_send",
+    "email_code_verify",
+    "export_by_link",
     "fee_assess",
     "fee_estimate_answer",
+    "fee_letter_read",
+    "fee_payment_record",
     "fee_quote_lines",
     "fee_revise",
     "fee_settle",
@@ -140,10 +186,15 @@ __all__ = [
     "identity_verify",
     "manifestly_excessive_mark",
     "paused_clocks_refresh",
+    "payment_details_of",
     "quote_cancel",
     "quotes_lapse",
     "receipt_confirm_send",
     "refusal_ground_check",
+    "replies_by_post",
+    "reply_dispatch",
+    "reply_export_read",
+    "reply_pack_read",
     "request_due_at",
     "request_steps",
     "request_subject",

@@ -35,6 +35,7 @@ from datarequests.exports import (
     export_record,
 )
 from datarequests.models import DataRequest, Kind, RequestEvent, Status
+from datarequests.services.dispatch import replies_by_post
 from datarequests.services.transitions import APPROVE_ERASURE, AlreadyMoved, _locked, _record
 from disclosures.services import recipients_to_notify
 from privacy_office import clock
@@ -117,8 +118,20 @@ def _export_finalise(*, request_id: int, built: BuiltExport, now: datetime) -> D
             export_record(request=request, built=built, now=now)
             request.export_claimed_at = None
             request.save(update_fields=["export_claimed_at"])
-            _record(request, status=Status.FULFILLED, actor=None, reason=_("export ready"), now=now)
-            notify.fulfilled(request)
+            if replies_by_post(request):
+                # No account to sign in to: staff print the pack and post it (dispatch).
+                _record(
+                    request,
+                    status=Status.AWAITING_DISPATCH,
+                    actor=None,
+                    reason=_("reply ready to print and post"),
+                    now=now,
+                )
+            else:
+                _record(
+                    request, status=Status.FULFILLED, actor=None, reason=_("export ready"), now=now
+                )
+                notify.fulfilled(request)
     except BaseException:
         built.discard()
         raise

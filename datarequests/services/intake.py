@@ -18,6 +18,7 @@ from datarequests.selectors import open_duplicate_of
 from datarequests.services.notices import receipt_confirm
 from datarequests.services.transitions import _record
 from privacy_office.queue import enqueue_on_commit
+from privacy_office.text import StrOrPromise
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -57,13 +58,16 @@ def data_request_submit(
     minor_named: str = "",
     guardianship_document=None,
     entered_by: User | None = None,
+    identity_checked: StrOrPromise = "",
     now: datetime,
 ) -> DataRequest:
     """Take in a request from any channel.
 
     A signed-in requester's identity is verified by the session, so the fee is
     assessed at once; a letter or a person without an account waits for staff
-    to check identity. ``received_at`` is the envelope's stamp for letters.
+    to check identity, unless ``identity_checked`` says how it was proven already
+    (a one-time code sent to the address a person without an account gave).
+    ``received_at`` is the envelope's stamp for letters.
     """
     jurisdiction = Jurisdiction.objects.filter(code=jurisdiction_code).first()
     if jurisdiction is None:
@@ -128,6 +132,11 @@ def data_request_submit(
             reason=_("identity verified by the signed-in session"),
             now=now,
         )
+        enqueue_on_commit(FEE_ASSESS_TASK, request.pk)
+    elif identity_checked and user is None and kind == Kind.ACCESS:
+        request.identity_method = str(identity_checked)
+        request.save(update_fields=["identity_method"])
+        _record(request, status=Status.ASSESSING_FEE, actor=None, reason=identity_checked, now=now)
         enqueue_on_commit(FEE_ASSESS_TASK, request.pk)
     else:
         _record(

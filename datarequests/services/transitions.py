@@ -125,6 +125,10 @@ TRANSITIONS: dict[str, Transition] = {
         APPROVE_ERASURE,
         applies=_a_guardian_deletion,
     ),
+    # A postal reply: staff print the pack, post it and record how; that ends the request.
+    "dispatch": Transition(
+        _("Reply posted"), frozenset({S.AWAITING_DISPATCH}), (S.FULFILLED,), STAFF, CHANGE
+    ),
     # Asking the requester for something sent: where the law says so the clock stops (the UK:
     # it restarts when the answer arrives). Staff checking what came in stops nothing.
     "ask_identity": Transition(
@@ -186,7 +190,9 @@ TRANSITIONS: dict[str, Transition] = {
     "lapse": Transition(
         _("Lapsed"), frozenset({S.AWAITING_ACCEPTANCE, S.AWAITING_PAYMENT}), (S.LAPSED,), SYSTEM
     ),
-    "fulfil": Transition(_("Fulfilled"), frozenset({S.IN_PROGRESS}), (S.FULFILLED,), SYSTEM),
+    "fulfil": Transition(
+        _("Fulfilled"), frozenset({S.IN_PROGRESS}), (S.FULFILLED, S.AWAITING_DISPATCH), SYSTEM
+    ),
 }
 
 

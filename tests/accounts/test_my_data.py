@@ -90,7 +90,7 @@ def test_a_long_browsing_history_is_shown_in_part_and_says_so(client):
     page = client.get(reverse("accounts:my-data")).content.decode()
 
     assert (views["total"], len(views["rows"]), views["truncated"]) == (120, 100, True)
-    assert "The latest 50 of 120 are shown" in page
+    assert "Records 1 to 50 of 120, the latest first" in page
 
 
 def test_no_one_sees_another_persons_data(client):

@@ -193,7 +193,8 @@ def test_a_letter_waits_for_identity_and_is_answered_in_writing(django_capture_o
             now=datetime(2026, 11, 6, tzinfo=UTC),
         )
     request.refresh_from_db()
-    assert request.status == Status.FULFILLED  # CN: free
+    # CN: free; no account to sign in to, so the reply waits for staff to post it.
+    assert request.status == Status.AWAITING_DISPATCH
     assert "letter.pdf" in export_zip(request.export).namelist()
     assert request.export.row_count == 0  # no account and no contact details: nothing held
 

@@ -34,3 +34,15 @@ def test_seed_demo_fills_every_category_and_adds_nothing_the_second_time():
 def test_seed_demo_refuses_nonsense_counts():
     with pytest.raises(CommandError, match="--users must be at least 1"):
         seed(users=0)
+
+
+def test_seed_demo_says_where_hong_kong_and_singapore_fees_are_paid_once():
+    from datarequests.models import PaymentDetails
+
+    seed(users=1, heavy_views=0)
+    seed(users=1, heavy_views=0)
+
+    assert sorted(PaymentDetails.objects.values_list("jurisdiction__code", "reference_prefix")) == [
+        ("HK", "PO-HK-"),
+        ("SG", "PO-SG-"),
+    ]

@@ -42,6 +42,7 @@ def test_a_request_states_status_kind_channel_and_jurisdiction_as_enums(schema):
         "awaiting_payment",
         "in_progress",
         "awaiting_review",
+        "awaiting_dispatch",
         "fulfilled",
         "refused",
         "withdrawn",

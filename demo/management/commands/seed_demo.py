@@ -8,6 +8,7 @@ from activity.models import PageView
 from activity.services import browsing_ingest
 from demo.accounts import HEAVY_BUYER, demo_accounts_create, demo_users_create
 from demo.activity import demo_activity_create, page_views
+from demo.payments import demo_payment_details_create
 from privacy_office import clock
 
 DEMO_USER_PASSWORD = "demo-buyer-2026"  # noqa: S105 - printed for the demo, never in production
@@ -38,6 +39,7 @@ class Command(BaseCommand):
         with self._bar(len(created), "activity") as bar:
             demo_activity_create(users=created, chooser=chooser, progress=bar.update)
         heavy = self._heavy_buyer(heavy_views, chooser)
+        demo_payment_details_create()  # so an HK or SG quote shows where to pay
         self.stdout.write(
             f"{len(created)} new demo users ({users} wanted); each signs in as demoNNNNN with "
             f"password {DEMO_USER_PASSWORD}. Heavy buyer: {HEAVY_BUYER} "

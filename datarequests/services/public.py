@@ -1,0 +1,176 @@
+"""Requests from people with no account (trade-fair leads, A.5): identity by a one-time
+code mailed to the address they give, then the request goes on like any other.
+
+The answer never tells whether the address is known: a code is mailed to any address
+(owning the address is what is proven; the export then holds whatever is held about it),
+and over the per-address limit nothing is mailed but the answer is the same. The code is
+kept only as a keyed hash, expires after ``CODE_MINUTES``, and dies after
+``MAX_ATTEMPTS`` wrong tries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+import smtplib
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import translation
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from datarequests.models import Channel, DataRequest, EmailCodeChallenge, Jurisdiction, Kind
+from datarequests.services.intake import UNKNOWN_JURISDICTION, Requester, data_request_submit
+from privacy_office.ratelimit import seconds_to_wait
+
+logger = logging.getLogger("datarequests")
+
+CODE_MINUTES = 15
+MAX_ATTEMPTS = 5
+EMAIL_SCOPE = "public_request_email"
+
+WRONG_CODE = gettext_lazy("That code is not right. Check the email and try again.")
+CODE_EXPIRED = gettext_lazy(
+    "This code has expired or was tried too many times. Ask for a new code."
+)
+NO_EMAIL = gettext_lazy("Give the email address the request is about.")
+VERIFIED_BY_CODE = gettext_lazy("identity verified by a one-time code sent to the email address")
+
+
+def _code_hash(challenge_salt: str, code: str) -> str:
+    return salted_hmac("datarequests.email_code", f"{challenge_salt}:{code}").hexdigest()
+
+
+def _address_key(email: str) -> str:
+    return "email:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+
+
+@transaction.atomic
+def email_code_send(
+    *,
+    email: str,
+    name: str = "",
+    jurisdiction_code: str,
+    details: str = "",
+    language: str = "en",
+    now: datetime,
+) -> EmailCodeChallenge:
+    """Hold a request from a person with no account and mail a one-time code to ``email``."""
+    email = (email or "").strip()
+    if not email:
+        raise ValidationError({"email": NO_EMAIL})
+    jurisdiction = Jurisdiction.objects.filter(code=jurisdiction_code).first()
+    if jurisdiction is None:
+        known = ", ".join(Jurisdiction.objects.values_list("code", flat=True))
+        raise ValidationError(
+            {"jurisdiction": UNKNOWN_JURISDICTION % {"code": jurisdiction_code, "known": known}}
+        )
+    code = f"{secrets.randbelow(10**6):06d}"
+    challenge = EmailCodeChallenge(
+        email=email,
+        name=name.strip()[:200],
+        kind=Kind.ACCESS,
+        jurisdiction=jurisdiction,
+        details=details,
+        language=language,
+        code_hash="",
+        created_at=now,
+        expires_at=now + timedelta(minutes=CODE_MINUTES),
+    )
+    challenge.full_clean(exclude=["code_hash"])
+    challenge.save()
+    challenge.code_hash = _code_hash(str(challenge.pk), code)
+    challenge.save(update_fields=["code_hash"])
+    if seconds_to_wait(EMAIL_SCOPE, _address_key(email)):
+        return challenge  # the same answer; this inbox has had enough codes for the hour
+    with translation.override(language):
+        message = (
+            _("Your code for your personal data request"),
+            _(
+                "Someone asked, with this email address, for a copy of the personal data we "
+                "hold about it. To confirm it was you, type this code on the page within "
+                "%(minutes)s minutes:\n\n%(code)s\n\n"
+                "If it was not you, ignore this message: nothing will be sent."
+            )
+            % {"minutes": CODE_MINUTES, "code": code},
+            settings.DEFAULT_FROM_EMAIL,
+            [email],
+        )
+
+    def deliver() -> None:
+        try:
+            send_mail(*message)
+        except (OSError, smtplib.SMTPException):
+            logger.warning("Could not email the code of challenge %s", challenge.pk)
+
+    transaction.on_commit(deliver)
+    return challenge
+
+
+def email_code_verify(*, challenge_id: int, code: str, now: datetime) -> DataRequest:
+    """Check the code typed for a held request; when right, submit the request (its identity
+    proven) and return it. A wrong code counts against ``MAX_ATTEMPTS``."""
+    with transaction.atomic():
+        challenge = (
+            EmailCodeChallenge.objects.select_for_update()
+            .select_related("jurisdiction")
+            .filter(pk=challenge_id)
+            .first()
+        )
+        if (
+            challenge is None
+            or challenge.request_id is not None
+            or challenge.expires_at <= now
+            or challenge.attempts >= MAX_ATTEMPTS
+        ):
+            raise ValidationError({"code": CODE_EXPIRED})
+        typed = "".join((code or "").split())
+        if not constant_time_compare(_code_hash(str(challenge.pk), typed), challenge.code_hash):
+            challenge.attempts += 1
+            challenge.save(update_fields=["attempts"])
+            wrong = True
+        else:
+            wrong = False
+            request = data_request_submit(
+                requester=Requester(name=challenge.name, email=challenge.email),
+                kind=challenge.kind,
+                jurisdiction_code=challenge.jurisdiction.code,
+                channel=Channel.PUBLIC_FORM,
+                details=challenge.details,
+                language=challenge.language,
+                identity_checked=VERIFIED_BY_CODE,
+                now=now,
+            )
+            challenge.request = request
+            challenge.save(update_fields=["request"])
+    if wrong:  # raised outside the block, so the counted attempt is kept
+        raise ValidationError({"code": WRONG_CODE})
+    return request
+
+
+def export_by_link(*, token: str, now: datetime):
+    """Return the export a mailed link names while it may be downloaded, or None (a link
+    not made here, for a request with an account, an older build, or expired)."""
+    from datarequests.exports import export_is_downloadable
+    from datarequests.links import export_link_read
+    from datarequests.models import Export
+
+    named = export_link_read(token)
+    if named is None:
+        return None
+    request_id, export_id = named
+    export = (
+        Export.objects.select_related("request")
+        .filter(pk=export_id, request_id=request_id, request__requester__isnull=True)
+        .exclude(request__channel=Channel.LETTER)
+        .first()
+    )
+    if export is None or not export_is_downloadable(export, now=now):
+        return None
+    return export
