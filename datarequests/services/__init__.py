@@ -70,15 +70,6 @@ from datarequests.services.notices import (
     delay_notice_send,
     receipt_confirm_send,
 )
-from datarequests.services.repeats import (
-    MARK_REASON_REQUIRED,
-    NOT_REPEATED,
-    NOT_TWICE,
-    access_given_in_the_year_before,
-    manifestly_excessive_mark,
-    refusal_ground_check,
-)
-from datarequests.services.rules_changes import RULE_REASON_REQUIRED, rule_change_save
 from datarequests.services.payments import (
     NO_REFERENCE,
     NOT_AN_AMOUNT,
@@ -94,6 +85,15 @@ from datarequests.services.public import (
     email_code_verify,
     export_by_link,
 )
+from datarequests.services.repeats import (
+    MARK_REASON_REQUIRED,
+    NOT_REPEATED,
+    NOT_TWICE,
+    access_given_in_the_year_before,
+    manifestly_excessive_mark,
+    refusal_ground_check,
+)
+from datarequests.services.rules_changes import RULE_REASON_REQUIRED, rule_change_save
 from datarequests.services.sweep import (
     DUE_SOON,
     REQUEUE_LIMIT,
@@ -133,10 +133,10 @@ __all__ = [
     "NOTICE_ALREADY_SENT",
     "NOTICE_NOT_ASKED",
     "NOTICE_TEXT_REQUIRED",
-    "NOT_REPEATED",
-    "NOT_TWICE",
     "NOT_AN_AMOUNT",
     "NOT_A_POSTAL_REPLY",
+    "NOT_REPEATED",
+    "NOT_TWICE",
     "NO_CORRECTIONS",
     "NO_DISPATCH_DATE",
     "NO_EXTENSION",
