@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.admin_mixins import AuditedAdminMixin
 from datarequests import scans, services
-from datarequests.calendars import at_noon, local_day, zone_name
+from datarequests.admin_desk import AssigneeFilter, DeskAdminMixin, StateFilter
+from datarequests.calendars import at_noon, zone_name
 from datarequests.corrections import corrections_check
 from datarequests.models import (
     OPEN_STATUSES,
@@ -210,20 +211,24 @@ class WaitingForFilter(admin.SimpleListFilter):
 
 
 @admin.register(DataRequest)
-class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class DataRequestAdmin(DeskAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
+    # --- the desk's queue (issue 15): columns that fit 1280 px; admin_desk.py ---
     list_display = [
-        "pk",
+        "reference",
+        "requester_shown",
         "kind",
+        "jurisdiction_code",
         "status",
-        "jurisdiction",
-        "channel",
-        "received",
-        "due",
+        "assignee_shown",
+        "due_with_zone",
         "days_left",
-        "next_notice",
         "fee_status",
     ]
+    list_display_links = ["reference"]
+    actions = DeskAdminMixin.desk_actions
     list_filter = [
+        StateFilter,
+        AssigneeFilter,
         "status",
         WaitingForFilter,
         "kind",
@@ -233,7 +238,7 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
         NoticeDueFilter,
         FeeOutstandingFilter,
     ]
-    list_select_related = ["jurisdiction", "fee_quote"]
+    list_select_related = ["jurisdiction", "fee_quote", "requester", "assignee"]
     search_fields = ["=pk", "=requester__username"]
     raw_id_fields = ["requester", "minor"]
     ordering = ["due_at"]
@@ -255,20 +260,6 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
             return "—"
         return day_in(obj.notice_due_at, obj.jurisdiction)
 
-    @admin.display(description=_("days left"))
-    def days_left(self, obj):
-        if obj.due_at is None or obj.status not in OPEN_STATUSES:
-            return "—"
-        jurisdiction = obj.jurisdiction
-        days = (local_day(jurisdiction, obj.due_at) - local_day(jurisdiction, clock.now())).days
-        colour = "#a4000f" if days < 0 else "#b86e00" if days <= 3 else "inherit"
-        return format_html('<span style="color:{}">{}</span>', colour, days)
-
-    @admin.display(description=_("fee"))
-    def fee_status(self, obj):
-        quote = getattr(obj, "fee_quote", None)
-        return f"{quote.amount} {quote.currency} {quote.get_status_display()}" if quote else "—"
-
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
             kwargs["form"] = LetterForm
@@ -281,6 +272,7 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return [
             "kind",
             "status",
+            "assignee_shown",
             "channel",
             *entered,
             "received",
@@ -371,6 +363,7 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
                 self.admin_site.admin_view(self.act_view),
                 name="datarequests_datarequest_act",
             ),
+            *self.desk_urls(),
             *super().get_urls(),
         ]
 
@@ -381,6 +374,7 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
                 (name, label) for name, label in ACTIONS.items() if name in available
             ]
             context["refusal_grounds"] = obj.jurisdiction.refusal_grounds
+            context.update(self.desk_context(request, obj))
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def dashboard_view(self, request):

@@ -147,6 +147,10 @@ class Jurisdiction(models.Model):
     )
     refusal_grounds = models.JSONField(_("refusal grounds"), default=list)
     source = models.TextField(_("sources"), blank=True)
+    # The staff desk (issue 15): when the assignee and the officer are warned.
+    warning_days_before = models.PositiveSmallIntegerField(
+        _("warn staff this many days before the deadline"), default=5
+    )
 
     class Meta:
         ordering = ["code"]
@@ -274,6 +278,16 @@ class DataRequest(models.Model):
     # than the task's time limit is a dead worker's and may be taken over.
     export_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The staff desk (issue 15): who handles the request. Changed only through
+    # services.data_request_assign, which writes an internal event and the audit trail.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_requests",
+        verbose_name=_("assignee"),
+    )
 
     class Meta:
         ordering = ["due_at"]
@@ -407,3 +421,48 @@ class ErasureTombstone(models.Model):
 
     def __str__(self) -> str:
         return _("Erasure of account %(id)s") % {"id": self.subject_id}
+
+
+class InternalNote(models.Model):
+    """Staff's own record on a request (a note, a reassignment, an escalation).
+
+    Never shown to the requester: not on their page, in the API or in their export. Kept
+    apart from ``RequestEvent``, which is the requester's timeline."""
+
+    class Type(models.TextChoices):
+        NOTE = "note", _("internal note")
+        ASSIGNED = "assigned", _("assignment")
+        ESCALATED = "escalated", _("escalation")
+        REMINDED = "reminded", _("reminder")
+
+    request = models.ForeignKey(
+        DataRequest, on_delete=models.CASCADE, related_name="internal_notes"
+    )
+    type = models.CharField(_("type"), max_length=10, choices=Type.choices, default=Type.NOTE)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    text = models.TextField(_("text"))
+    at = models.DateTimeField(_("at"))
+    # The day (in the request's jurisdiction) an escalation is for: one a day at most.
+    day = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "type", "day"],
+                condition=models.Q(day__isnull=False),
+                name="datarequests_internal_note_once_a_day",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_type_display()}"

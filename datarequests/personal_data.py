@@ -6,6 +6,7 @@ from datarequests.models import (
     ErasureTombstone,
     Export,
     FeeQuote,
+    InternalNote,
     Jurisdiction,
     RequestEvent,
 )
@@ -117,4 +118,16 @@ declare(
     category=Category.ACTIVITY,
     fields=[record("erased_at"), record("categories"), record("counts")],
     retained_from="erased_at",
+)
+
+# Staff's working notes on a request (the desk, issue 15): the author is the staff member.
+# They are not part of the requester's copy; whether a note must be disclosed in an access
+# reply is for the privacy officer to judge when writing it.
+declare(
+    InternalNote,
+    subject=None,
+    exempt={
+        "author": "the staff member who wrote the note, not the requester",
+        "text": "staff's internal working note on the handling of a request",
+    },
 )

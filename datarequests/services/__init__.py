@@ -17,6 +17,16 @@ from datarequests.services.closing import (
     data_request_withdraw,
     deadline_extend,
 )
+from datarequests.services.desk import (
+    ALREADY_ASSIGNED,
+    NOT_A_HANDLER,
+    NOTE_REQUIRED,
+    data_request_assign,
+    handlers,
+    internal_note_add,
+    requests_escalate,
+    requests_remind,
+)
 from datarequests.services.fees import (
     fee_assess,
     fee_quote_lines,
@@ -71,6 +81,7 @@ from datarequests.services.transitions import (
 )
 
 __all__ = [
+    "ALREADY_ASSIGNED",
     "ALREADY_EXTENDED",
     "ASK_REQUIRED",
     "CLAIM_LEASE",
@@ -81,9 +92,11 @@ __all__ = [
     "GROUND_REQUIRED",
     "LATE_EXTENSION",
     "MINOR_ERASE_TASK",
+    "NOTE_REQUIRED",
     "NOTICE_ALREADY_SENT",
     "NOTICE_NOT_ASKED",
     "NOTICE_TEXT_REQUIRED",
+    "NOT_A_HANDLER",
     "NO_CORRECTIONS",
     "NO_EXTENSION",
     "NO_GUARDIANSHIP_PROOF",
@@ -101,6 +114,7 @@ __all__ = [
     "actions_available",
     "clock_rules",
     "correction_approve",
+    "data_request_assign",
     "data_request_refuse",
     "data_request_submit",
     "data_request_withdraw",
@@ -111,7 +125,9 @@ __all__ = [
     "fee_settle",
     "guardian_deletion_fulfil",
     "guardian_erasure_approve",
+    "handlers",
     "identity_verify",
+    "internal_note_add",
     "paused_clocks_refresh",
     "quote_cancel",
     "quotes_lapse",
@@ -122,6 +138,8 @@ __all__ = [
     "request_volume",
     "requester_answer",
     "requester_ask",
+    "requests_escalate",
+    "requests_remind",
     "requests_sweep",
     "staff_reminder_send",
     "transition_allowed",
