@@ -215,13 +215,13 @@ class DataRequestAdmin(DeskAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     # --- the desk's queue (issue 15): columns that fit 1280 px; admin_desk.py ---
     list_display = [
         "reference",
-        "requester_shown",
-        "kind",
-        "jurisdiction_code",
-        "status",
-        "assignee_shown",
-        "due_with_zone",
         "days_left",
+        "due_with_zone",
+        "status",
+        "kind_short",
+        "jurisdiction_code",
+        "requester_shown",
+        "assignee_shown",
         "fee_status",
     ]
     list_display_links = ["reference"]

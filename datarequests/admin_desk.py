@@ -24,10 +24,17 @@ from django.utils.translation import ngettext
 from datarequests import services
 from datarequests.calendars import local_day, zone_name
 from datarequests.exports import csv_formulas_neutralise
-from datarequests.models import OPEN_STATUSES, DataRequest, InternalNote
+from datarequests.models import OPEN_STATUSES, DataRequest, InternalNote, Kind
 from privacy_office import clock
 from privacy_office.fields import MASK
 from privacy_office.logging import mask_text
+
+# The queue's narrow names of the kinds (the request's page keeps the full ones).
+KIND_SHORT = {
+    Kind.ACCESS: _("access"),
+    Kind.CORRECTION: _("correction"),
+    Kind.GUARDIAN_DELETION: _("minor's deletion"),
+}
 
 # Amber from this many days left; red once overdue.
 AMBER_DAYS = 3
@@ -79,8 +86,10 @@ def requester_masked(obj: DataRequest) -> str:
     each word's first letter hidden, or the email masked as the logs mask it."""
     if obj.requester_id is not None:
         return obj.requester.username
-    if obj.requester_name.strip():
-        return " ".join(word[0] + MASK for word in obj.requester_name.split())
+    words = obj.requester_name.split()
+    if words:
+        # The first and last names' initials: enough to tell two requesters apart in a list.
+        return " ".join(word[0] + MASK for word in (words[0], words[-1])[: len(words)])
     return mask_text(obj.requester_email) if obj.requester_email else "—"
 
 
@@ -118,6 +127,11 @@ class DeskAdminMixin:
 
     desk_actions = ["assign_selected", "remind_selected", "export_selected_csv"]
 
+    def changelist_view(self, request, extra_context=None):
+        # The queue needs the width: the app menu stays on every other admin page.
+        extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
     # --- columns ---------------------------------------------------------------------------
 
     @admin.display(description=_("ref."), ordering="pk")
@@ -127,6 +141,10 @@ class DeskAdminMixin:
     @admin.display(description=_("requester"))
     def requester_shown(self, obj):
         return requester_masked(obj)
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_short(self, obj):
+        return KIND_SHORT.get(obj.kind, obj.get_kind_display())
 
     @admin.display(description=_("law"), ordering="jurisdiction__code")
     def jurisdiction_code(self, obj):
