@@ -30,7 +30,7 @@ from datarequests.models import (
     Kind,
     RequestEvent,
 )
-from datarequests.selectors import dashboard_counts
+from datarequests.selectors import dashboard_charts
 from datarequests.services.transitions import STAFF
 from datarequests.templatetags.request_dates import day_in
 from privacy_office import clock
@@ -380,16 +380,10 @@ class DataRequestAdmin(DeskAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     def dashboard_view(self, request):
         if not request.user.has_perm("audit.view_reports"):
             raise PermissionDenied
-        counts = dashboard_counts(now=clock.now())
-        largest = max([n for _name, n in counts["by_deadline"]] + [1])
         context = {
             **self.admin_site.each_context(request),
             "title": _("Requests dashboard"),
-            "by_status": counts["by_status"],
-            "notices": counts["notices"],
-            "by_deadline": [
-                (name, n, round(100 * n / largest)) for name, n in counts["by_deadline"]
-            ],
+            **dashboard_charts(now=clock.now()),
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/datarequests/dashboard.html", context)

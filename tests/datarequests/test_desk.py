@@ -355,3 +355,61 @@ def test_beat_runs_the_escalation_every_hour(officer_on_duty):
     assert (schedule.minute, schedule.hour) == ("15", "*")
     assert requests_escalate_task() == {"warned": 0, "escalated": 1}
     assert requests_escalate_task() == {"warned": 0, "escalated": 0}
+
+
+# --- the staff home ----------------------------------------------------------------------
+
+
+def test_the_staff_home_counts_my_open_requests_overdue_due_this_week_and_waiting(client, handler):
+    mine, late, waiting, _later, closed = letter(), letter(), letter(), letter(), letter()
+    for request in (mine, closed):
+        services.data_request_assign(
+            request_id=request.pk, assignee=handler, actor=handler, now=clock.now()
+        )
+    DataRequest.objects.filter(pk=late.pk).update(due_at=datetime(2026, 11, 24, tzinfo=UTC))
+    DataRequest.objects.filter(pk=mine.pk).update(due_at=datetime(2026, 11, 28, tzinfo=UTC))
+    DataRequest.objects.filter(pk=waiting.pk).update(status=Status.AWAITING_REQUESTER)
+    DataRequest.objects.filter(pk=closed.pk).update(status=Status.FULFILLED)
+
+    page = client.get(reverse("admin:index"))
+
+    html = page.content.decode()
+    assert page.context["cards"] == {
+        "mine": 1,
+        "overdue": 1,
+        "due_this_week": 1,
+        "waiting_for_requester": 1,
+    }
+    assert "?assignee=mine" in html and "my open requests" in html
+    assert "Open requests by days left to the deadline" in html  # the dashboard's charts
+
+
+def test_staff_who_may_not_see_requests_get_no_desk_cards(client):
+    clerk = staff(CUSTOMER_SERVICE, username="clerk")
+    verified_login(client, clerk)
+
+    page = client.get(reverse("admin:index"))
+
+    assert page.status_code == 200
+    assert "my open requests" not in page.content.decode()
+
+
+def test_the_admin_index_is_ordered_by_task_with_the_libraries_under_system(client):
+    officer = UserFactory(is_staff=True, is_superuser=True)
+    verified_login(client, officer)
+
+    sections = [str(app["name"]) for app in client.get(reverse("admin:index")).context["app_list"]]
+
+    assert sections[:7] == [
+        "Data requests",
+        "Accounts",
+        "Activity, events and browsing",
+        "Cookies",
+        "Recipients and disclosures",
+        "Privacy policy",
+        "Audit trail",
+    ]
+    assert sections[-1] == "System"
+    assert not {"Axes", "Knox", "Periodic Tasks", "Otp_Static", "Otp_Totp"} & set(sections)
+    system = client.get(reverse("admin:index")).context["app_list"][-1]
+    assert "Axes: Access attempts" in [str(model["name"]) for model in system["models"]]
