@@ -399,6 +399,24 @@ class DataRequestAdmin(DeskAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
         form = ActionForm(request.POST)
         form.is_valid()
         text, ground = form.cleaned_data.get("text", ""), form.cleaned_data.get("ground", "")
+        # The desk (issue 15): an action that cannot be undone is confirmed on its own page.
+        consequence = services.TRANSITIONS[action].consequence
+        if consequence and request.POST.get("confirmed") != "1":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Are you sure?"),
+                "original": obj,
+                "action": action,
+                "label": ACTIONS[action],
+                "consequence": consequence,
+                "text": text,
+                "ground": ground,
+                "back": back,
+                "opts": self.model._meta,
+            }
+            return TemplateResponse(
+                request, "admin/datarequests/datarequest/confirm_action.html", context
+            )
         now, actor = clock.now(), request.user
         calls = {
             "verify": lambda: services.identity_verify(
