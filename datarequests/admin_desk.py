@@ -17,12 +17,13 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from datarequests import services
-from datarequests.calendars import local_day, zone_name
+from datarequests.calendars import local_day, zone_name, zone_of
 from datarequests.exports import csv_formulas_neutralise
 from datarequests.models import OPEN_STATUSES, DataRequest, InternalNote, Kind
 from privacy_office import clock
@@ -126,6 +127,24 @@ class DeskAdminMixin:
     """Columns, filters, actions and views of the desk, for ``DataRequestAdmin``."""
 
     desk_actions = ["assign_selected", "remind_selected", "export_selected_csv"]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # One zone per screen: every time on a request's page is in its jurisdiction's zone
+        # (the zone its deadline is counted in), said once at the top.
+        found = (
+            DataRequest.objects.select_related("jurisdiction").filter(pk=object_id).first()
+            if str(object_id).isdigit()
+            else None
+        )
+        if found is None:
+            return super().change_view(request, object_id, form_url, extra_context)
+        zone = zone_name(found.jurisdiction)
+        extra_context = {"desk_zone": zone, **(extra_context or {})}
+        with timezone.override(zone_of(found.jurisdiction)):
+            response = super().change_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render"):
+                response.render()
+        return response
 
     def changelist_view(self, request, extra_context=None):
         # The queue needs the width: the app menu stays on every other admin page.
@@ -290,7 +309,6 @@ class DeskAdminMixin:
         return {
             "desk_assign_form": AssignForm(initial={"assignee": obj.assignee_id}),
             "desk_notes": InternalNote.objects.filter(request=obj).select_related("author"),
-            "desk_zone": zone_name(obj.jurisdiction),
             "desk_can_change": self.has_change_permission(request, obj),
         }
 

@@ -413,3 +413,22 @@ def test_the_admin_index_is_ordered_by_task_with_the_libraries_under_system(clie
     assert not {"Axes", "Knox", "Periodic Tasks", "Otp_Static", "Otp_Totp"} & set(sections)
     system = client.get(reverse("admin:index")).context["app_list"][-1]
     assert "Axes: Access attempts" in [str(model["name"]) for model in system["models"]]
+
+
+# --- one zone per screen -----------------------------------------------------------------
+
+
+def test_a_requests_page_shows_every_time_in_its_jurisdictions_zone_once(client, handler):
+    # 02:00 UTC on 25 November is 18:00 on the 24th in California, 10:00 in Shanghai
+    # (the site's zone).
+    request = letter(code="US-CA")
+    services.internal_note_add(request_id=request.pk, actor=handler, text="x", now=clock.now())
+
+    html = client.get(
+        reverse("admin:datarequests_datarequest_change", args=[request.pk])
+    ).content.decode()
+
+    assert "All times on this page are in America/Los_Angeles" in html
+    assert "Nov. 24, 2026, 6 p.m." in html  # the event, in the request's zone
+    assert "2026-11-24 18:00" in html  # the internal note
+    assert "10 a.m." not in html and "10:00" not in html
