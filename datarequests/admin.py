@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template import Template, TemplateSyntaxError
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -23,6 +24,7 @@ from datarequests.models import (
     CalendarOverride,
     Channel,
     CorrectionItem,
+    CorrespondenceTemplate,
     DataRequest,
     FeeQuote,
     FeeSchedule,
@@ -525,3 +527,30 @@ class FeeScheduleAdmin(admin.ModelAdmin):
     form = FeeScheduleForm
     list_display = ["jurisdiction", "kind", "base_amount", "per_thousand_records", "postage"]
     list_filter = ["jurisdiction", "kind"]
+
+
+# --- the desk (issue 15): correspondence templates staff edit, per language ---------------
+
+
+class CorrespondenceTemplateForm(forms.ModelForm):
+    class Meta:
+        model = CorrespondenceTemplate
+        fields = ["key", "language", "subject", "body"]
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("subject", "body"):
+            try:
+                Template(cleaned.get(name) or "")
+            except TemplateSyntaxError as error:
+                self.add_error(
+                    name, _("This template does not compile: %(error)s") % {"error": error}
+                )
+        return cleaned
+
+
+@admin.register(CorrespondenceTemplate)
+class CorrespondenceTemplateAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    form = CorrespondenceTemplateForm
+    list_display = ["key", "language", "subject", "updated_at"]
+    list_filter = ["key", "language"]

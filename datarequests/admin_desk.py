@@ -309,6 +309,7 @@ class DeskAdminMixin:
         return {
             "desk_assign_form": AssignForm(initial={"assignee": obj.assignee_id}),
             "desk_notes": InternalNote.objects.filter(request=obj).select_related("author"),
+            "desk_messages": obj.messages.all(),
             "desk_can_change": self.has_change_permission(request, obj),
         }
 

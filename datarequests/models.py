@@ -466,3 +466,66 @@ class InternalNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_type_display()}"
+
+
+class Correspondence(models.TextChoices):
+    """The messages the product sends a requester, each from a template."""
+
+    ASKED = "asked", _("request for ID or clarification")
+    FEE_QUOTED = "fee_quoted", _("fee quote")
+    EXTENDED = "extended", _("extension notice")
+    NOTICE = "notice", _("notice the law asks for")
+    REFUSED = "refused", _("refusal")
+    FULFILLED = "fulfilled", _("reply")
+    LAPSED = "lapsed", _("lapsed quote")
+
+
+class CorrespondenceTemplate(models.Model):
+    """Staff's wording of one message in one language; without one, the product's own."""
+
+    key = models.CharField(_("message"), max_length=20, choices=Correspondence.choices)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(
+        _("text"),
+        help_text=_(
+            "Django template syntax. Always available: {{ request.pk }}, "
+            "{{ request.jurisdiction.law }}; by message: {{ quote.amount }} and "
+            "{{ quote.currency }} (fee quote), {{ reason }} (extension), {{ ground }} and "
+            "{{ explanation }} (refusal), {{ text }} (request for ID or clarification, notice)."
+        ),
+    )
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("correspondence template")
+        verbose_name_plural = _("correspondence templates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "language"], name="datarequests_correspondence_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_key_display()} ({self.language})"
+
+
+class SentMessage(models.Model):
+    """A message sent to the requester, as it was sent: its text, address and time."""
+
+    request = models.ForeignKey(DataRequest, on_delete=models.CASCADE, related_name="messages")
+    key = models.CharField(_("message"), max_length=20, choices=Correspondence.choices)
+    language = models.CharField(_("language"), max_length=10)
+    to = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("text"))
+    sent_at = models.DateTimeField(_("sent at"))
+    failed_at = models.DateTimeField(_("delivery failed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+        verbose_name = _("sent message")
+        verbose_name_plural = _("sent messages")
+
+    def __str__(self) -> str:
+        return f"{self.sent_at:%Y-%m-%d %H:%M} {self.subject}"

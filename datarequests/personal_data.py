@@ -9,6 +9,7 @@ from datarequests.models import (
     InternalNote,
     Jurisdiction,
     RequestEvent,
+    SentMessage,
 )
 from privacy_office.registry import (
     Category,
@@ -130,4 +131,13 @@ declare(
         "author": "the staff member who wrote the note, not the requester",
         "text": "staff's internal working note on the handling of a request",
     },
+)
+
+# What was sent to the requester is theirs to see again: it goes into their copy.
+declare(
+    SentMessage,
+    subject="request__requester",
+    category=Category.ACTIVITY,
+    fields=[record("to"), record("subject"), record("body"), record("sent_at")],
+    retained_from="sent_at",
 )
