@@ -43,6 +43,9 @@ ROLES: dict[str, list[str]] = {
         "datarequests.add_datarequest",
         "datarequests.change_datarequest",
         "datarequests.view_scans_datarequest",
+        # The desk (issue 15): a request's page shows its history and corrections to them.
+        "datarequests.view_requestevent",
+        "datarequests.view_correctionitem",
         "datarequests.view_jurisdiction",
         "datarequests.view_calendaroverride",
         "datarequests.view_feeschedule",

@@ -106,7 +106,14 @@ class SignInView(auth_views.LoginView):
 
 
 class SignOutView(auth_views.LogoutView):
-    pass
+    """Signing out is a POST (a link could sign anyone out); a GET, from a bookmark or a
+    typed address, gets a page with the button instead of a blank 405."""
+
+    http_method_names = ["get", "post", "options"]
+    template_name = "accounts/logout_confirm.html"
+
+    def get(self, request, *args, **kwargs):
+        return render(request, self.template_name)
 
 
 MY_DATA_PAGE = 50

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import api as accounts_api
@@ -47,6 +49,12 @@ api_v1 = [
 
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
+    # Browsers ask for /favicon.ico on every page, the admin's too (issue 15, 17).
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=static("privacy_office/favicon.svg"), permanent=True),
+        name="favicon",
+    ),
     path("accounts/", include("accounts.urls")),
     path("requests/", include("datarequests.urls")),
     path("cookies/", include("cookies.urls")),

@@ -1,6 +1,7 @@
 """Cookies in the staff admin: declarations, consent records as proof, strays, statistics."""
 
 import csv
+import json
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -57,8 +58,20 @@ def export_as_proof(modeladmin, request, queryset):
     ]
     writer.writerow(columns)
     for record in queryset.order_by("created_at").iterator():
-        writer.writerow([getattr(record, column) for column in columns])
+        writer.writerow([_proof_cell(getattr(record, column)) for column in columns])
     return response
+
+
+def _proof_cell(value) -> str:
+    """A cell as a machine reads it back: JSON for choices and flags, ISO 8601 for times
+    (never Python's repr, ``{'analytics': True}``)."""
+    if isinstance(value, dict | list | bool):
+        return json.dumps(value, sort_keys=True)
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
 
 
 @admin.register(ConsentRecord)

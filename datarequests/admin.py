@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template import Template, TemplateSyntaxError
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.dateparse import parse_date
@@ -15,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.admin_mixins import AuditedAdminMixin
 from datarequests import scans, services
-from datarequests.calendars import at_noon, local_day, zone_name
+from datarequests.admin_desk import AssigneeFilter, DeskAdminMixin, StateFilter
+from datarequests.calendars import at_noon, zone_name
 from datarequests.corrections import corrections_check
 from datarequests.models import (
     OPEN_STATUSES,
@@ -23,6 +25,7 @@ from datarequests.models import (
     CalendarOverride,
     Channel,
     CorrectionItem,
+    CorrespondenceTemplate,
     DataRequest,
     DispatchMethod,
     FeePayment,
@@ -33,7 +36,7 @@ from datarequests.models import (
     PaymentDetails,
     RequestEvent,
 )
-from datarequests.selectors import dashboard_counts, earlier_requests
+from datarequests.selectors import dashboard_charts, earlier_requests
 from datarequests.services.transitions import STAFF
 from datarequests.templatetags.request_dates import day_in
 from privacy_office import clock
@@ -240,21 +243,25 @@ class ToDispatchFilter(admin.SimpleListFilter):
 
 
 @admin.register(DataRequest)
-class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class DataRequestAdmin(DeskAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
+    # --- the desk's queue (issue 15): columns that fit 1280 px; admin_desk.py ---
     list_display = [
-        "pk",
-        "kind",
-        "status",
-        "jurisdiction",
-        "channel",
-        "received",
-        "due",
+        "reference",
         "days_left",
-        "next_notice",
+        "due_with_zone",
+        "status",
+        "kind_short",
+        "jurisdiction_code",
+        "requester_shown",
+        "assignee_shown",
         "fee_status",
         "duplicate",
     ]
+    list_display_links = ["reference"]
+    actions = DeskAdminMixin.desk_actions
     list_filter = [
+        StateFilter,
+        AssigneeFilter,
         "status",
         WaitingForFilter,
         "kind",
@@ -265,7 +272,7 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
         FeeOutstandingFilter,
         ToDispatchFilter,
     ]
-    list_select_related = ["jurisdiction", "fee_quote"]
+    list_select_related = ["jurisdiction", "fee_quote", "requester", "assignee"]
     search_fields = ["=pk", "=requester__username"]
     raw_id_fields = ["requester", "minor"]
     ordering = ["due_at"]
@@ -287,23 +294,9 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
             return "—"
         return day_in(obj.notice_due_at, obj.jurisdiction)
 
-    @admin.display(description=_("days left"))
-    def days_left(self, obj):
-        if obj.due_at is None or obj.status not in OPEN_STATUSES:
-            return "—"
-        jurisdiction = obj.jurisdiction
-        days = (local_day(jurisdiction, obj.due_at) - local_day(jurisdiction, clock.now())).days
-        colour = "#a4000f" if days < 0 else "#b86e00" if days <= 3 else "inherit"
-        return format_html('<span style="color:{}">{}</span>', colour, days)
-
     @admin.display(description=_("duplicate?"), boolean=True)
     def duplicate(self, obj):
         return obj.duplicate_of_id is not None
-
-    @admin.display(description=_("fee"))
-    def fee_status(self, obj):
-        quote = getattr(obj, "fee_quote", None)
-        return f"{quote.amount} {quote.currency} {quote.get_status_display()}" if quote else "—"
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
@@ -317,6 +310,7 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return [
             "kind",
             "status",
+            "assignee_shown",
             "channel",
             *entered,
             "received",
@@ -494,6 +488,7 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
                 self.admin_site.admin_view(self.act_view),
                 name="datarequests_datarequest_act",
             ),
+            *self.desk_urls(),
             *super().get_urls(),
         ]
 
@@ -507,21 +502,16 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
             context["replies_by_post"] = obj.kind == Kind.ACCESS and services.replies_by_post(obj)
             context["dispatch"] = getattr(obj, "dispatch", None)
             context["dispatch_methods"] = DispatchMethod.choices
+            context.update(self.desk_context(request, obj))
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def dashboard_view(self, request):
         if not request.user.has_perm("audit.view_reports"):
             raise PermissionDenied
-        counts = dashboard_counts(now=clock.now())
-        largest = max([n for _name, n in counts["by_deadline"]] + [1])
         context = {
             **self.admin_site.each_context(request),
             "title": _("Requests dashboard"),
-            "by_status": counts["by_status"],
-            "notices": counts["notices"],
-            "by_deadline": [
-                (name, n, round(100 * n / largest)) for name, n in counts["by_deadline"]
-            ],
+            **dashboard_charts(now=clock.now()),
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/datarequests/dashboard.html", context)
@@ -537,6 +527,24 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
         form = ActionForm(request.POST)
         form.is_valid()
         text, ground = form.cleaned_data.get("text", ""), form.cleaned_data.get("ground", "")
+        # The desk (issue 15): an action that cannot be undone is confirmed on its own page.
+        consequence = services.TRANSITIONS[action].consequence
+        if consequence and request.POST.get("confirmed") != "1":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Are you sure?"),
+                "original": obj,
+                "action": action,
+                "label": ACTIONS[action],
+                "consequence": consequence,
+                "text": text,
+                "ground": ground,
+                "back": back,
+                "opts": self.model._meta,
+            }
+            return TemplateResponse(
+                request, "admin/datarequests/datarequest/confirm_action.html", context
+            )
         now, actor = clock.now(), request.user
         calls = {
             "verify": lambda: services.identity_verify(
@@ -694,3 +702,30 @@ class FeePaymentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- the desk (issue 15): correspondence templates staff edit, per language ---------------
+
+
+class CorrespondenceTemplateForm(forms.ModelForm):
+    class Meta:
+        model = CorrespondenceTemplate
+        fields = ["key", "language", "subject", "body"]
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("subject", "body"):
+            try:
+                Template(cleaned.get(name) or "")
+            except TemplateSyntaxError as error:
+                self.add_error(
+                    name, _("This template does not compile: %(error)s") % {"error": error}
+                )
+        return cleaned
+
+
+@admin.register(CorrespondenceTemplate)
+class CorrespondenceTemplateAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    form = CorrespondenceTemplateForm
+    list_display = ["key", "language", "subject", "updated_at"]
+    list_filter = ["key", "language"]

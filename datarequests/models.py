@@ -182,6 +182,10 @@ class Jurisdiction(models.Model):
     # Raised by every change made through the admin; a request keeps the rules (and this
     # number) it was received under.
     rules_version = models.PositiveIntegerField(_("version of the rules"), default=1)
+    # The staff desk (issue 15): when the assignee and the officer are warned.
+    warning_days_before = models.PositiveSmallIntegerField(
+        _("warn staff this many days before the deadline"), default=5
+    )
 
     class Meta:
         ordering = ["code"]
@@ -346,6 +350,16 @@ class DataRequest(models.Model):
     rules = models.JSONField(_("rules received under"), default=dict, blank=True, editable=False)
     rules_version = models.PositiveIntegerField(
         _("version of the rules received under"), null=True, blank=True, editable=False
+    )
+    # The staff desk (issue 15): who handles the request. Changed only through
+    # services.data_request_assign, which writes an internal event and the audit trail.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_requests",
+        verbose_name=_("assignee"),
     )
 
     class Meta:
@@ -582,3 +596,111 @@ class FeePayment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency} ({self.reference})"
+
+
+class InternalNote(models.Model):
+    """Staff's own record on a request (a note, a reassignment, an escalation).
+
+    Never shown to the requester: not on their page, in the API or in their export. Kept
+    apart from ``RequestEvent``, which is the requester's timeline."""
+
+    class Type(models.TextChoices):
+        NOTE = "note", _("internal note")
+        ASSIGNED = "assigned", _("assignment")
+        ESCALATED = "escalated", _("escalation")
+        REMINDED = "reminded", _("reminder")
+
+    request = models.ForeignKey(
+        DataRequest, on_delete=models.CASCADE, related_name="internal_notes"
+    )
+    type = models.CharField(_("type"), max_length=10, choices=Type.choices, default=Type.NOTE)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    text = models.TextField(_("text"))
+    at = models.DateTimeField(_("at"))
+    # The day (in the request's jurisdiction) an escalation is for: one a day at most.
+    day = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "type", "day"],
+                condition=models.Q(day__isnull=False),
+                name="datarequests_internal_note_once_a_day",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_type_display()}"
+
+
+class Correspondence(models.TextChoices):
+    """The messages the product sends a requester, each from a template."""
+
+    ASKED = "asked", _("request for ID or clarification")
+    FEE_QUOTED = "fee_quoted", _("fee quote")
+    EXTENDED = "extended", _("extension notice")
+    NOTICE = "notice", _("notice the law asks for")
+    REFUSED = "refused", _("refusal")
+    FULFILLED = "fulfilled", _("reply")
+    LAPSED = "lapsed", _("lapsed quote")
+
+
+class CorrespondenceTemplate(models.Model):
+    """Staff's wording of one message in one language; without one, the product's own."""
+
+    key = models.CharField(_("message"), max_length=20, choices=Correspondence.choices)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(
+        _("text"),
+        help_text=_(
+            "Django template syntax. Always available: {{ request.pk }}, "
+            "{{ request.jurisdiction.law }}; by message: {{ quote.amount }} and "
+            "{{ quote.currency }} (fee quote), {{ reason }} (extension), {{ ground }} and "
+            "{{ explanation }} (refusal), {{ text }} (request for ID or clarification, notice)."
+        ),
+    )
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("correspondence template")
+        verbose_name_plural = _("correspondence templates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "language"], name="datarequests_correspondence_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_key_display()} ({self.language})"
+
+
+class SentMessage(models.Model):
+    """A message sent to the requester, as it was sent: its text, address and time."""
+
+    request = models.ForeignKey(DataRequest, on_delete=models.CASCADE, related_name="messages")
+    key = models.CharField(_("message"), max_length=20, choices=Correspondence.choices)
+    language = models.CharField(_("language"), max_length=10)
+    to = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("text"))
+    sent_at = models.DateTimeField(_("sent at"))
+    failed_at = models.DateTimeField(_("delivery failed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+        verbose_name = _("sent message")
+        verbose_name_plural = _("sent messages")
+
+    def __str__(self) -> str:
+        return f"{self.sent_at:%Y-%m-%d %H:%M} {self.subject}"

@@ -8,8 +8,11 @@ import smtplib
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.utils import translation
+
+from privacy_office import clock
 
 logger = logging.getLogger("datarequests")
 
@@ -22,31 +25,56 @@ def sent_by(request) -> str:
     return EMAIL if request.requester_email else LETTER
 
 
+def _compose(request, template: str, context: dict) -> tuple[str, str]:
+    """Return the subject and text: staff's wording for the language if there is one
+    (*Correspondence templates*), else the product's own."""
+    from datarequests.models import CorrespondenceTemplate
+
+    context = {"request": request, **context}
+    custom = CorrespondenceTemplate.objects.filter(key=template, language=request.language).first()
+    with translation.override(request.language):
+        if custom is not None:
+            return (
+                Template(custom.subject).render(Context(context)),
+                Template(custom.body).render(Context(context)),
+            )
+        return (
+            render_to_string(f"datarequests/email/{template}_subject.txt", context),
+            render_to_string(f"datarequests/email/{template}.txt", context),
+        )
+
+
 def _send(request, template: str, **context) -> None:
+    from datarequests.models import SentMessage
+
     if not request.requester_email:
         return  # a postal requester gets a letter instead (letters.notice_letter_pdf)
-    with translation.override(request.language):
-        subject = render_to_string(
-            f"datarequests/email/{template}_subject.txt", {"request": request, **context}
-        )
-        body = render_to_string(
-            f"datarequests/email/{template}.txt", {"request": request, **context}
-        )
-    message = (
-        " ".join(subject.split()),
-        body,
-        settings.DEFAULT_FROM_EMAIL,
-        [request.requester_email],
+    subject, body = _compose(request, template, context)
+    subject = " ".join(subject.split())
+    # Kept on the request as it was sent (issue 15): what the requester was told, and when.
+    stored = SentMessage.objects.create(
+        request=request,
+        key=template,
+        language=request.language,
+        to=request.requester_email,
+        subject=subject[:300],
+        body=body,
+        sent_at=clock.now(),
     )
+    message = (subject, body, settings.DEFAULT_FROM_EMAIL, [request.requester_email])
     # After commit: a mail failure must not undo the step, and a rolled-back step sends nothing.
-    transaction.on_commit(lambda: _deliver(request.pk, template, message))
+    transaction.on_commit(lambda: _deliver(request.pk, template, message, stored.pk))
 
 
-def _deliver(request_id: int, template: str, message: tuple) -> None:
+def _deliver(request_id: int, template: str, message: tuple, stored_id: int | None = None) -> None:
+    from datarequests.models import SentMessage
+
     try:
         send_mail(*message)
     except (OSError, smtplib.SMTPException):
         logger.warning("Could not email request %s its %s notice", request_id, template)
+        if stored_id is not None:
+            SentMessage.objects.filter(pk=stored_id).update(failed_at=clock.now())
 
 
 def fee_quoted(request) -> None:

@@ -9,9 +9,11 @@ from datarequests.models import (
     Export,
     FeePayment,
     FeeQuote,
+    InternalNote,
     Jurisdiction,
     PaymentDetails,
     RequestEvent,
+    SentMessage,
 )
 from privacy_office.registry import (
     Category,
@@ -158,4 +160,25 @@ declare(
         ("payee", "bank_name", "account_number", "bank_code"),
         "the privacy office's own account for fees, not a person's",
     ),
+)
+
+# Staff's working notes on a request (the desk, issue 15): the author is the staff member.
+# They are not part of the requester's copy; whether a note must be disclosed in an access
+# reply is for the privacy officer to judge when writing it.
+declare(
+    InternalNote,
+    subject=None,
+    exempt={
+        "author": "the staff member who wrote the note, not the requester",
+        "text": "staff's internal working note on the handling of a request",
+    },
+)
+
+# What was sent to the requester is theirs to see again: it goes into their copy.
+declare(
+    SentMessage,
+    subject="request__requester",
+    category=Category.ACTIVITY,
+    fields=[record("to"), record("subject"), record("body"), record("sent_at")],
+    retained_from="sent_at",
 )

@@ -41,4 +41,15 @@ SCHEDULES = [
             "90 days ago."
         ),
     ),
+    # The staff desk (issue 15).
+    ScheduleDefault(
+        name=gettext_noop("Escalate requests near or past their deadline"),
+        task="datarequests.tasks.requests_escalate_task",
+        minute="15",
+        hour="*",
+        description=gettext_noop(
+            "Warns the assignee and the privacy officers once a request passes its "
+            "jurisdiction's warning threshold, and every day while it is overdue."
+        ),
+    ),
 ]

@@ -80,6 +80,17 @@ def dashboard_counts(*, now) -> dict:
     }
 
 
+def dashboard_charts(*, now) -> dict:
+    """What the dashboard's charts show; the dashboard page and the staff home share it."""
+    counts = dashboard_counts(now=now)
+    largest = max([n for _name, n in counts["by_deadline"]] + [1])
+    return {
+        "by_status": counts["by_status"],
+        "notices": counts["notices"],
+        "by_deadline": [(name, n, round(100 * n / largest)) for name, n in counts["by_deadline"]],
+    }
+
+
 def request_subject(request: DataRequest):
     """Return whose data the request is about: the account, or the verified contact details."""
     from privacy_office.subject_data import ContactPerson
@@ -154,3 +165,20 @@ def payment_details_of(request: DataRequest) -> dict | None:
         "reference": details.reference_for(request),
         "instructions": details.instructions,
     }
+
+
+def desk_counts(*, user, now) -> dict[str, int]:
+    """Return the staff home's cards: the user's open requests, and the team's overdue,
+    due within 7 days and waiting for the requester (one query)."""
+    from datetime import timedelta
+
+    from django.db.models import Count, Q
+
+    from datarequests.models import OPEN_STATUSES, Status
+
+    return DataRequest.objects.filter(status__in=OPEN_STATUSES).aggregate(
+        mine=Count("pk", filter=Q(assignee=user)),
+        overdue=Count("pk", filter=Q(due_at__lt=now)),
+        due_this_week=Count("pk", filter=Q(due_at__gte=now, due_at__lt=now + timedelta(days=7))),
+        waiting_for_requester=Count("pk", filter=Q(status=Status.AWAITING_REQUESTER)),
+    )

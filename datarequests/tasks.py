@@ -62,3 +62,8 @@ def scans_purge_task() -> int:
     from datarequests.scans import scans_purge
 
     return scans_purge(now=clock.now())
+
+
+@shared_task
+def requests_escalate_task() -> dict:
+    return services.requests_escalate(now=clock.now())

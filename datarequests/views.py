@@ -17,7 +17,7 @@ from datarequests import services
 from datarequests.api import export_response, pending_steps
 from datarequests.exports import export_is_downloadable
 from datarequests.forms import EmailCodeForm, PublicRequestForm, RequestForm
-from datarequests.models import Channel, Kind
+from datarequests.models import OPEN_STATUSES, Channel, Kind
 from datarequests.selectors import account_named, request_of, requests_of
 from privacy_office import clock
 from privacy_office.encrypted_files import decrypted_chunks
@@ -79,14 +79,32 @@ class RequestDetailView(LoginRequiredMixin, View):
             "downloadable": downloadable,
             "steps": pending_steps(found),
             "payment": services.payment_details_of(found),
+            "is_open": found.status in OPEN_STATUSES,
+            "closed_at": None if found.status in OPEN_STATUSES else found.events.last(),
         }
         return render(request, self.template_name, context)
 
 
 class WithdrawView(LoginRequiredMixin, View):
+    """Withdrawing cannot be undone: a page says so, and only its button withdraws."""
+
+    def get(self, request, request_id: int):
+        found = request_of(user=request.user, request_id=request_id)
+        if found is None:
+            raise Http404
+        if found.status not in OPEN_STATUSES:
+            return redirect("requests:detail", request_id=request_id)
+        context = {
+            "data_request": found,
+            "consequence": services.TRANSITIONS["withdraw"].consequence,
+        }
+        return render(request, "datarequests/withdraw_confirm.html", context)
+
     def post(self, request, request_id: int):
         if request_of(user=request.user, request_id=request_id) is None:
             raise Http404
+        if request.POST.get("confirmed") != "1":
+            return self.get(request, request_id)
         try:
             services.data_request_withdraw(
                 request_id=request_id, requester=request.user, now=clock.now()

@@ -1,11 +1,13 @@
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin_mixins import AuditedAdminMixin
 from policies.models import PolicyVersion
-from policies.services import policy_version_publish
+from policies.services import policy_notice_recipients_count, policy_version_publish
 from privacy_office import clock
 
 
@@ -13,6 +15,17 @@ from privacy_office import clock
 def publish(modeladmin, request, queryset):
     if not request.user.has_perm("policies.publish_policyversion"):
         raise PermissionDenied
+    # The desk (issue 15): publishing emails everyone and cannot be undone; a page says so.
+    if request.POST.get("confirmed") != "1":
+        context = {
+            **modeladmin.admin_site.each_context(request),
+            "title": _("Publish and email every user?"),
+            "versions": list(queryset),
+            "recipients": policy_notice_recipients_count(),
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "opts": modeladmin.model._meta,
+        }
+        return TemplateResponse(request, "admin/policies/publish_confirm.html", context)
     for version in queryset:
         try:
             policy_version_publish(version_id=version.pk, now=clock.now())

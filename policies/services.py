@@ -61,6 +61,15 @@ def policy_version_publish(*, version_id: int, now: datetime) -> PolicyVersion:
     return version
 
 
+def _notice_recipients():
+    return get_user_model().objects.filter(is_active=True).exclude(email="")
+
+
+def policy_notice_recipients_count() -> int:
+    """Return how many users a newly published version would be emailed to."""
+    return _notice_recipients().count()
+
+
 def policy_notices_send(
     *, version_id: int, now_fn, batch: int = BATCH, until: datetime | None = None
 ) -> int:
@@ -72,7 +81,7 @@ def policy_notices_send(
     (a task's time budget) the rest is handed to a new task after the current batch.
     """
     version = PolicyVersion.objects.get(pk=version_id)
-    users = get_user_model().objects.filter(is_active=True).exclude(email="")
+    users = _notice_recipients()
     sent = 0
     while True:
         now = now_fn()

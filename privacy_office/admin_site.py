@@ -153,7 +153,47 @@ class PrivacyOfficeAdminSite(OTPAdminSite):
                     "perms": {"view": True},
                 },
             )
-        return app_list
+        return app_list if app_label else self.app_list_by_task(app_list)
+
+    # --- the staff desk (issue 15): the index in the order of the work -------------------
+    # Requests, people, consent, disclosures, policies, audit; then the rest; the libraries'
+    # technical apps last, in one "System" section.
+    task_order = [
+        "datarequests",
+        "accounts",
+        "activity",
+        "cookies",
+        "disclosures",
+        "policies",
+        "audit",
+        "privacy_office",
+        "auth",
+    ]
+    system_apps = ["axes", "otp_static", "otp_totp", "knox", "django_celery_beat"]
+
+    def app_list_by_task(self, app_list: list[dict]) -> list[dict]:
+        def rank(app: dict) -> int:
+            label = app["app_label"]
+            order = self.task_order
+            return order.index(label) if label in order else len(order)
+
+        work = sorted((a for a in app_list if a["app_label"] not in self.system_apps), key=rank)
+        technical = [a for a in app_list if a["app_label"] in self.system_apps]
+        if technical:
+            work.append(
+                {
+                    "name": _("System"),
+                    "app_label": "system",
+                    "app_url": reverse("admin:index", current_app=self.name),
+                    "has_module_perms": True,
+                    "models": [
+                        {**model, "name": f"{app['name']}: {model['name']}"}
+                        for app in technical
+                        for model in app["models"]
+                    ],
+                }
+            )
+        return work
 
     def datamap_view(self, request):
         selected = request.GET.get("category") or None

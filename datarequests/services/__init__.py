@@ -17,6 +17,16 @@ from datarequests.services.closing import (
     data_request_withdraw,
     deadline_extend,
 )
+from datarequests.services.desk import (
+    ALREADY_ASSIGNED,
+    NOT_A_HANDLER,
+    NOTE_REQUIRED,
+    data_request_assign,
+    handlers,
+    internal_note_add,
+    requests_escalate,
+    requests_remind,
+)
 from datarequests.services.dispatch import (
     DISPATCH_BEFORE_READY,
     DISPATCH_IN_FUTURE,
@@ -114,6 +124,7 @@ from datarequests.services.transitions import (
 )
 
 __all__ = [
+    "ALREADY_ASSIGNED",
     "ALREADY_EXTENDED",
     "ASK_REQUIRED",
     "CLAIM_LEASE",
@@ -130,10 +141,12 @@ __all__ = [
     "LATE_EXTENSION",
     "MARK_REASON_REQUIRED",
     "MINOR_ERASE_TASK",
+    "NOTE_REQUIRED",
     "NOTICE_ALREADY_SENT",
     "NOTICE_NOT_ASKED",
     "NOTICE_TEXT_REQUIRED",
     "NOT_AN_AMOUNT",
+    "NOT_A_HANDLER",
     "NOT_A_POSTAL_REPLY",
     "NOT_REPEATED",
     "NOT_TWICE",
@@ -166,6 +179,7 @@ __all__ = [
     "actions_available",
     "clock_rules",
     "correction_approve",
+    "data_request_assign",
     "data_request_refuse",
     "data_request_submit",
     "data_request_withdraw",
@@ -183,7 +197,9 @@ __all__ = [
     "fee_settle",
     "guardian_deletion_fulfil",
     "guardian_erasure_approve",
+    "handlers",
     "identity_verify",
+    "internal_note_add",
     "manifestly_excessive_mark",
     "paused_clocks_refresh",
     "payment_details_of",
@@ -201,6 +217,8 @@ __all__ = [
     "request_volume",
     "requester_answer",
     "requester_ask",
+    "requests_escalate",
+    "requests_remind",
     "requests_sweep",
     "rule_change_save",
     "staff_reminder_send",

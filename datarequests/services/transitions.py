@@ -42,7 +42,9 @@ class Transition:
     """An action: the statuses it may start from, where it leads, and who may take it.
 
     ``to`` is empty where the status stays (an extension); ``permission`` is what a staff
-    member needs besides changing requests; ``applies`` narrows it to some requests."""
+    member needs besides changing requests; ``applies`` narrows it to some requests;
+    ``consequence``, for an action that cannot be undone, is what the confirmation step
+    says before it is taken."""
 
     label: StrOrPromise
     sources: frozenset[str]
@@ -50,6 +52,7 @@ class Transition:
     by: str = STAFF
     permission: str | None = None
     applies: Callable[[DataRequest], bool] | None = None
+    consequence: StrOrPromise | None = None
 
 
 def _a_correction(request: DataRequest) -> bool:
@@ -124,6 +127,10 @@ TRANSITIONS: dict[str, Transition] = {
         STAFF,
         APPROVE_ERASURE,
         applies=_a_guardian_deletion,
+        consequence=_(
+            "The minor's data is erased for good: only a record that it was erased stays. "
+            "This cannot be undone."
+        ),
     ),
     # A postal reply: staff print the pack, post it and record how; that ends the request.
     "dispatch": Transition(
@@ -178,8 +185,27 @@ TRANSITIONS: dict[str, Transition] = {
         CHANGE,
         applies=_a_marked_excessive_candidate,
     ),
-    "refuse": Transition(_("Refuse"), OPEN, (S.REFUSED,), STAFF, REFUSE),
-    "withdraw": Transition(_("Withdraw this request"), OPEN, (S.WITHDRAWN,), REQUESTER),
+    "refuse": Transition(
+        _("Refuse"),
+        OPEN,
+        (S.REFUSED,),
+        STAFF,
+        REFUSE,
+        consequence=_(
+            "The request is closed for good and the requester is told the ground and your "
+            "reasons. It cannot be reopened."
+        ),
+    ),
+    "withdraw": Transition(
+        _("Withdraw this request"),
+        OPEN,
+        (S.WITHDRAWN,),
+        REQUESTER,
+        consequence=_(
+            "Your request is closed for good and no reply will be sent. To ask again you "
+            "make a new request, and its deadline starts from that day."
+        ),
+    ),
     # The workers' steps: a zero fee goes on at once (a correction then waits for review).
     "assess": Transition(
         _("Assessing the fee"),

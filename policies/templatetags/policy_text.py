@@ -1,5 +1,7 @@
 """The policy's text is Markdown (headings, lists, links); shown as HTML, raw HTML escaped."""
 
+import re
+
 from django import template
 from django.utils.safestring import mark_safe
 from markdown_it import MarkdownIt
@@ -10,6 +12,17 @@ register = template.Library()
 _MARKDOWN = MarkdownIt("commonmark", {"html": False})
 
 
+# The 2018 text was pasted from a word processor: its bullets are U+F0B7, a private-use
+# character (Symbol font) that renders as a box. Shown as Markdown list items instead; the
+# stored text, what users were told, is left as it is.
+_SYMBOL_BULLET = re.compile(r"^[ \t\u00a0]*\uf0b7[ \t\u00a0]*(.*?)[ \t]*$", re.MULTILINE)
+
+
+def symbol_bullets_as_list(text: str) -> str:
+    return _SYMBOL_BULLET.sub(r"- \1", text)
+
+
 @register.filter
 def markdown(text: str) -> str:
-    return mark_safe(_MARKDOWN.render(text or ""))  # noqa: S308 - rendered with HTML escaped
+    rendered = _MARKDOWN.render(symbol_bullets_as_list(text or ""))
+    return mark_safe(rendered)  # noqa: S308 - rendered with HTML escaped

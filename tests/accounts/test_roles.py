@@ -114,7 +114,7 @@ def test_only_the_privacy_officer_refuses(client, world, role, refuses):
     url = reverse("admin:datarequests_datarequest_act", args=[world["request"].pk, "refuse"])
     page = client.get(reverse("admin:datarequests_datarequest_change", args=[world["request"].pk]))
 
-    client.post(url, {"ground": "Part 8 exemption", "text": "Exempt."})
+    client.post(url, {"ground": "Part 8 exemption", "text": "Exempt.", "confirmed": "1"})
 
     assert (DataRequest.objects.get(pk=world["request"].pk).status == Status.REFUSED) is refuses
     assert ('value="Refuse"' in page.content.decode()) is refuses

@@ -137,7 +137,7 @@ def test_publishing_a_policy_in_the_admin_names_who_published_it(client, officer
 
     client.post(
         reverse("admin:policies_policyversion_changelist"),
-        {"action": "publish", "_selected_action": [draft.pk]},
+        {"action": "publish", "_selected_action": [draft.pk], "confirmed": "1"},
     )
 
     [event] = changes_of(f"policies.PolicyVersion:{draft.pk}")

@@ -45,13 +45,13 @@ def test_the_staff_member_who_entered_a_guardians_letter_cannot_approve_the_eras
         )
     act = reverse("admin:datarequests_datarequest_act", args=[request.pk, "approve_erasure"])
 
-    refused = client.post(act, follow=True)
+    refused = client.post(act, {"confirmed": "1"}, follow=True)
 
     assert "another privacy officer must approve" in refused.content.decode()
     assert DataRequest.objects.get().status == Status.AWAITING_REVIEW
 
     verified_login(client, UserFactory(is_staff=True, is_superuser=True))
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(act)
+        client.post(act, {"confirmed": "1"})
 
     assert DataRequest.objects.get().status == Status.FULFILLED

@@ -166,14 +166,14 @@ def test_only_the_privacy_officer_publishes(client):
     verified_login(client, handler)
     refused = client.post(
         reverse("admin:policies_policyversion_changelist"),
-        {"action": "publish", "_selected_action": [version.pk]},
+        {"action": "publish", "_selected_action": [version.pk], "confirmed": "1"},
     )
     officer = UserFactory(is_staff=True)
     officer.groups.add(Group.objects.get(name=PRIVACY_OFFICER))
     verified_login(client, officer)
     client.post(
         reverse("admin:policies_policyversion_changelist"),
-        {"action": "publish", "_selected_action": [version.pk]},
+        {"action": "publish", "_selected_action": [version.pk], "confirmed": "1"},
     )
 
     assert refused.status_code == 403
