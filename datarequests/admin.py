@@ -29,11 +29,17 @@ from datarequests.models import (
     Kind,
     RequestEvent,
 )
-from datarequests.selectors import dashboard_counts
+from datarequests.selectors import dashboard_counts, erasure_summary
+from datarequests.services.intake import (
+    CATEGORIES_ONLY_FOR_ERASURE,
+    ERASURE_NEEDS_ACCOUNT,
+    NO_ERASURE_RIGHT,
+)
 from datarequests.services.transitions import STAFF
 from datarequests.templatetags.request_dates import day_in
 from privacy_office import clock
 from privacy_office.admin_base import HistoryInline
+from privacy_office.registry import Category
 
 
 class DueFilter(admin.SimpleListFilter):
@@ -119,6 +125,14 @@ class LetterForm(forms.ModelForm):
         ),
     )
 
+    erasure_categories = forms.MultipleChoiceField(
+        label=_("erase only these categories"),
+        choices=Category.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Erasure only. None ticked: all of the person's data."),
+    )
+
     class Meta:
         model = DataRequest
         fields = [
@@ -143,6 +157,7 @@ class LetterForm(forms.ModelForm):
         if cleaned.get("kind") == Kind.GUARDIAN_DELETION and not named:
             self.add_error("minor", _("Name the minor's account whose data is to be deleted."))
         cleaned["corrections"] = self._corrections(cleaned)
+        self._erasure_check(cleaned)
         if not cleaned.get("postal_address"):
             self.add_error(
                 "postal_address",
@@ -151,6 +166,17 @@ class LetterForm(forms.ModelForm):
         if cleaned.get("envelope_date") and cleaned["envelope_date"] > clock.today():
             self.add_error("envelope_date", _("The stamp date cannot be in the future."))
         return cleaned
+
+    def _erasure_check(self, cleaned) -> None:
+        if cleaned.get("kind") != Kind.ERASURE:
+            if cleaned.get("erasure_categories"):
+                self.add_error("erasure_categories", CATEGORIES_ONLY_FOR_ERASURE)
+            return
+        jurisdiction = cleaned.get("jurisdiction")
+        if jurisdiction is not None and not jurisdiction.erasure_right:
+            self.add_error("kind", NO_ERASURE_RIGHT % {"law": jurisdiction.law})
+        if cleaned.get("requester") is None:
+            self.add_error("requester", ERASURE_NEEDS_ACCOUNT)
 
     def _corrections(self, cleaned) -> list[dict]:
         if cleaned.get("kind") != Kind.CORRECTION:
@@ -276,7 +302,12 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return [*LetterForm.Meta.fields, "corrections_text", "envelope_date"]
+            return [
+                *LetterForm.Meta.fields,
+                "corrections_text",
+                "erasure_categories",
+                "envelope_date",
+            ]
         entered = [SCAN_LINKS.get(name, name) for name in LetterForm.Meta.fields if name != "kind"]
         return [
             "kind",
@@ -345,6 +376,7 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
             minor=obj.minor,
             minor_named=obj.minor_named,
             guardianship_document=form.cleaned_data.get("guardianship_document") or None,
+            categories=form.cleaned_data.get("erasure_categories") or [],
             entered_by=request.user,
             now=clock.now(),
         )
@@ -381,6 +413,7 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
                 (name, label) for name, label in ACTIONS.items() if name in available
             ]
             context["refusal_grounds"] = obj.jurisdiction.refusal_grounds
+            context["erasure"] = erasure_summary(obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def dashboard_view(self, request):

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from datarequests import services
 from datarequests.calendars import end_of_day, zone_name, zone_of
+from datarequests.erasure import kept_items, kept_lines
 from datarequests.exports import export_is_downloadable
 from datarequests.models import (
     Channel,
@@ -28,6 +29,7 @@ from privacy_office import clock
 from privacy_office.api import StrictSerializer
 from privacy_office.encrypted_files import decrypted_chunks
 from privacy_office.ratelimit import ScopeThrottle
+from privacy_office.registry import Category
 
 JURISDICTION_CODES = [rules["code"] for rules in JURISDICTIONS]
 
@@ -48,6 +50,12 @@ class SubmitSerializer(StrictSerializer):
         required=False,
         max_length=254,
         help_text="guardian_deletion: the minor's user name or email",
+    )
+    categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=Category.choices),
+        required=False,
+        max_length=len(Category.values),
+        help_text="erasure: only these categories (empty or absent: all the person's data)",
     )
 
 
@@ -100,6 +108,10 @@ def request_data(request: DataRequest, *, events: bool = False) -> dict:
         "due_at": request.due_at.astimezone(zone).isoformat() if request.due_at else None,
         "fee": fee_data(request),
     }
+    if request.kind == Kind.ERASURE:
+        data["categories"] = list(request.erasure_categories)
+        tombstone = getattr(request, "tombstone", None)
+        data["kept"] = kept_lines(kept_items(tombstone.counts)) if tombstone else []
     if events:
         data["steps"] = [
             {**step, "due_at": step["due_at"].isoformat()} for step in pending_steps(request)
@@ -195,6 +207,16 @@ class RequestSummarySerializer(serializers.Serializer):
     received_at = serializers.DateTimeField()
     due_at = serializers.DateTimeField(allow_null=True, help_text="in the jurisdiction's zone")
     fee = FeeSerializer(allow_null=True, help_text="null until a fee is assessed")
+    categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=Category.choices),
+        required=False,
+        help_text="erasure only: the categories asked for (empty: all)",
+    )
+    kept = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="erasure only, once done: what was kept, each with its legal reason",
+    )
 
     class Meta:
         ref_name = "DataRequestSummary"
@@ -235,6 +257,7 @@ class RequestsAPI(APIView):
             corrections=data.get("corrections", []),
             minor=account_named(data.get("minor", "")),
             minor_named=data.get("minor", ""),
+            categories=data.get("categories", []),
             language=request.user.preferred_language,
             now=clock.now(),
         )

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from datarequests.models import Jurisdiction, Kind
-from privacy_office.registry import registry
+from privacy_office.registry import Category, registry
 
 
 def correctable_choices() -> list[tuple[str, str]]:
@@ -20,7 +20,11 @@ def correctable_choices() -> list[tuple[str, str]]:
 class RequestForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("What do you ask for?"),
-        choices=[(Kind.ACCESS, Kind.ACCESS.label), (Kind.CORRECTION, Kind.CORRECTION.label)],
+        choices=[
+            (Kind.ACCESS, Kind.ACCESS.label),
+            (Kind.CORRECTION, Kind.CORRECTION.label),
+            (Kind.ERASURE, Kind.ERASURE.label),
+        ],
         widget=forms.RadioSelect,
     )
     jurisdiction = forms.ModelChoiceField(
@@ -38,6 +42,17 @@ class RequestForm(forms.Form):
         label=_("Field to correct"), required=False, choices=correctable_choices
     )
     correction_value = forms.CharField(label=_("Correct value"), required=False, max_length=500)
+    categories = forms.MultipleChoiceField(
+        label=_("Erase only these categories (none ticked: all my data)"),
+        choices=Category.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def erasure_categories(self) -> list[str]:
+        if self.cleaned_data.get("kind") != Kind.ERASURE:
+            return []
+        return list(self.cleaned_data.get("categories") or [])
 
     def corrections(self) -> list[dict]:
         field = self.cleaned_data.get("correction_field")

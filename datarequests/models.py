@@ -9,6 +9,7 @@ class Kind(models.TextChoices):
     ACCESS = "access", _("Access (a copy of my data)")
     CORRECTION = "correction", _("Correction")
     GUARDIAN_DELETION = "guardian_deletion", _("Deletion of a minor's data by a guardian")
+    ERASURE = "erasure", _("Erasure of my data")
 
 
 class Status(models.TextChoices):
@@ -147,6 +148,15 @@ class Jurisdiction(models.Model):
     )
     refusal_grounds = models.JSONField(_("refusal grounds"), default=list)
     source = models.TextField(_("sources"), blank=True)
+    erasure_right = models.CharField(
+        _("right to erasure"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The provision that grants a right to have one's data erased (GDPR Art. 17). Empty: "
+            "the law gives no such right, and erasure requests are refused with that reason."
+        ),
+    )
 
     class Meta:
         ordering = ["code"]
@@ -274,6 +284,12 @@ class DataRequest(models.Model):
     # than the task's time limit is a dead worker's and may be taken over.
     export_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    erasure_categories = models.JSONField(
+        _("categories to erase"),
+        default=list,
+        blank=True,
+        help_text=_("An erasure of some categories only; empty: all of the person's data."),
+    )
 
     class Meta:
         ordering = ["due_at"]

@@ -11,6 +11,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from datarequests.erasure import kept_items, kept_lines
+
 logger = logging.getLogger("datarequests")
 
 
@@ -54,7 +56,12 @@ def fee_quoted(request) -> None:
 
 
 def fulfilled(request) -> None:
-    _send(request, "fulfilled")
+    kept: list[str] = []
+    tombstone = getattr(request, "tombstone", None)
+    if request.kind == "erasure" and tombstone is not None:
+        with translation.override(request.language):
+            kept = kept_lines(kept_items(tombstone.counts))
+    _send(request, "fulfilled", kept=kept)
 
 
 def refused(request, *, ground: str, explanation: str) -> None:

@@ -98,3 +98,31 @@ def account_named(name: str):
     if not name:
         return None
     return get_user_model().objects.filter(Q(username=name) | Q(email__iexact=name)).first()
+
+
+def erasure_summary(request: DataRequest) -> dict | None:
+    """For staff, on an erasure request: what the erasure will do (before approval), or what
+    it did, and what is kept with its reason. None for other kinds."""
+    from django.apps import apps
+
+    from datarequests.erasure import erasure_plan, kept_items, kept_lines
+    from datarequests.models import OPEN_STATUSES, Kind
+
+    if request.kind != Kind.ERASURE or request.requester is None:
+        return None
+    tombstone = getattr(request, "tombstone", None)
+    if tombstone is not None:
+        return {"done": True, "planned": [], "kept": kept_lines(kept_items(tombstone.counts))}
+    if request.status not in OPEN_STATUSES:
+        return None
+    plans = erasure_plan(request.requester, categories=request.erasure_categories or None)
+    planned = [
+        {
+            "table": str(apps.get_model(plan.label)._meta.verbose_name_plural).capitalize(),
+            "rows": plan.rows,
+            "outcome": plan.outcome,
+        }
+        for plan in plans
+    ]
+    kept = kept_lines([item for plan in plans for item in plan.kept])
+    return {"done": False, "planned": planned, "kept": kept}

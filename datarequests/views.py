@@ -12,9 +12,10 @@ from django.views import View
 
 from datarequests import services
 from datarequests.api import export_response, pending_steps
+from datarequests.erasure import kept_items, kept_lines
 from datarequests.exports import export_is_downloadable
 from datarequests.forms import RequestForm
-from datarequests.models import Channel
+from datarequests.models import Channel, Kind
 from datarequests.selectors import request_of, requests_of
 from privacy_office import clock
 from privacy_office.ratelimit import rate_limited
@@ -38,6 +39,7 @@ class RequestListView(LoginRequiredMixin, View):
                     channel=Channel.SELF_SERVICE,
                     details=form.cleaned_data["details"],
                     corrections=form.corrections(),
+                    categories=form.erasure_categories(),
                     language=_page_language(request),
                     now=clock.now(),
                 )
@@ -63,10 +65,14 @@ class RequestDetailView(LoginRequiredMixin, View):
             raise Http404
         export = getattr(found, "export", None)
         downloadable = export is not None and export_is_downloadable(export, now=clock.now())
+        tombstone = getattr(found, "tombstone", None)
         context = {
             "data_request": found,
             "downloadable": downloadable,
             "steps": pending_steps(found),
+            "kept": kept_lines(kept_items(tombstone.counts))
+            if tombstone and found.kind == Kind.ERASURE
+            else [],
         }
         return render(request, self.template_name, context)
 

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.age import is_minor
 from datarequests import notify
 from datarequests.corrections import correction_items_apply
-from datarequests.erasure import minor_erase
+from datarequests.erasure import kept_items, minor_erase, subject_erase
 from datarequests.exports import (
     BuiltExport,
     export_build,
@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 
 EXPORT_BUILD_TASK = "datarequests.tasks.export_build_task"
 MINOR_ERASE_TASK = "datarequests.tasks.minor_erase_task"
+SUBJECT_ERASE_TASK = "datarequests.tasks.subject_erase_task"
 # A live build renews its claim every HEARTBEAT; one not renewed for CLAIM_LEASE is dead.
 HEARTBEAT = timedelta(seconds=20)
 CLAIM_LEASE = timedelta(minutes=2)
@@ -176,6 +177,7 @@ ADULT_BY_RECORD = _(
     "approve the erasure by writing why the record is wrong."
 )
 NOT_AN_APPROVER = _("Only a privacy officer may approve the erasure of a minor's data.")
+NOT_AN_ERASURE_APPROVER = _("Only a privacy officer may approve an erasure.")
 SAME_HANDS = _(
     "You entered or verified this request, so another privacy officer must approve the "
     "erasure (four eyes)."
@@ -191,8 +193,11 @@ def guardian_erasure_approve(
     Refused to whoever entered or verified the request, and, when the account's own record
     says its holder is 18 or older, unless the officer writes why the record is wrong."""
     if not actor.has_perm(APPROVE_ERASURE):
-        raise PermissionDenied(NOT_AN_APPROVER)
+        own = DataRequest.objects.filter(pk=request_id, kind=Kind.ERASURE).exists()
+        raise PermissionDenied(NOT_AN_ERASURE_APPROVER if own else NOT_AN_APPROVER)
     request = _locked(request_id, "approve_erasure")
+    if request.kind == Kind.ERASURE:
+        return _erasure_approve(request, actor=actor, now=now)
     if request.kind != Kind.GUARDIAN_DELETION or request.minor is None:
         raise AlreadyMoved(request)
     if request.events.filter(actor=actor).exists():
@@ -215,6 +220,37 @@ def guardian_erasure_approve(
         now=now,
     )
     enqueue_on_commit(MINOR_ERASE_TASK, request.pk)
+    return request
+
+
+def _erasure_approve(request: DataRequest, *, actor: User, now: datetime) -> DataRequest:
+    # Four eyes as for a guardian's deletion: not whoever entered, verified or asked.
+    if request.events.filter(actor=actor).exists() or request.requester_id == actor.pk:
+        raise ValidationError({"actor": SAME_HANDS})
+    _record(request, status=Status.IN_PROGRESS, actor=actor, reason=_("erasure approved"), now=now)
+    enqueue_on_commit(SUBJECT_ERASE_TASK, request.pk)
+    return request
+
+
+@transaction.atomic
+def erasure_fulfil(*, request_id: int, now: datetime) -> DataRequest:
+    """Erase the requester's data as declared, keep what an exemption covers, name it in the
+    reply; the tombstone proves it without the data."""
+    request = _locked(request_id, "fulfil")
+    if request.kind != Kind.ERASURE:
+        raise AlreadyMoved(request)
+    tombstone = subject_erase(request=request, now=now)
+    kept = kept_items(tombstone.counts)
+    _record(
+        request,
+        status=Status.FULFILLED,
+        actor=None,
+        reason=_("data erased, except what the law requires us to keep (listed in the reply)")
+        if kept
+        else _("data erased"),
+        now=now,
+    )
+    notify.fulfilled(request)
     return request
 
 

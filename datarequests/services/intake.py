@@ -16,6 +16,7 @@ from datarequests.models import Channel, DataRequest, Jurisdiction, Kind, Status
 from datarequests.services.notices import receipt_confirm
 from datarequests.services.transitions import _record
 from privacy_office.queue import enqueue_on_commit
+from privacy_office.registry import Category
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -26,6 +27,31 @@ UNKNOWN_JURISDICTION = _("Unknown jurisdiction %(code)s; choose one of %(known)s
 NO_MINOR = _("Name the minor's account: their user name or email address.")
 NO_CORRECTIONS = _("A correction request must name at least one correction.")
 CORRECTIONS_ONLY_FOR_CORRECTION = _("Corrections are only for a correction request.")
+NO_ERASURE_RIGHT = _(
+    "%(law)s gives no right to have your personal data erased, so this request cannot be "
+    "taken as an erasure request. Under the marketplace's own policy you may still correct "
+    "your data, withdraw your marketing choices at any time, and a parent or guardian may "
+    "have a minor's data deleted (policy F)."
+)
+ERASURE_NEEDS_ACCOUNT = _("Name the account whose data is to be erased.")
+CATEGORIES_ONLY_FOR_ERASURE = _("Categories are only for an erasure request.")
+UNKNOWN_CATEGORY = _("Unknown category %(category)s; choose among %(known)s.")
+
+
+def erasure_categories_check(*, kind: str, categories: Iterable[str]) -> list[str]:
+    """Return the categories of a partial erasure, checked; empty means all data."""
+    chosen = sorted(set(categories))
+    if chosen and kind != Kind.ERASURE:
+        raise ValidationError({"categories": CATEGORIES_ONLY_FOR_ERASURE})
+    for category in chosen:
+        if category not in Category.values:
+            raise ValidationError(
+                {
+                    "categories": UNKNOWN_CATEGORY
+                    % {"category": category, "known": ", ".join(Category.values)}
+                }
+            )
+    return chosen
 
 
 @dataclass(frozen=True)
@@ -55,6 +81,7 @@ def data_request_submit(
     minor_named: str = "",
     guardianship_document=None,
     entered_by: User | None = None,
+    categories: Iterable[str] = (),
     now: datetime,
 ) -> DataRequest:
     """Take in a request from any channel.
@@ -78,6 +105,13 @@ def data_request_submit(
     if kind != Kind.CORRECTION and corrections:
         raise ValidationError({"corrections": CORRECTIONS_ONLY_FOR_CORRECTION})
     user = requester.user
+    erasure_categories = erasure_categories_check(kind=kind, categories=categories)
+    if kind == Kind.ERASURE:
+        if not jurisdiction.erasure_right:
+            # HK, SG: no such right; the refusal says so at the door, with what is offered.
+            raise ValidationError({"kind": NO_ERASURE_RIGHT % {"law": jurisdiction.law}})
+        if user is None:
+            raise ValidationError({"requester": ERASURE_NEEDS_ACCOUNT})
     request = DataRequest(
         kind=kind,
         status=Status.RECEIVED,
@@ -93,6 +127,7 @@ def data_request_submit(
         received_at=received_at or now,
         minor=minor if kind == Kind.GUARDIAN_DELETION else None,
         minor_named=minor_named if kind == Kind.GUARDIAN_DELETION else "",
+        erasure_categories=erasure_categories,
     )
     if letter_scan is not None:
         request.letter_scan = letter_scan

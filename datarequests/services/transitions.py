@@ -55,8 +55,8 @@ def _a_correction(request: DataRequest) -> bool:
     return request.kind == Kind.CORRECTION
 
 
-def _a_guardian_deletion(request: DataRequest) -> bool:
-    return request.kind == Kind.GUARDIAN_DELETION
+def _an_erasure(request: DataRequest) -> bool:
+    return request.kind in (Kind.GUARDIAN_DELETION, Kind.ERASURE)
 
 
 def _extensible(request: DataRequest) -> bool:
@@ -90,7 +90,7 @@ TRANSITIONS: dict[str, Transition] = {
         (S.IN_PROGRESS,),
         STAFF,
         APPROVE_ERASURE,
-        applies=_a_guardian_deletion,
+        applies=_an_erasure,
     ),
     # Asking the requester for something sent: where the law says so the clock stops (the UK:
     # it restarts when the answer arrives). Staff checking what came in stops nothing.
