@@ -37,6 +37,7 @@ from datarequests.services.intake import (
 )
 from datarequests.services.transitions import STAFF
 from datarequests.templatetags.request_dates import day_in
+from disclosures.models import RecipientNotice
 from privacy_office import clock
 from privacy_office.admin_base import HistoryInline
 from privacy_office.registry import Category
@@ -414,6 +415,9 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
             ]
             context["refusal_grounds"] = obj.jurisdiction.refusal_grounds
             context["erasure"] = erasure_summary(obj)
+            context["recipient_notices"] = RecipientNotice.objects.filter(
+                request_id=obj.pk
+            ).select_related("recipient")
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def dashboard_view(self, request):

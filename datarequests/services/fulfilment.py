@@ -19,6 +19,7 @@ import threading
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
@@ -36,9 +37,11 @@ from datarequests.exports import (
 )
 from datarequests.models import DataRequest, Kind, RequestEvent, Status
 from datarequests.services.transitions import APPROVE_ERASURE, AlreadyMoved, _locked, _record
+from disclosures.notices import notices_create
 from disclosures.services import recipients_to_notify
 from privacy_office import clock
 from privacy_office.queue import enqueue_on_commit
+from privacy_office.registry import registry
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -241,6 +244,7 @@ def erasure_fulfil(*, request_id: int, now: datetime) -> DataRequest:
         raise AlreadyMoved(request)
     tombstone = subject_erase(request=request, now=now)
     kept = kept_items(tombstone.counts)
+    _recipients_tell(request, kind="erasure", categories=tombstone.categories, now=now)
     _record(
         request,
         status=Status.FULFILLED,
@@ -273,6 +277,35 @@ def correction_approve(*, request_id: int, actor: User | None, now: datetime) ->
             reason=_("send the correction on to: %(recipients)s")
             % {"recipients": ", ".join(r.organisation for r in recipients)},
         )
+    fields = [
+        {"field": item.field, "value": item.new_value, "category": _category_of(item.field)}
+        for item in request.corrections.order_by("pk")
+    ]
+    _recipients_tell(request, kind="correction", categories=categories, fields=fields, now=now)
     _record(request, status=Status.FULFILLED, actor=actor, reason=_("corrections applied"), now=now)
     notify.fulfilled(request)
     return request
+
+
+# HK s.23(1)(c) and SG PDPA s.22(2): recipients of the 12 months before; GDPR Art. 19 (EU, UK)
+# and the others: every recipient the data was disclosed to.
+RECIPIENT_LOOKBACK = {"HK": timedelta(days=365), "SG": timedelta(days=365)}
+
+
+def _category_of(reference: str) -> str:
+    app_label, model_name, name = reference.split(".")
+    declaration = registry.declaration_of(apps.get_model(app_label, model_name))
+    return declaration.category_of(next(f for f in declaration.fields if f.name == name))
+
+
+def _recipients_tell(request: DataRequest, *, kind: str, categories, now: datetime, fields=()):
+    """Send the correction or erasure on to every recipient that received the data."""
+    notices_create(
+        request_id=request.pk,
+        subject=request.requester,
+        kind=kind,
+        categories=categories,
+        fields=fields,
+        lookback=RECIPIENT_LOOKBACK.get(request.jurisdiction.code),
+        now=now,
+    )
