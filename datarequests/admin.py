@@ -31,6 +31,9 @@ from datarequests.models import (
 )
 from datarequests.selectors import dashboard_counts, erasure_summary
 from datarequests.services.intake import (
+    AGENT_JURISDICTIONS,
+    AGENT_NEEDS_PERMISSION,
+    AGENT_NOT_HERE,
     CATEGORIES_ONLY_FOR_ERASURE,
     ERASURE_NEEDS_ACCOUNT,
     NO_ERASURE_RIGHT,
@@ -150,6 +153,8 @@ class LetterForm(forms.ModelForm):
             "language",
             "details",
             "letter_scan",
+            "agent",
+            "agent_permission",
         ]
 
     def clean(self):
@@ -159,6 +164,7 @@ class LetterForm(forms.ModelForm):
             self.add_error("minor", _("Name the minor's account whose data is to be deleted."))
         cleaned["corrections"] = self._corrections(cleaned)
         self._erasure_check(cleaned)
+        self._agent_check(cleaned)
         if not cleaned.get("postal_address"):
             self.add_error(
                 "postal_address",
@@ -167,6 +173,15 @@ class LetterForm(forms.ModelForm):
         if cleaned.get("envelope_date") and cleaned["envelope_date"] > clock.today():
             self.add_error("envelope_date", _("The stamp date cannot be in the future."))
         return cleaned
+
+    def _agent_check(self, cleaned) -> None:
+        if cleaned.get("agent") is None:
+            return
+        jurisdiction = cleaned.get("jurisdiction")
+        if jurisdiction is not None and jurisdiction.code not in AGENT_JURISDICTIONS:
+            self.add_error("agent", AGENT_NOT_HERE % {"law": jurisdiction.law})
+        if not cleaned.get("agent_permission"):
+            self.add_error("agent_permission", AGENT_NEEDS_PERMISSION)
 
     def _erasure_check(self, cleaned) -> None:
         if cleaned.get("kind") != Kind.ERASURE:
@@ -262,7 +277,7 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
     ]
     list_select_related = ["jurisdiction", "fee_quote"]
     search_fields = ["=pk", "=requester__username"]
-    raw_id_fields = ["requester", "minor"]
+    raw_id_fields = ["requester", "minor", "agent"]
     ordering = ["due_at"]
     inlines = [CorrectionInline, EventInline]
     show_full_result_count = False
@@ -329,6 +344,10 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def guardianship_document_link(self, obj):
         return self._scan_link(obj, "guardianship_document")
 
+    @admin.display(description=_("the person's signed permission for the agent"))
+    def agent_permission_link(self, obj):
+        return self._scan_link(obj, "agent_permission")
+
     def _scan_link(self, obj, which: str):
         if not getattr(obj, which):
             return "—"
@@ -378,6 +397,8 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
             minor_named=obj.minor_named,
             guardianship_document=form.cleaned_data.get("guardianship_document") or None,
             categories=form.cleaned_data.get("erasure_categories") or [],
+            agent=obj.agent,
+            agent_permission=form.cleaned_data.get("agent_permission") or None,
             entered_by=request.user,
             now=clock.now(),
         )

@@ -24,7 +24,7 @@ from datarequests.models import (
     Status,
 )
 from datarequests.seed import JURISDICTIONS
-from datarequests.selectors import account_named, request_of, requests_of
+from datarequests.selectors import account_named, acting_as_agent, request_of, requests_of
 from privacy_office import clock
 from privacy_office.api import StrictSerializer
 from privacy_office.encrypted_files import decrypted_chunks
@@ -56,6 +56,15 @@ class SubmitSerializer(StrictSerializer):
         required=False,
         max_length=len(Category.values),
         help_text="erasure: only these categories (empty or absent: all the person's data)",
+    )
+    on_behalf_of = serializers.CharField(
+        required=False,
+        max_length=254,
+        help_text="an authorized agent (US-CA, CCPA regs §7063): the person's user name or email",
+    )
+    agent_permission = serializers.FileField(
+        required=False,
+        help_text="with on_behalf_of: the person's signed permission, PDF, JPEG or PNG (multipart)",
     )
 
 
@@ -141,6 +150,13 @@ def request_data(request: DataRequest, *, events: bool = False) -> dict:
             else None
         )
     return data
+
+
+def _as_read_by(request: DataRequest, user) -> dict:
+    """The whole request for its person; for the agent who made it, where it stands only."""
+    if acting_as_agent(request, user):
+        return {**request_data(request), "agent": True}
+    return request_data(request, events=True)
 
 
 class FeeLineSerializer(serializers.Serializer):
@@ -248,8 +264,17 @@ class RequestsAPI(APIView):
         serializer = SubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)  # 400 {"detail", "fields"}: exception_handler
         data = serializer.validated_data
+        named = data.get("on_behalf_of", "").strip()
+        agent = request.user if named else None
+        if named:
+            person = account_named(named)
+            # An unknown name is kept as given, not refused: that would tell the agent whether
+            # an account exists; staff name the account when they verify the person directly.
+            requester = services.Requester(user=person, name=named)
+        else:
+            requester = services.Requester(user=request.user)
         created = services.data_request_submit(
-            requester=services.Requester(user=request.user),
+            requester=requester,
             kind=data["kind"],
             jurisdiction_code=data["jurisdiction"],
             channel=Channel.API,
@@ -258,11 +283,13 @@ class RequestsAPI(APIView):
             minor=account_named(data.get("minor", "")),
             minor_named=data.get("minor", ""),
             categories=data.get("categories", []),
+            agent=agent,
+            agent_permission=data.get("agent_permission"),
             language=request.user.preferred_language,
             now=clock.now(),
         )
         created = request_of(user=request.user, request_id=created.pk)
-        return Response(request_data(created, events=True), status=status.HTTP_201_CREATED)
+        return Response(_as_read_by(created, request.user), status=status.HTTP_201_CREATED)
 
 
 class RequestAPI(APIView):
@@ -271,7 +298,7 @@ class RequestAPI(APIView):
         found = request_of(user=request.user, request_id=request_id)
         if found is None:
             raise Http404
-        return Response(request_data(found, events=True))
+        return Response(_as_read_by(found, request.user))
 
 
 class WithdrawAPI(APIView):
@@ -283,7 +310,8 @@ class WithdrawAPI(APIView):
         },
     )
     def post(self, request, request_id: int):
-        if request_of(user=request.user, request_id=request_id) is None:
+        found = request_of(user=request.user, request_id=request_id)
+        if found is None or acting_as_agent(found, request.user):
             raise Http404
         services.data_request_withdraw(
             request_id=request_id, requester=request.user, now=clock.now()
@@ -295,6 +323,8 @@ class WithdrawAPI(APIView):
 def export_response(request, request_id: int) -> StreamingHttpResponse:
     """Stream the owner's export, decrypting as it goes; 404 for anyone else or once expired."""
     found = request_of(user=request.user, request_id=request_id)
+    if found is not None and acting_as_agent(found, request.user):
+        found = None  # the data goes to the person, never to the agent (CCPA regs §7063)
     export = getattr(found, "export", None) if found else None
     if export is None or not export_is_downloadable(export, now=clock.now()):
         raise Http404(_("There is no export to download, or its link has expired."))

@@ -290,6 +290,24 @@ class DataRequest(models.Model):
         blank=True,
         help_text=_("An erasure of some categories only; empty: all of the person's data."),
     )
+    # CCPA regs §7063: a request made for the person by an authorized agent, with the
+    # person's signed permission; the person's identity is verified with them directly.
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("authorized agent"),
+    )
+    agent_permission = models.FileField(
+        _("the person's signed permission for the agent"),
+        upload_to="agent-permissions/",
+        storage=sealed_storage,
+        blank=True,
+        validators=[validate_document],
+        help_text=_("PDF, JPEG or PNG, at most 10 MB."),
+    )
 
     class Meta:
         ordering = ["due_at"]

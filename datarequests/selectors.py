@@ -13,11 +13,20 @@ if TYPE_CHECKING:
 
 
 def requests_of(*, user: User) -> QuerySet[DataRequest]:
+    """The user's own requests and those they made as an authorized agent."""
+    from django.db.models import Q
+
     return (
-        DataRequest.objects.filter(requester=user)
+        DataRequest.objects.filter(Q(requester=user) | Q(agent=user))
         .select_related("jurisdiction", "fee_quote")
         .order_by("-received_at")
     )
+
+
+def acting_as_agent(request: DataRequest, user) -> bool:
+    """Whether the user reads this request as the agent who made it, not as its person: the
+    agent sees where it stands, never the person's data (CCPA regs §7063)."""
+    return request.agent_id == user.pk and request.requester_id != user.pk
 
 
 def request_of(*, user, request_id) -> DataRequest | None:

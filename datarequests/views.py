@@ -16,7 +16,7 @@ from datarequests.erasure import kept_items, kept_lines
 from datarequests.exports import export_is_downloadable
 from datarequests.forms import RequestForm
 from datarequests.models import Channel, Kind
-from datarequests.selectors import request_of, requests_of
+from datarequests.selectors import acting_as_agent, request_of, requests_of
 from privacy_office import clock
 from privacy_office.ratelimit import rate_limited
 
@@ -63,6 +63,10 @@ class RequestDetailView(LoginRequiredMixin, View):
         found = request_of(user=request.user, request_id=request_id)
         if found is None:
             raise Http404
+        if acting_as_agent(found, request.user):
+            # The agent sees where the request stands, never the person's data (§7063).
+            context = {"data_request": found, "agent_view": True, "steps": pending_steps(found)}
+            return render(request, self.template_name, context)
         export = getattr(found, "export", None)
         downloadable = export is not None and export_is_downloadable(export, now=clock.now())
         tombstone = getattr(found, "tombstone", None)
@@ -79,7 +83,8 @@ class RequestDetailView(LoginRequiredMixin, View):
 
 class WithdrawView(LoginRequiredMixin, View):
     def post(self, request, request_id: int):
-        if request_of(user=request.user, request_id=request_id) is None:
+        found = request_of(user=request.user, request_id=request_id)
+        if found is None or acting_as_agent(found, request.user):
             raise Http404
         try:
             services.data_request_withdraw(

@@ -35,6 +35,15 @@ NO_ERASURE_RIGHT = _(
 )
 ERASURE_NEEDS_ACCOUNT = _("Name the account whose data is to be erased.")
 CATEGORIES_ONLY_FOR_ERASURE = _("Categories are only for an erasure request.")
+AGENT_JURISDICTIONS = {"US-CA"}
+AGENT_NOT_HERE = _(
+    "Only California's law (CCPA regulations §7063) provides for a request made by an "
+    "authorized agent; under %(law)s the person asks for themselves."
+)
+AGENT_NEEDS_PERMISSION = _(
+    "Attach the person's signed permission for you to act for them (PDF, JPEG or PNG)."
+)
+AGENT_NEEDS_PERSON = _("Name the person you act for: their user name or email address.")
 UNKNOWN_CATEGORY = _("Unknown category %(category)s; choose among %(known)s.")
 
 
@@ -82,6 +91,8 @@ def data_request_submit(
     guardianship_document=None,
     entered_by: User | None = None,
     categories: Iterable[str] = (),
+    agent: User | None = None,
+    agent_permission=None,
     now: datetime,
 ) -> DataRequest:
     """Take in a request from any channel.
@@ -105,12 +116,14 @@ def data_request_submit(
     if kind != Kind.CORRECTION and corrections:
         raise ValidationError({"corrections": CORRECTIONS_ONLY_FOR_CORRECTION})
     user = requester.user
+    if agent is not None:
+        _agent_check(jurisdiction, requester, agent_permission)
     erasure_categories = erasure_categories_check(kind=kind, categories=categories)
     if kind == Kind.ERASURE:
         if not jurisdiction.erasure_right:
             # HK, SG: no such right; the refusal says so at the door, with what is offered.
             raise ValidationError({"kind": NO_ERASURE_RIGHT % {"law": jurisdiction.law}})
-        if user is None:
+        if user is None and agent is None:
             raise ValidationError({"requester": ERASURE_NEEDS_ACCOUNT})
     request = DataRequest(
         kind=kind,
@@ -128,11 +141,14 @@ def data_request_submit(
         minor=minor if kind == Kind.GUARDIAN_DELETION else None,
         minor_named=minor_named if kind == Kind.GUARDIAN_DELETION else "",
         erasure_categories=erasure_categories,
+        agent=agent,
     )
     if letter_scan is not None:
         request.letter_scan = letter_scan
     if guardianship_document is not None:
         request.guardianship_document = guardianship_document
+    if agent_permission is not None:
+        request.agent_permission = agent_permission
     request.full_clean()
     request.save()
     correction_items_build(request=request, user=user, corrections=corrections)
@@ -145,7 +161,13 @@ def data_request_submit(
     )
     receipt_confirm(request, actor=None, now=now)
     # A guardian always waits: staff check both who they are and that they are the guardian.
-    signed_in = user is not None and channel != Channel.LETTER and kind != Kind.GUARDIAN_DELETION
+    # An agent's request too: the person's identity is verified with them directly (§7063).
+    signed_in = (
+        user is not None
+        and agent is None
+        and channel != Channel.LETTER
+        and kind != Kind.GUARDIAN_DELETION
+    )
     if signed_in:
         _record(
             request,
@@ -160,7 +182,21 @@ def data_request_submit(
             request,
             status=Status.AWAITING_IDENTITY,
             actor=None,
-            reason=_("waiting for staff to check the requester's identity"),
+            reason=_(
+                "waiting for staff to verify the person's identity with them directly and the "
+                "agent's signed permission"
+            )
+            if agent is not None
+            else _("waiting for staff to check the requester's identity"),
             now=now,
         )
     return request
+
+
+def _agent_check(jurisdiction: Jurisdiction, requester: Requester, permission) -> None:
+    if jurisdiction.code not in AGENT_JURISDICTIONS:
+        raise ValidationError({"on_behalf_of": AGENT_NOT_HERE % {"law": jurisdiction.law}})
+    if requester.user is None and not requester.name.strip():
+        raise ValidationError({"on_behalf_of": AGENT_NEEDS_PERSON})
+    if permission is None:
+        raise ValidationError({"agent_permission": AGENT_NEEDS_PERMISSION})
