@@ -214,3 +214,12 @@ def consent_rates_by_week(*, now: datetime, weeks: int) -> list[WeekRates]:
         )
         for row in rows
     ]
+
+
+def sale_opted_out(user) -> bool:
+    """Whether the signed-in user's account has opted out of sale and sharing (CCPA)."""
+    if user is None or not user.is_authenticated:
+        return False
+    from cookies.models import SaleOptOut
+
+    return SaleOptOut.objects.filter(user=user).exists()

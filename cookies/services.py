@@ -15,8 +15,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from cookies.models import ConsentRecord, UndeclaredCookie, VisitorLink
+from cookies.models import ConsentRecord, Method, SaleOptOut, UndeclaredCookie, VisitorLink
 from cookies.selectors import (
+    AD_CATEGORIES,
+    consent_current,
     consent_forget_user,
     consent_remember,
     declarations_version,
@@ -93,6 +95,13 @@ def consent_record(
     )
     record.full_clean()
     record.save()
+    if (
+        record.user is not None
+        and method not in (Method.GPC, Method.OPT_OUT_SALE)
+        and any(record.choices.get(code) for code in AD_CATEGORIES)
+    ):
+        # Choosing ad targeting or partner tracking again is the opt-in CCPA §1798.120 allows.
+        SaleOptOut.objects.filter(user=record.user).delete()
     transaction.on_commit(lambda: consent_remember(record))
     return record
 
@@ -121,3 +130,28 @@ def undeclared_cookie_note(*, name: str, path: str, now: datetime) -> None:
             name=name[:100],
             defaults={"example_path": path[:300], "first_seen": now, "last_seen": now},
         )
+
+
+def sale_opt_out(
+    *, visitor_id: str, user, source: str, gpc: bool, ip, user_agent, now: datetime
+) -> ConsentRecord:
+    """Opt out of the sale and sharing of personal information (CCPA): the ad-targeting and
+    partner-tracking categories refused, recorded as a consent decision; for a signed-in
+    user, remembered on the account (once)."""
+    current = consent_current(visitor_id=visitor_id, user=user)
+    choices = {code: bool(current and current.allows(code)) for code in optional_category_codes()}
+    record = consent_record(
+        visitor_id=visitor_id,
+        user=user,
+        choices={**choices, **dict.fromkeys(AD_CATEGORIES, False)},
+        method=Method.GPC if source == SaleOptOut.Source.GPC else Method.OPT_OUT_SALE,
+        gpc=gpc,
+        ip=ip,
+        user_agent=user_agent,
+        now=now,
+    )
+    if user is not None and user.is_authenticated:
+        SaleOptOut.objects.get_or_create(
+            user=user, defaults={"source": source, "opted_out_at": now}
+        )
+    return record
