@@ -23,6 +23,7 @@ from cookies.selectors import (
     consent_remember,
     declarations_version,
     optional_category_codes,
+    sale_opt_out_forget,
 )
 from policies.selectors import current_policy_version
 from privacy_office.policy import CURRENT_POLICY_VERSION
@@ -95,13 +96,13 @@ def consent_record(
     )
     record.full_clean()
     record.save()
-    if (
-        record.user is not None
-        and method not in (Method.GPC, Method.OPT_OUT_SALE)
-        and any(record.choices.get(code) for code in AD_CATEGORIES)
-    ):
-        # Choosing ad targeting or partner tracking again is the opt-in CCPA §1798.120 allows.
-        SaleOptOut.objects.filter(user=record.user).delete()
+    user_id = record.user_id
+    # Choosing ad targeting or partner tracking again is the opt-in CCPA §1798.120 allows.
+    opts_in = method not in (Method.GPC, Method.OPT_OUT_SALE) and any(
+        record.choices.get(code) for code in AD_CATEGORIES
+    )
+    if user_id is not None and opts_in and SaleOptOut.objects.filter(user_id=user_id).delete()[0]:
+        transaction.on_commit(lambda: sale_opt_out_forget(user_id))
     transaction.on_commit(lambda: consent_remember(record))
     return record
 
@@ -154,4 +155,6 @@ def sale_opt_out(
         SaleOptOut.objects.get_or_create(
             user=user, defaults={"source": source, "opted_out_at": now}
         )
+        user_id = user.pk
+        transaction.on_commit(lambda: sale_opt_out_forget(user_id))
     return record

@@ -41,6 +41,7 @@ from datarequests.services.intake import (
 from datarequests.services.transitions import STAFF
 from datarequests.templatetags.request_dates import day_in
 from disclosures.models import RecipientNotice
+from disclosures.selectors import notice_counts
 from privacy_office import clock
 from privacy_office.admin_base import HistoryInline
 from privacy_office.registry import Category
@@ -455,6 +456,7 @@ class DataRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
                 (name, n, round(100 * n / largest)) for name, n in counts["by_deadline"]
             ],
             "opts": self.model._meta,
+            **notice_counts(),
         }
         return TemplateResponse(request, "admin/datarequests/dashboard.html", context)
 

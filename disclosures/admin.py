@@ -16,7 +16,7 @@ from disclosures.models import (
     ReleaseReceipt,
     StatisticalRelease,
 )
-from disclosures.notices import notice_acknowledge
+from disclosures.notices import notice_acknowledge, notice_not_sent
 from disclosures.statistics import release_validate
 from disclosures.tasks import release_compute_task
 from privacy_office import clock
@@ -84,6 +84,10 @@ class NoticeEventInline(admin.TabularInline):
         return False
 
 
+class NoticeActionForm(admin.helpers.ActionForm):
+    reason = forms.CharField(label=_("reason (for “not sent”)"), required=False, max_length=150)
+
+
 @admin.register(RecipientNotice)
 class RecipientNoticeAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Each notice with its history; staff record an acknowledgement that came by post."""
@@ -108,7 +112,8 @@ class RecipientNoticeAdmin(AuditedAdminMixin, admin.ModelAdmin):
     ]
     exclude = ["payload"]
     inlines = [NoticeEventInline]
-    actions = ["postal_acknowledgement"]
+    actions = ["postal_acknowledgement", "not_sent"]
+    action_form = NoticeActionForm
 
     def has_add_permission(self, request):
         return False
@@ -126,6 +131,21 @@ class RecipientNoticeAdmin(AuditedAdminMixin, admin.ModelAdmin):
                 now=clock.now(),
             )
         self.message_user(request, _("Acknowledgements recorded."))
+
+    @admin.action(
+        description=_("Record that telling the recipient is impossible or disproportionate")
+    )
+    def not_sent(self, request, queryset):
+        reason = request.POST.get("reason", "")
+        try:
+            for notice in queryset:
+                notice_not_sent(
+                    notice_id=notice.pk, reason=reason, actor=request.user, now=clock.now()
+                )
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), level="error")
+            return
+        self.message_user(request, _("Recorded as not sent, with the reason."))
 
 
 @admin.register(Disclosure)

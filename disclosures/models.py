@@ -215,6 +215,8 @@ class RecipientNotice(models.Model):
         ACKNOWLEDGED = "acknowledged", _("acknowledged")
         OVERDUE = "overdue", _("overdue")
         FAILED = "failed", _("failed")
+        # GDPR Art. 19: unless this proves impossible or involves disproportionate effort.
+        NOT_SENT = "not_sent", _("not sent: impossible or disproportionate")
 
     recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, related_name="notices")
     subject = models.ForeignKey(

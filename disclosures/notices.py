@@ -347,3 +347,25 @@ def token_delivery_id(token: str) -> str | None:
         return signing.loads(token, salt=ACK_SALT)
     except signing.BadSignature:
         return None
+
+
+NOT_SENT_REASON = _(
+    "Say why telling this recipient is impossible or would take disproportionate effort "
+    "(GDPR Art. 19)."
+)
+
+
+@transaction.atomic
+def notice_not_sent(*, notice_id: int, reason: str, actor, now: datetime) -> RecipientNotice:
+    """Record that a recipient is not told, with the reason (Art. 19's exception)."""
+    if not reason.strip():
+        raise ValidationError({"reason": NOT_SENT_REASON})
+    notice = RecipientNotice.objects.select_for_update().get(pk=notice_id)
+    if notice.state == S.ACKNOWLEDGED:
+        return notice
+    what = _("not sent, recorded by %(who)s: %(reason)s") % {
+        "who": actor.get_username() if actor else "-",
+        "reason": reason.strip()[:150],
+    }
+    _event(notice, S.NOT_SENT, what, now)
+    return notice

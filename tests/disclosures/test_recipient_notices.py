@@ -310,3 +310,55 @@ def test_a_webhook_receiver_down_for_a_while_gets_the_notice_once_after_it_is_ba
         {"field": "accounts.User.phone", "value": NEW_PHONE}
     ]
     assert notice.events.filter(what__startswith="attempt").count() >= 1
+
+
+@pytest.mark.django_db
+def test_staff_record_with_a_reason_that_a_recipient_cannot_be_told_and_not_without(client):
+    person = UserFactory()
+    gone = recipient("gone", "Defunct Ltd", notify_by="post")
+    disclose(gone, person, ["registration"], days_ago=3)
+    correct_phone(person)
+    notice = RecipientNotice.objects.get()
+    verified_login(client, UserFactory(is_staff=True, is_superuser=True))
+    changelist = reverse("admin:disclosures_recipientnotice_changelist")
+
+    refused = client.post(
+        changelist,
+        {"action": "not_sent", "_selected_action": [notice.pk], "reason": " "},
+        follow=True,
+    )
+    assert "Say why telling this recipient is impossible" in refused.content.decode()
+    notice.refresh_from_db()
+    assert notice.state == "pending"
+
+    client.post(
+        changelist,
+        {
+            "action": "not_sent",
+            "_selected_action": [notice.pk],
+            "reason": "the company was dissolved in 2025",
+        },
+    )
+    notice.refresh_from_db()
+    assert notice.state == "not_sent"
+    assert notice.events.last().what.endswith(": the company was dissolved in 2025")
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("eager_tasks")
+def test_overdue_notices_are_counted_on_the_staff_dashboard(
+    client, time_machine, django_capture_on_commit_callbacks
+):
+    time_machine.move_to(datetime(2026, 11, 24, 9, 0, tzinfo=UTC), tick=False)
+    person = UserFactory()
+    shipper = recipient("dhl", "DHL", notify_by="email", notify_email="privacy@dhl.example")
+    disclose(shipper, person, ["registration"], days_ago=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        correct_phone(person)
+    time_machine.move_to(datetime(2027, 1, 5, 9, 0, tzinfo=UTC), tick=False)
+    notices_remind(now=clock.now())
+    verified_login(client, UserFactory(is_staff=True, is_superuser=True))
+
+    page = client.get(reverse("admin:datarequests_dashboard"))
+
+    assert "Notices to recipients overdue: 1" in page.content.decode()
