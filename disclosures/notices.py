@@ -43,6 +43,7 @@ from privacy_office.queue import enqueue, enqueue_on_commit
 logger = logging.getLogger("disclosures")
 
 SEND_TASK = "disclosures.tasks.notice_send_task"
+LOST_AFTER = timedelta(minutes=15)
 ACK_SALT = "disclosures.notice-ack"
 OPEN = [
     RecipientNotice.State.SENT,
@@ -311,8 +312,8 @@ def notice_acknowledge(*, delivery_id, how: str, now: datetime) -> RecipientNoti
 
 
 def notices_remind(*, now: datetime) -> dict[str, int]:
-    """Mark unacknowledged notices overdue past their date, and remind every recipient whose
-    interval has passed since the last sending."""
+    """Mark unacknowledged notices overdue past their date, remind every recipient whose
+    interval has passed since the last sending, and send again any notice never attempted."""
     overdue = 0
     for notice in RecipientNotice.objects.filter(
         state__in=[S.SENT, S.DELIVERED], acknowledge_by__lt=now
@@ -334,7 +335,15 @@ def notices_remind(*, now: datetime) -> dict[str, int]:
             except DeliveryFailed as error:
                 notice_delivery_failed(notice_id=notice.pk, reason=str(error), final=False, now=now)
             reminded += 1
-    return {"overdue": overdue, "reminded": reminded}
+    # A notice whose message was lost (a broker restarted before a worker took it) is sent
+    # again; one being retried (attempted already) is left to its back-off.
+    lost = list(
+        RecipientNotice.objects.filter(state=S.PENDING, attempts=0, created_at__lt=now - LOST_AFTER)
+        .exclude(recipient__notify_by="post")
+        .values_list("pk", flat=True)
+    )
+    notices_resend(lost)
+    return {"overdue": overdue, "reminded": reminded, "resent": len(lost)}
 
 
 def notices_resend(notice_ids: Iterable[int]) -> None:

@@ -113,7 +113,7 @@ def test_a_correction_reaches_an_email_and_a_webhook_recipient_one_acknowledges_
     assert "/notices/acknowledge/" in email.body
 
     time_machine.move_to(datetime(2026, 12, 1, 9, 0, tzinfo=UTC), tick=False)
-    assert notices_remind(now=clock.now()) == {"overdue": 0, "reminded": 1}
+    assert notices_remind(now=clock.now()) == {"overdue": 0, "reminded": 1, "resent": 0}
     by_email.refresh_from_db()
     assert by_email.reminders == 1
     assert mail.outbox[-1].to == ["privacy@dhl.example"]
@@ -362,3 +362,22 @@ def test_overdue_notices_are_counted_on_the_staff_dashboard(
     page = client.get(reverse("admin:datarequests_dashboard"))
 
     assert "Notices to recipients overdue: 1" in page.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("eager_tasks")
+def test_a_notice_whose_message_was_lost_is_sent_by_the_daily_schedule(receiver, time_machine):
+    time_machine.move_to(datetime(2026, 11, 24, 9, 0, tzinfo=UTC), tick=False)
+    person = UserFactory()
+    bank = recipient(
+        "bank", "Bank", notify_by="webhook", webhook_url=receiver.url, webhook_secret=SECRET
+    )
+    disclose(bank, person, ["registration"], days_ago=3)
+    correct_phone(person)  # never committed here: the message to the worker is lost
+    assert RecipientNotice.objects.get().state == "pending"
+
+    time_machine.move_to(datetime(2026, 11, 25, 8, 15, tzinfo=UTC), tick=False)
+    assert notices_remind(now=clock.now())["resent"] == 1
+
+    assert RecipientNotice.objects.get().state == "acknowledged"
+    assert len(receiver.received) == 1
