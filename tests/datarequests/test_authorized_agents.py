@@ -149,3 +149,34 @@ def test_the_agent_cannot_withdraw_the_persons_request(client, people):
 
     assert answer.status_code == 404
     assert DataRequest.objects.get().status == Status.AWAITING_IDENTITY
+
+
+def test_staff_enter_an_agents_letter_only_with_the_permission_attached(client, people):
+    from datarequests.models import Jurisdiction
+    from tests.conftest import verified_login
+
+    person, agent = people
+    verified_login(client, UserFactory(is_staff=True, is_superuser=True))
+    letter = {
+        "kind": "access",
+        "jurisdiction": Jurisdiction.objects.get(code="US-CA").pk,
+        "requester": person.pk,
+        "agent": agent.pk,
+        "requester_name": "Consumer",
+        "postal_address": "1 Market Street, San Francisco",
+        "language": "en",
+        "envelope_date": "2026-11-20",
+    }
+
+    refused = client.post(reverse("admin:datarequests_datarequest_add"), letter)
+    assert "Attach the person&#x27;s signed permission" in refused.content.decode()
+    assert not DataRequest.objects.exists()
+
+    client.post(
+        reverse("admin:datarequests_datarequest_add"),
+        {**letter, "agent_permission": permission()},
+    )
+    request = DataRequest.objects.get()
+    assert (request.requester, request.agent) == (person, agent)
+    assert request.status == Status.AWAITING_IDENTITY
+    assert request.agent_permission
