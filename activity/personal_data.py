@@ -1,8 +1,31 @@
+from django.db.models import Q
+
 from activity.models import CompanyProfile, ForumPost, Lead, Order, PageView, Shipment, TradeDispute
-from privacy_office.registry import Category, Erasure, Identifiers, declare, personal
+from privacy_office.registry import Category, Erasure, Exemption, Identifiers, declare, personal
 
 TRADE = ["B5", "B9"]
 KEPT_FOR_CLAIMS = "a record of a trade, kept for claims, disputes and tax (B9)"
+
+
+OPEN_ORDER = ~Q(status__in=[Order.Status.DELIVERED, Order.Status.CANCELLED])
+# GDPR Art. 17(3) and CCPA §1798.105(d)(1), (d)(8): what an open trade still needs.
+DELIVER_OPEN_ORDER = Exemption(
+    "needed to complete an order still open (CCPA §1798.105(d)(1); GDPR Art. 17(3)(b), "
+    "the contract)",
+    OPEN_ORDER,
+)
+SHIP_OPEN_ORDER = Exemption(
+    "needed to deliver an order still open (CCPA §1798.105(d)(1); GDPR Art. 17(3)(b))",
+    ~Q(order__status__in=[Order.Status.DELIVERED, Order.Status.CANCELLED]),
+)
+OPEN_DISPUTE = Exemption(
+    "needed for a dispute still open, a legal claim (GDPR Art. 17(3)(e); CCPA §1798.105(d)(8))",
+    Q(status=TradeDispute.Status.OPEN),
+)
+
+
+def shipped(name: str):
+    return personal(name, purposes=["B5"], erasure=Erasure.DELETE, exemptions=[SHIP_OPEN_ORDER])
 
 
 def kept(name: str, purposes=TRADE):
@@ -20,7 +43,12 @@ declare(
         kept("price"),
         kept("currency"),
         kept("delivery_terms"),
-        personal("delivery_address", purposes=["B5"], erasure=Erasure.REDACT),
+        personal(
+            "delivery_address",
+            purposes=["B5"],
+            erasure=Erasure.REDACT,
+            exemptions=[DELIVER_OPEN_ORDER],
+        ),
         kept("status"),
         kept("ordered_at"),
     ],
@@ -30,9 +58,9 @@ declare(
     subject=("order__buyer", "order__seller"),
     category=Category.ACCOUNT,
     fields=[
-        personal("carrier", purposes=["B5"], erasure=Erasure.DELETE),
-        personal("tracking_number", purposes=["B5"], erasure=Erasure.DELETE),
-        personal("shipped_at", purposes=["B5"], erasure=Erasure.DELETE),
+        shipped("carrier"),
+        shipped("tracking_number"),
+        shipped("shipped_at"),
     ],
 )
 declare(
@@ -41,7 +69,12 @@ declare(
     category=Category.ACTIVITY,
     fields=[
         kept("reason", purposes=["B4", "B9"]),
-        personal("description", purposes=["B4", "B9"], erasure=Erasure.REDACT),
+        personal(
+            "description",
+            purposes=["B4", "B9"],
+            erasure=Erasure.REDACT,
+            exemptions=[OPEN_DISPUTE],
+        ),
         kept("status", purposes=["B4", "B9"]),
         kept("opened_at", purposes=["B4", "B9"]),
     ],

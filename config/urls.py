@@ -58,6 +58,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("requests/", include("datarequests.urls")),
     path("cookies/", include("cookies.urls")),
+    path("notices/", include("disclosures.urls")),
     path("privacy-policy/", include("policies.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

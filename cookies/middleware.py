@@ -10,7 +10,7 @@ cookies set without a declaration.
 import logging
 import secrets
 
-from cookies.models import Method
+from cookies.models import Method, SaleOptOut
 from cookies.selectors import (
     AD_CATEGORIES,
     allowed_categories,
@@ -18,8 +18,9 @@ from cookies.selectors import (
     consent_needed,
     declared_cookies,
     optional_category_codes,
+    sale_opted_out,
 )
-from cookies.services import consent_record, undeclared_cookie_note
+from cookies.services import consent_record, sale_opt_out, undeclared_cookie_note
 from privacy_office import clock
 from privacy_office.client_ip import client_ip
 
@@ -61,7 +62,26 @@ class CookieConsentMiddleware:
         user = getattr(request, "user", None)
         consent = consent_current(visitor_id=request.visitor_id, user=user)
         gpc = sends_gpc(request)
-        if (
+        signed_in = user is not None and user.is_authenticated
+        opted_in_with_signal = (
+            consent is not None
+            and consent.gpc
+            and any(consent.allows(code) for code in AD_CATEGORIES)
+        )
+        if gpc and signed_in and not opted_in_with_signal and not sale_opted_out(user):
+            # A signal from a signed-in user is their account's opt-out of sale and sharing
+            # (CCPA): remembered, and honoured on every browser they sign in on.
+            sale_opt_out(
+                visitor_id=request.visitor_id,
+                user=user,
+                source=SaleOptOut.Source.GPC,
+                gpc=True,
+                ip=client_ip(request),
+                user_agent=request.headers.get("User-Agent", ""),
+                now=now,
+            )
+            consent = consent_current(visitor_id=request.visitor_id, user=user)
+        elif (
             gpc
             and consent is not None
             and not consent.gpc
@@ -82,7 +102,8 @@ class CookieConsentMiddleware:
                 now=now,
             )
             consent = consent_current(visitor_id=request.visitor_id, user=user) or consent
-        allowed = allowed_categories(consent, now=now, gpc=gpc)
+        opted_out = gpc or (signed_in and sale_opted_out(user))
+        allowed = allowed_categories(consent, now=now, gpc=opted_out)
         declared = declared_cookies()
         for name in list(response.cookies):
             category = declared.get(name)

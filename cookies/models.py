@@ -54,6 +54,7 @@ class Method(models.TextChoices):
     PREFERENCE_CENTRE = "preference_centre", _("Preference centre")
     API = "api", _("API")
     GPC = "gpc", _("Global Privacy Control signal")
+    OPT_OUT_SALE = "opt_out_sale", _("Do not sell or share my personal information")
 
 
 @pgtrigger.register(
@@ -126,3 +127,26 @@ class UndeclaredCookie(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SaleOptOut(models.Model):
+    """An account's opt-out of the sale or sharing of its personal information (CCPA
+    §1798.120, §1798.135), by the form or by a Global Privacy Control signal it sent while
+    signed in: honoured on every browser it signs in on, as the signal is."""
+
+    class Source(models.TextChoices):
+        FORM = "form", _("the “Do not sell or share” page")
+        GPC = "gpc", _("a Global Privacy Control signal")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sale_opt_out"
+    )
+    source = models.CharField(_("how"), max_length=10, choices=Source.choices)
+    opted_out_at = models.DateTimeField(_("opted out at"))
+
+    class Meta:
+        verbose_name = _("opt-out of sale or sharing")
+        verbose_name_plural = _("opt-outs of sale or sharing")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.opted_out_at:%Y-%m-%d}"

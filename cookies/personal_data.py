@@ -2,6 +2,7 @@ from cookies.models import (
     ConsentRecord,
     CookieCategory,
     CookieDeclaration,
+    SaleOptOut,
     UndeclaredCookie,
     VisitorLink,
 )
@@ -56,5 +57,14 @@ declare(
     fields=[
         personal("visitor_id", purposes=["B6", "B9"], erasure=Erasure.DELETE),
         personal("linked_at", purposes=["B6", "B9"], erasure=Erasure.DELETE),
+    ],
+)
+declare(
+    SaleOptOut,
+    subject="user",
+    category=Category.REGISTRATION,
+    fields=[
+        personal("source", purposes=["B6", "B9"], erasure=Erasure.DELETE),
+        personal("opted_out_at", purposes=["B6", "B9"], erasure=Erasure.DELETE),
     ],
 )

@@ -214,3 +214,25 @@ def consent_rates_by_week(*, now: datetime, weeks: int) -> list[WeekRates]:
         )
         for row in rows
     ]
+
+
+def _opt_out_key(user_id: int) -> str:
+    return f"cookies:sale-opt-out:{user_id}"
+
+
+def sale_opted_out(user) -> bool:
+    """Whether the signed-in user's account has opted out of sale and sharing (CCPA); read
+    from the cache on every page (the services keep it current), the database once."""
+    if user is None or not user.is_authenticated:
+        return False
+    cached = cache.get(_opt_out_key(user.pk))
+    if cached is None:
+        from cookies.models import SaleOptOut
+
+        cached = SaleOptOut.objects.filter(user=user).exists()
+        cache.set(_opt_out_key(user.pk), cached, CACHE_SECONDS)
+    return bool(cached)
+
+
+def sale_opt_out_forget(user_id: int) -> None:
+    cache.delete(_opt_out_key(user_id))

@@ -15,12 +15,15 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from cookies.models import ConsentRecord, UndeclaredCookie, VisitorLink
+from cookies.models import ConsentRecord, Method, SaleOptOut, UndeclaredCookie, VisitorLink
 from cookies.selectors import (
+    AD_CATEGORIES,
+    consent_current,
     consent_forget_user,
     consent_remember,
     declarations_version,
     optional_category_codes,
+    sale_opt_out_forget,
 )
 from policies.selectors import current_policy_version
 from privacy_office.policy import CURRENT_POLICY_VERSION
@@ -93,6 +96,13 @@ def consent_record(
     )
     record.full_clean()
     record.save()
+    user_id = record.user_id
+    # Choosing ad targeting or partner tracking again is the opt-in CCPA §1798.120 allows.
+    opts_in = method not in (Method.GPC, Method.OPT_OUT_SALE) and any(
+        record.choices.get(code) for code in AD_CATEGORIES
+    )
+    if user_id is not None and opts_in and SaleOptOut.objects.filter(user_id=user_id).delete()[0]:
+        transaction.on_commit(lambda: sale_opt_out_forget(user_id))
     transaction.on_commit(lambda: consent_remember(record))
     return record
 
@@ -121,3 +131,30 @@ def undeclared_cookie_note(*, name: str, path: str, now: datetime) -> None:
             name=name[:100],
             defaults={"example_path": path[:300], "first_seen": now, "last_seen": now},
         )
+
+
+def sale_opt_out(
+    *, visitor_id: str, user, source: str, gpc: bool, ip, user_agent, now: datetime
+) -> ConsentRecord:
+    """Opt out of the sale and sharing of personal information (CCPA): the ad-targeting and
+    partner-tracking categories refused, recorded as a consent decision; for a signed-in
+    user, remembered on the account (once)."""
+    current = consent_current(visitor_id=visitor_id, user=user)
+    choices = {code: bool(current and current.allows(code)) for code in optional_category_codes()}
+    record = consent_record(
+        visitor_id=visitor_id,
+        user=user,
+        choices={**choices, **dict.fromkeys(AD_CATEGORIES, False)},
+        method=Method.GPC if source == SaleOptOut.Source.GPC else Method.OPT_OUT_SALE,
+        gpc=gpc,
+        ip=ip,
+        user_agent=user_agent,
+        now=now,
+    )
+    if user is not None and user.is_authenticated:
+        SaleOptOut.objects.get_or_create(
+            user=user, defaults={"source": source, "opted_out_at": now}
+        )
+        user_id = user.pk
+        transaction.on_commit(lambda: sale_opt_out_forget(user_id))
+    return record

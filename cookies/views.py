@@ -9,8 +9,14 @@ from django.views import View
 
 from cookies.forms import ConsentForm
 from cookies.middleware import sends_gpc
-from cookies.selectors import categories_with_cookies, consent_current, consent_needed
-from cookies.services import consent_record
+from cookies.models import SaleOptOut
+from cookies.selectors import (
+    categories_with_cookies,
+    consent_current,
+    consent_needed,
+    sale_opted_out,
+)
+from cookies.services import consent_record, sale_opt_out
 from privacy_office import clock
 from privacy_office.client_ip import client_ip
 from privacy_office.ratelimit import rate_limited
@@ -64,3 +70,30 @@ class ConsentView(View):
         )
         messages.success(request, _("Your cookie choices were saved."))
         return redirect(_back(request, "/"))
+
+
+@method_decorator(rate_limited("consent"), name="dispatch")
+class DoNotSellView(View):
+    """“Do not sell or share my personal information” (CCPA §1798.135): one button, honoured
+    as a Global Privacy Control signal is, remembered on a signed-in user's account."""
+
+    template_name = "cookies/do_not_sell.html"
+
+    def get(self, request):
+        opted_out = sale_opted_out(request.user) or sends_gpc(request)
+        return render(request, self.template_name, {"opted_out": opted_out})
+
+    def post(self, request):
+        sale_opt_out(
+            visitor_id=request.visitor_id,
+            user=request.user,
+            source=SaleOptOut.Source.FORM,
+            gpc=sends_gpc(request),
+            ip=client_ip(request),
+            user_agent=request.headers.get("User-Agent", ""),
+            now=clock.now(),
+        )
+        messages.success(
+            request, _("You opted out: we do not sell or share your personal information.")
+        )
+        return redirect("cookies:do-not-sell")

@@ -36,11 +36,22 @@ from datarequests.models import (
     PaymentDetails,
     RequestEvent,
 )
-from datarequests.selectors import dashboard_charts, earlier_requests
+from datarequests.selectors import dashboard_charts, earlier_requests, erasure_summary
+from datarequests.services.intake import (
+    AGENT_JURISDICTIONS,
+    AGENT_NEEDS_PERMISSION,
+    AGENT_NOT_HERE,
+    CATEGORIES_ONLY_FOR_ERASURE,
+    ERASURE_NEEDS_ACCOUNT,
+    NO_ERASURE_RIGHT,
+)
 from datarequests.services.transitions import STAFF
 from datarequests.templatetags.request_dates import day_in
+from disclosures.models import RecipientNotice
+from disclosures.selectors import notice_counts
 from privacy_office import clock
 from privacy_office.admin_base import HistoryInline
+from privacy_office.registry import Category
 
 
 class DueFilter(admin.SimpleListFilter):
@@ -128,6 +139,14 @@ class LetterForm(forms.ModelForm):
         ),
     )
 
+    erasure_categories = forms.MultipleChoiceField(
+        label=_("erase only these categories"),
+        choices=Category.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Erasure only. None ticked: all of the person's data."),
+    )
+
     class Meta:
         model = DataRequest
         fields = [
@@ -144,6 +163,8 @@ class LetterForm(forms.ModelForm):
             "language",
             "details",
             "letter_scan",
+            "agent",
+            "agent_permission",
         ]
 
     def clean(self):
@@ -152,6 +173,8 @@ class LetterForm(forms.ModelForm):
         if cleaned.get("kind") == Kind.GUARDIAN_DELETION and not named:
             self.add_error("minor", _("Name the minor's account whose data is to be deleted."))
         cleaned["corrections"] = self._corrections(cleaned)
+        self._erasure_check(cleaned)
+        self._agent_check(cleaned)
         if not cleaned.get("postal_address"):
             self.add_error(
                 "postal_address",
@@ -160,6 +183,26 @@ class LetterForm(forms.ModelForm):
         if cleaned.get("envelope_date") and cleaned["envelope_date"] > clock.today():
             self.add_error("envelope_date", _("The stamp date cannot be in the future."))
         return cleaned
+
+    def _agent_check(self, cleaned) -> None:
+        if cleaned.get("agent") is None:
+            return
+        jurisdiction = cleaned.get("jurisdiction")
+        if jurisdiction is not None and jurisdiction.code not in AGENT_JURISDICTIONS:
+            self.add_error("agent", AGENT_NOT_HERE % {"law": jurisdiction.law})
+        if not cleaned.get("agent_permission"):
+            self.add_error("agent_permission", AGENT_NEEDS_PERMISSION)
+
+    def _erasure_check(self, cleaned) -> None:
+        if cleaned.get("kind") != Kind.ERASURE:
+            if cleaned.get("erasure_categories"):
+                self.add_error("erasure_categories", CATEGORIES_ONLY_FOR_ERASURE)
+            return
+        jurisdiction = cleaned.get("jurisdiction")
+        if jurisdiction is not None and not jurisdiction.erasure_right:
+            self.add_error("kind", NO_ERASURE_RIGHT % {"law": jurisdiction.law})
+        if cleaned.get("requester") is None:
+            self.add_error("requester", ERASURE_NEEDS_ACCOUNT)
 
     def _corrections(self, cleaned) -> list[dict]:
         if cleaned.get("kind") != Kind.CORRECTION:
@@ -274,7 +317,7 @@ class DataRequestAdmin(DeskAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     ]
     list_select_related = ["jurisdiction", "fee_quote", "requester", "assignee"]
     search_fields = ["=pk", "=requester__username"]
-    raw_id_fields = ["requester", "minor"]
+    raw_id_fields = ["requester", "minor", "agent"]
     ordering = ["due_at"]
     inlines = [CorrectionInline, EventInline]
     show_full_result_count = False
@@ -305,7 +348,12 @@ class DataRequestAdmin(DeskAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return [*LetterForm.Meta.fields, "corrections_text", "envelope_date"]
+            return [
+                *LetterForm.Meta.fields,
+                "corrections_text",
+                "erasure_categories",
+                "envelope_date",
+            ]
         entered = [SCAN_LINKS.get(name, name) for name in LetterForm.Meta.fields if name != "kind"]
         return [
             "kind",
@@ -357,6 +405,10 @@ class DataRequestAdmin(DeskAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("proof of guardianship"))
     def guardianship_document_link(self, obj):
         return self._scan_link(obj, "guardianship_document")
+
+    @admin.display(description=_("the person's signed permission for the agent"))
+    def agent_permission_link(self, obj):
+        return self._scan_link(obj, "agent_permission")
 
     def _scan_link(self, obj, which: str):
         if not getattr(obj, which):
@@ -447,6 +499,9 @@ class DataRequestAdmin(DeskAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
             minor=obj.minor,
             minor_named=obj.minor_named,
             guardianship_document=form.cleaned_data.get("guardianship_document") or None,
+            categories=form.cleaned_data.get("erasure_categories") or [],
+            agent=obj.agent,
+            agent_permission=form.cleaned_data.get("agent_permission") or None,
             entered_by=request.user,
             now=clock.now(),
         )
@@ -503,6 +558,10 @@ class DataRequestAdmin(DeskAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
             context["dispatch"] = getattr(obj, "dispatch", None)
             context["dispatch_methods"] = DispatchMethod.choices
             context.update(self.desk_context(request, obj))
+            context["erasure"] = erasure_summary(obj)
+            context["recipient_notices"] = RecipientNotice.objects.filter(
+                request_id=obj.pk
+            ).select_related("recipient")
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def dashboard_view(self, request):
@@ -513,6 +572,7 @@ class DataRequestAdmin(DeskAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
             "title": _("Requests dashboard"),
             **dashboard_charts(now=clock.now()),
             "opts": self.model._meta,
+            **notice_counts(),
         }
         return TemplateResponse(request, "admin/datarequests/dashboard.html", context)
 

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from datarequests import services
 from datarequests.calendars import end_of_day, zone_name, zone_of
+from datarequests.erasure import kept_items, kept_lines
 from datarequests.exports import export_is_downloadable
 from datarequests.models import (
     Channel,
@@ -23,11 +24,12 @@ from datarequests.models import (
     Status,
 )
 from datarequests.seed import JURISDICTIONS
-from datarequests.selectors import account_named, request_of, requests_of
+from datarequests.selectors import account_named, acting_as_agent, request_of, requests_of
 from privacy_office import clock
 from privacy_office.api import StrictSerializer
 from privacy_office.encrypted_files import decrypted_chunks
 from privacy_office.ratelimit import ScopeThrottle
+from privacy_office.registry import Category
 
 JURISDICTION_CODES = [rules["code"] for rules in JURISDICTIONS]
 
@@ -48,6 +50,21 @@ class SubmitSerializer(StrictSerializer):
         required=False,
         max_length=254,
         help_text="guardian_deletion: the minor's user name or email",
+    )
+    categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=Category.choices),
+        required=False,
+        max_length=len(Category.values),
+        help_text="erasure: only these categories (empty or absent: all the person's data)",
+    )
+    on_behalf_of = serializers.CharField(
+        required=False,
+        max_length=254,
+        help_text="an authorized agent (US-CA, CCPA regs §7063): the person's user name or email",
+    )
+    agent_permission = serializers.FileField(
+        required=False,
+        help_text="with on_behalf_of: the person's signed permission, PDF, JPEG or PNG (multipart)",
     )
 
 
@@ -101,6 +118,10 @@ def request_data(request: DataRequest, *, events: bool = False) -> dict:
         "due_at": request.due_at.astimezone(zone).isoformat() if request.due_at else None,
         "fee": fee_data(request),
     }
+    if request.kind == Kind.ERASURE:
+        data["categories"] = list(request.erasure_categories)
+        tombstone = getattr(request, "tombstone", None)
+        data["kept"] = kept_lines(kept_items(tombstone.counts)) if tombstone else []
     if events:
         data["steps"] = [
             {**step, "due_at": step["due_at"].isoformat()} for step in pending_steps(request)
@@ -130,6 +151,13 @@ def request_data(request: DataRequest, *, events: bool = False) -> dict:
             else None
         )
     return data
+
+
+def _as_read_by(request: DataRequest, user) -> dict:
+    """The whole request for its person; for the agent who made it, where it stands only."""
+    if acting_as_agent(request, user):
+        return {**request_data(request), "agent": True}
+    return request_data(request, events=True)
 
 
 class FeeLineSerializer(serializers.Serializer):
@@ -199,6 +227,16 @@ class RequestSummarySerializer(serializers.Serializer):
     received_at = serializers.DateTimeField()
     due_at = serializers.DateTimeField(allow_null=True, help_text="in the jurisdiction's zone")
     fee = FeeSerializer(allow_null=True, help_text="null until a fee is assessed")
+    categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=Category.choices),
+        required=False,
+        help_text="erasure only: the categories asked for (empty: all)",
+    )
+    kept = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="erasure only, once done: what was kept, each with its legal reason",
+    )
 
     class Meta:
         ref_name = "DataRequestSummary"
@@ -230,8 +268,17 @@ class RequestsAPI(APIView):
         serializer = SubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)  # 400 {"detail", "fields"}: exception_handler
         data = serializer.validated_data
+        named = data.get("on_behalf_of", "").strip()
+        agent = request.user if named else None
+        if named:
+            person = account_named(named)
+            # An unknown name is kept as given, not refused: that would tell the agent whether
+            # an account exists; staff name the account when they verify the person directly.
+            requester = services.Requester(user=person, name=named)
+        else:
+            requester = services.Requester(user=request.user)
         created = services.data_request_submit(
-            requester=services.Requester(user=request.user),
+            requester=requester,
             kind=data["kind"],
             jurisdiction_code=data["jurisdiction"],
             channel=Channel.API,
@@ -239,11 +286,14 @@ class RequestsAPI(APIView):
             corrections=data.get("corrections", []),
             minor=account_named(data.get("minor", "")),
             minor_named=data.get("minor", ""),
+            categories=data.get("categories", []),
+            agent=agent,
+            agent_permission=data.get("agent_permission"),
             language=request.user.preferred_language,
             now=clock.now(),
         )
         created = request_of(user=request.user, request_id=created.pk)
-        return Response(request_data(created, events=True), status=status.HTTP_201_CREATED)
+        return Response(_as_read_by(created, request.user), status=status.HTTP_201_CREATED)
 
 
 class RequestAPI(APIView):
@@ -252,7 +302,7 @@ class RequestAPI(APIView):
         found = request_of(user=request.user, request_id=request_id)
         if found is None:
             raise Http404
-        return Response(request_data(found, events=True))
+        return Response(_as_read_by(found, request.user))
 
 
 class WithdrawAPI(APIView):
@@ -264,7 +314,8 @@ class WithdrawAPI(APIView):
         },
     )
     def post(self, request, request_id: int):
-        if request_of(user=request.user, request_id=request_id) is None:
+        found = request_of(user=request.user, request_id=request_id)
+        if found is None or acting_as_agent(found, request.user):
             raise Http404
         services.data_request_withdraw(
             request_id=request_id, requester=request.user, now=clock.now()
@@ -306,6 +357,8 @@ class EstimateDeclineAPI(EstimateAnswerAPI):
 def export_response(request, request_id: int) -> StreamingHttpResponse:
     """Stream the owner's export, decrypting as it goes; 404 for anyone else or once expired."""
     found = request_of(user=request.user, request_id=request_id)
+    if found is not None and acting_as_agent(found, request.user):
+        found = None  # the data goes to the person, never to the agent (CCPA regs §7063)
     export = getattr(found, "export", None) if found else None
     if export is None or not export_is_downloadable(export, now=clock.now()):
         raise Http404(_("There is no export to download, or its link has expired."))

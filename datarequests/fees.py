@@ -54,6 +54,8 @@ def quote_lines(
     cap down to it."""
     if rules.kind == Kind.CORRECTION and rules.correction_fee_banned:
         return []
+    if rules.kind == Kind.ERASURE:
+        return []  # no law here lets erasure be charged for
     if rules.access_fee == FeeRule.FREE and not rules.manifestly_excessive:
         return []
     if schedule is None:

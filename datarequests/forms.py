@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from datarequests.corrections import correctable_choices_of, correction_from_choice
 from datarequests.models import Jurisdiction, Kind
 from datarequests.services.intake import NO_MINOR
+from privacy_office.registry import Category
 from privacy_office.uploads import validate_document
 
 CORRECTION_ROWS = 5
@@ -67,6 +68,18 @@ class RequestForm(forms.Form):
             (self[f"correction_field_{n}"], self[f"correction_value_{n}"])
             for n in range(1, CORRECTION_ROWS + 1)
         ]
+
+    categories = forms.MultipleChoiceField(
+        label=_("Erase only these categories (none ticked: all my data)"),
+        choices=Category.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def erasure_categories(self) -> list[str]:
+        if self.cleaned_data.get("kind") != Kind.ERASURE:
+            return []
+        return list(self.cleaned_data.get("categories") or [])
 
     def corrections(self) -> list[dict]:
         if self.cleaned_data.get("kind") != Kind.CORRECTION:

@@ -10,6 +10,7 @@ class Kind(models.TextChoices):
     ACCESS = "access", _("Access (a copy of my data)")
     CORRECTION = "correction", _("Correction")
     GUARDIAN_DELETION = "guardian_deletion", _("Deletion of a minor's data by a guardian")
+    ERASURE = "erasure", _("Erasure of my data")
 
 
 class Status(models.TextChoices):
@@ -186,6 +187,15 @@ class Jurisdiction(models.Model):
     warning_days_before = models.PositiveSmallIntegerField(
         _("warn staff this many days before the deadline"), default=5
     )
+    erasure_right = models.CharField(
+        _("right to erasure"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The provision that grants a right to have one's data erased (GDPR Art. 17). Empty: "
+            "the law gives no such right, and erasure requests are refused with that reason."
+        ),
+    )
 
     class Meta:
         ordering = ["code"]
@@ -360,6 +370,30 @@ class DataRequest(models.Model):
         blank=True,
         related_name="assigned_requests",
         verbose_name=_("assignee"),
+    )
+    erasure_categories = models.JSONField(
+        _("categories to erase"),
+        default=list,
+        blank=True,
+        help_text=_("An erasure of some categories only; empty: all of the person's data."),
+    )
+    # CCPA regs §7063: a request made for the person by an authorized agent, with the
+    # person's signed permission; the person's identity is verified with them directly.
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("authorized agent"),
+    )
+    agent_permission = models.FileField(
+        _("the person's signed permission for the agent"),
+        upload_to="agent-permissions/",
+        storage=sealed_storage,
+        blank=True,
+        validators=[validate_document],
+        help_text=_("PDF, JPEG or PNG, at most 10 MB."),
     )
 
     class Meta:

@@ -12,6 +12,7 @@ from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from datarequests.erasure import kept_items, kept_lines
 from privacy_office import clock
 
 logger = logging.getLogger("datarequests")
@@ -93,7 +94,12 @@ def fulfilled(request) -> None:
     export = getattr(request, "export", None)
     # No account to sign in to: the export comes as a signed link to the verified address.
     link = export_link(export) if request.requester_id is None and export is not None else ""
-    _send(request, "fulfilled", download_link=link)
+    kept: list[str] = []
+    tombstone = getattr(request, "tombstone", None)
+    if request.kind == "erasure" and tombstone is not None:
+        with translation.override(request.language):
+            kept = kept_lines(kept_items(tombstone.counts))
+    _send(request, "fulfilled", download_link=link, kept=kept)
 
 
 def refused(request, *, ground: str, explanation: str) -> None:

@@ -73,6 +73,7 @@ declare(
         record("details"),
         scan("letter_scan"),
         scan("guardianship_document"),
+        scan("agent_permission"),
         record("received_at"),
         record("identity_method"),
         record("due_at"),

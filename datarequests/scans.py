@@ -24,7 +24,7 @@ from privacy_office.uploads import SIGNATURES, is_sealed, sealed_storage
 if TYPE_CHECKING:
     from accounts.models import User
 
-SCAN_FIELDS = ("letter_scan", "guardianship_document")
+SCAN_FIELDS = ("letter_scan", "guardianship_document", "agent_permission")
 READ_SCANS = "datarequests.view_scans_datarequest"
 CONTENT_TYPES = {".pdf": "application/pdf", ".png": "image/png"}
 

@@ -66,6 +66,7 @@ JURISDICTIONS = [
         "currency": "EUR",
         "refusal_grounds": GDPR_GROUNDS,
         "source": "GDPR Art.12(3), 12(5), 15(3); Regulation 1182/71 Art.3.",
+        "erasure_right": "GDPR Art. 17 (exceptions Art. 17(3))",
     },
     {
         "code": "UK",
@@ -86,6 +87,7 @@ JURISDICTIONS = [
         "currency": "GBP",
         "refusal_grounds": GDPR_GROUNDS,
         "source": "UK GDPR Art.12(3); ICO guidance on when the time limit starts.",
+        "erasure_right": "UK GDPR Art. 17 (exceptions Art. 17(3))",
     },
     {
         "code": "CN",
@@ -99,6 +101,7 @@ JURISDICTIONS = [
         "currency": "CNY",
         "refusal_grounds": ["PIPL Art.50: reasons always given"],
         "source": "PIPL Art.50; GB/T 35273-2020 8.7; 15 working days is a choice.",
+        "erasure_right": "PIPL Art. 47",
     },
     {
         "code": "US-CA",
@@ -121,6 +124,7 @@ JURISDICTIONS = [
             CCPA_TWICE,
         ],
         "source": "CCPA s.1798.130(b); regs 7021; 7101 for records.",
+        "erasure_right": "CCPA §1798.105 (exceptions §1798.105(d))",
     },
     {
         "code": "SG",

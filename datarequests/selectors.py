@@ -13,11 +13,20 @@ if TYPE_CHECKING:
 
 
 def requests_of(*, user: User) -> QuerySet[DataRequest]:
+    """The user's own requests and those they made as an authorized agent."""
+    from django.db.models import Q
+
     return (
-        DataRequest.objects.filter(requester=user)
+        DataRequest.objects.filter(Q(requester=user) | Q(agent=user))
         .select_related("jurisdiction", "fee_quote")
         .order_by("-received_at")
     )
+
+
+def acting_as_agent(request: DataRequest, user) -> bool:
+    """Whether the user reads this request as the agent who made it, not as its person: the
+    agent sees where it stands, never the person's data (CCPA regs §7063)."""
+    return request.agent_id == user.pk and request.requester_id != user.pk
 
 
 def request_of(*, user, request_id) -> DataRequest | None:
@@ -182,3 +191,31 @@ def desk_counts(*, user, now) -> dict[str, int]:
         due_this_week=Count("pk", filter=Q(due_at__gte=now, due_at__lt=now + timedelta(days=7))),
         waiting_for_requester=Count("pk", filter=Q(status=Status.AWAITING_REQUESTER)),
     )
+
+
+def erasure_summary(request: DataRequest) -> dict | None:
+    """For staff, on an erasure request: what the erasure will do (before approval), or what
+    it did, and what is kept with its reason. None for other kinds."""
+    from django.apps import apps
+
+    from datarequests.erasure import erasure_plan, kept_items, kept_lines
+    from datarequests.models import OPEN_STATUSES, Kind
+
+    if request.kind != Kind.ERASURE or request.requester is None:
+        return None
+    tombstone = getattr(request, "tombstone", None)
+    if tombstone is not None:
+        return {"done": True, "planned": [], "kept": kept_lines(kept_items(tombstone.counts))}
+    if request.status not in OPEN_STATUSES:
+        return None
+    plans = erasure_plan(request.requester, categories=request.erasure_categories or None)
+    planned = [
+        {
+            "table": str(apps.get_model(plan.label)._meta.verbose_name_plural).capitalize(),
+            "rows": plan.rows,
+            "outcome": plan.outcome,
+        }
+        for plan in plans
+    ]
+    kept = kept_lines([item for plan in plans for item in plan.kept])
+    return {"done": False, "planned": planned, "kept": kept}

@@ -58,6 +58,12 @@ def minor_erase_task(request_id: int) -> None:
 
 
 @shared_task
+def subject_erase_task(request_id: int) -> None:
+    with contextlib.suppress(services.AlreadyMoved):
+        services.erasure_fulfil(request_id=request_id, now=clock.now())
+
+
+@shared_task
 def scans_purge_task() -> int:
     from datarequests.scans import scans_purge
 

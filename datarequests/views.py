@@ -15,10 +15,11 @@ from django.views import View
 
 from datarequests import services
 from datarequests.api import export_response, pending_steps
+from datarequests.erasure import kept_items, kept_lines
 from datarequests.exports import export_is_downloadable
 from datarequests.forms import EmailCodeForm, PublicRequestForm, RequestForm
 from datarequests.models import OPEN_STATUSES, Channel, Kind
-from datarequests.selectors import account_named, request_of, requests_of
+from datarequests.selectors import account_named, acting_as_agent, request_of, requests_of
 from privacy_office import clock
 from privacy_office.encrypted_files import decrypted_chunks
 from privacy_office.ratelimit import rate_limited
@@ -49,6 +50,7 @@ class RequestListView(LoginRequiredMixin, View):
                     guardianship_document=form.cleaned_data["guardianship_document"]
                     if guardian
                     else None,
+                    categories=form.erasure_categories(),
                     language=_page_language(request),
                     now=clock.now(),
                 )
@@ -72,8 +74,13 @@ class RequestDetailView(LoginRequiredMixin, View):
         found = request_of(user=request.user, request_id=request_id)
         if found is None:
             raise Http404
+        if acting_as_agent(found, request.user):
+            # The agent sees where the request stands, never the person's data (§7063).
+            context = {"data_request": found, "agent_view": True, "steps": pending_steps(found)}
+            return render(request, self.template_name, context)
         export = getattr(found, "export", None)
         downloadable = export is not None and export_is_downloadable(export, now=clock.now())
+        tombstone = getattr(found, "tombstone", None)
         context = {
             "data_request": found,
             "downloadable": downloadable,
@@ -81,6 +88,9 @@ class RequestDetailView(LoginRequiredMixin, View):
             "payment": services.payment_details_of(found),
             "is_open": found.status in OPEN_STATUSES,
             "closed_at": None if found.status in OPEN_STATUSES else found.events.last(),
+            "kept": kept_lines(kept_items(tombstone.counts))
+            if tombstone and found.kind == Kind.ERASURE
+            else [],
         }
         return render(request, self.template_name, context)
 
@@ -101,7 +111,8 @@ class WithdrawView(LoginRequiredMixin, View):
         return render(request, "datarequests/withdraw_confirm.html", context)
 
     def post(self, request, request_id: int):
-        if request_of(user=request.user, request_id=request_id) is None:
+        found = request_of(user=request.user, request_id=request_id)
+        if found is None or acting_as_agent(found, request.user):
             raise Http404
         if request.POST.get("confirmed") != "1":
             return self.get(request, request_id)

@@ -8,17 +8,144 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from audit.admin_mixins import AuditedAdminMixin
-from disclosures.models import Disclosure, Recipient, ReleaseReceipt, StatisticalRelease
+from disclosures.models import (
+    Disclosure,
+    NoticeEvent,
+    Recipient,
+    RecipientNotice,
+    ReleaseReceipt,
+    StatisticalRelease,
+)
+from disclosures.notices import notice_acknowledge, notice_not_sent
 from disclosures.statistics import release_validate
 from disclosures.tasks import release_compute_task
+from privacy_office import clock
 from privacy_office.admin_base import ProofAdmin
+
+
+class RecipientForm(forms.ModelForm):
+    """The webhook secret is written, never shown: left empty on a change, it stays as it was."""
+
+    webhook_url = forms.URLField(
+        label=_("webhook URL"), required=False, max_length=500, assume_scheme="https"
+    )
+    webhook_secret = forms.CharField(
+        label=_("webhook secret"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Signs each webhook (HMAC-SHA256); kept encrypted, never shown or logged."),
+    )
+
+    class Meta:
+        model = Recipient
+        fields = [
+            "code",
+            "organisation",
+            "kind",
+            "service",
+            "jurisdiction",
+            "confidentiality_agreed_on",
+            "notify_by",
+            "notify_email",
+            "webhook_url",
+            "webhook_secret",
+            "reminder_days",
+            "acknowledge_within_days",
+        ]
+
+    def clean_webhook_secret(self):
+        return self.cleaned_data.get("webhook_secret") or (
+            self.instance.webhook_secret if self.instance.pk else ""
+        )
 
 
 @admin.register(Recipient)
 class RecipientAdmin(admin.ModelAdmin):
-    list_display = ["organisation", "kind", "jurisdiction", "confidentiality_agreed_on"]
-    list_filter = ["kind", "jurisdiction"]
+    form = RecipientForm
+    list_display = [
+        "organisation",
+        "kind",
+        "jurisdiction",
+        "confidentiality_agreed_on",
+        "notify_by",
+    ]
+    list_filter = ["kind", "jurisdiction", "notify_by"]
     search_fields = ["organisation", "code"]
+
+
+class NoticeEventInline(admin.TabularInline):
+    model = NoticeEvent
+    fields = ["at", "state", "what"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class NoticeActionForm(admin.helpers.ActionForm):
+    reason = forms.CharField(label=_("reason (for “not sent”)"), required=False, max_length=150)
+
+
+@admin.register(RecipientNotice)
+class RecipientNoticeAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Each notice with its history; staff record an acknowledgement that came by post."""
+
+    list_display = ["created_at", "recipient", "kind", "request_id", "state", "acknowledge_by"]
+    list_filter = ["state", "kind", "recipient"]
+    search_fields = ["=request_id", "=delivery_id"]
+    list_select_related = ["recipient"]
+    readonly_fields = [
+        "recipient",
+        "subject",
+        "request_id",
+        "kind",
+        "delivery_id",
+        "state",
+        "attempts",
+        "reminders",
+        "created_at",
+        "last_sent_at",
+        "acknowledge_by",
+        "acknowledged_at",
+    ]
+    exclude = ["payload"]
+    inlines = [NoticeEventInline]
+    actions = ["postal_acknowledgement", "not_sent"]
+    action_form = NoticeActionForm
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Record an acknowledgement received by post"))
+    def postal_acknowledgement(self, request, queryset):
+        for notice in queryset:
+            notice_acknowledge(
+                delivery_id=notice.delivery_id,
+                how=str(_("acknowledgement received by post, recorded by %(who)s"))
+                % {"who": request.user.get_username()},
+                now=clock.now(),
+            )
+        self.message_user(request, _("Acknowledgements recorded."))
+
+    @admin.action(
+        description=_("Record that telling the recipient is impossible or disproportionate")
+    )
+    def not_sent(self, request, queryset):
+        reason = request.POST.get("reason", "")
+        try:
+            for notice in queryset:
+                notice_not_sent(
+                    notice_id=notice.pk, reason=reason, actor=request.user, now=clock.now()
+                )
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), level="error")
+            return
+        self.message_user(request, _("Recorded as not sent, with the reason."))
 
 
 @admin.register(Disclosure)

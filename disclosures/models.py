@@ -3,6 +3,31 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from privacy_office.fields import EncryptedTextField
+
+
+def recipient_channel_check(recipient: "Recipient") -> None:
+    """Refuse a recipient that could not be told: no address, or an unsafe or unsigned webhook."""
+    errors: dict[str, str] = {}
+    if recipient.notify_by == "email" and not recipient.notify_email:
+        errors["notify_email"] = _("Give the address notices of corrections are emailed to.")
+    if recipient.notify_by == "webhook":
+        if not recipient.webhook_url:
+            errors["webhook_url"] = _("Give the webhook URL notices are sent to.")
+        elif settings.NOTICE_WEBHOOK_HTTPS_ONLY and not recipient.webhook_url.startswith(
+            "https://"
+        ):
+            errors["webhook_url"] = _(
+                "A webhook URL must start with https://: notices carry personal data."
+            )
+        if not recipient.webhook_secret:
+            errors["webhook_secret"] = _(
+                "A webhook recipient needs a secret: without it the receiver cannot tell our "
+                "notices from forged ones."
+            )
+    if errors:
+        raise ValidationError(errors)
+
 
 class Recipient(models.Model):
     """Someone personal data is disclosed to (C.1, C.4, C.6), with what binds them."""
@@ -21,6 +46,26 @@ class Recipient(models.Model):
     jurisdiction = models.CharField(_("jurisdiction"), max_length=60)
     confidentiality_agreed_on = models.DateField(
         _("confidentiality agreement signed on"), null=True, blank=True
+    )
+    # How corrections and erasures are passed on (GDPR Art. 19, HK s.23(1)(c)).
+    notify_by = models.CharField(
+        _("told of corrections and erasures by"),
+        max_length=10,
+        choices=[("email", _("email")), ("webhook", _("signed webhook")), ("post", _("post"))],
+        default="post",
+    )
+    notify_email = models.EmailField(_("notice email address"), blank=True)
+    webhook_url = models.URLField(_("webhook URL"), max_length=500, blank=True)
+    webhook_secret = EncryptedTextField(
+        _("webhook secret"),
+        blank=True,
+        help_text=_("Signs each webhook (HMAC-SHA256); kept encrypted, never shown or logged."),
+    )
+    reminder_days = models.PositiveSmallIntegerField(
+        _("remind every (days) until acknowledged"), default=7
+    )
+    acknowledge_within_days = models.PositiveSmallIntegerField(
+        _("a notice is overdue unacknowledged after (days)"), default=30
     )
 
     class Meta:
@@ -44,6 +89,7 @@ class Recipient(models.Model):
         return self.organisation
 
     def clean(self) -> None:
+        recipient_channel_check(self)
         if self.kind == self.Kind.SERVICE_PROVIDER and self.confidentiality_agreed_on is None:
             raise ValidationError(
                 {
@@ -154,3 +200,65 @@ class ReleaseReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.release} → {self.recipient or '—'} {self.received_at:%Y-%m-%d}"
+
+
+class RecipientNotice(models.Model):
+    """A correction or an erasure passed on to one recipient, and where it stands.
+
+    ``payload`` is what the recipient is told: the corrected fields with their new values, or
+    the fact of erasure and its categories; nothing it did not receive."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("waiting to be sent")
+        SENT = "sent", _("sent")
+        DELIVERED = "delivered", _("delivered")
+        ACKNOWLEDGED = "acknowledged", _("acknowledged")
+        OVERDUE = "overdue", _("overdue")
+        FAILED = "failed", _("failed")
+        # GDPR Art. 19: unless this proves impossible or involves disproportionate effort.
+        NOT_SENT = "not_sent", _("not sent: impossible or disproportionate")
+
+    recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, related_name="notices")
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    request_id = models.BigIntegerField(_("data request"), db_index=True)
+    kind = models.CharField(
+        _("kind"),
+        max_length=12,
+        choices=[("correction", _("correction")), ("erasure", _("erasure"))],
+    )
+    payload = models.JSONField(_("what the recipient is told"), null=True)
+    delivery_id = models.UUIDField(_("delivery id"), unique=True)
+    state = models.CharField(_("state"), max_length=12, choices=State.choices)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    reminders = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
+    created_at = models.DateTimeField(_("created at"))
+    last_sent_at = models.DateTimeField(_("last sent at"), null=True, blank=True)
+    acknowledge_by = models.DateTimeField(_("acknowledgement due by"))
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        verbose_name = _("recipient notice")
+        verbose_name_plural = _("recipient notices")
+
+    def __str__(self) -> str:
+        return f"{self.recipient} · {self.get_state_display()}"
+
+
+class NoticeEvent(models.Model):
+    """One step in a recipient notice's history (sent, delivered, reminded, failed…)."""
+
+    notice = models.ForeignKey(RecipientNotice, on_delete=models.CASCADE, related_name="events")
+    state = models.CharField(_("state"), max_length=12, choices=RecipientNotice.State.choices)
+    what = models.CharField(_("what happened"), max_length=200)
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("notice event")
+        verbose_name_plural = _("notice events")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.what}"

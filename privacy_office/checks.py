@@ -118,6 +118,8 @@ def _declaration_problems(declaration: Declaration) -> list[str]:
             problems.append(f"{where} has erasure {declared.erasure!r}; use delete, redact or keep")
         if declared.erasure == Erasure.KEEP and not declared.keep_reason:
             problems.append(f"{where} is kept on erasure without a keep_reason")
+        if any(not exemption.reason.strip() for exemption in declared.exemptions):
+            problems.append(f"{where} declares an erasure exemption without its reason")
         if declared.masked is not None and declared.masked not in Mask.values:
             problems.append(f"{where} has masked {declared.masked!r}; use last4 or all")
         if _is_encrypted(declaration.model, declared.name) and declared.masked is None:

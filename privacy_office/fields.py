@@ -72,7 +72,7 @@ class EncryptedTextField(models.TextField):
     description = "Text encrypted at rest"
 
     def from_db_value(self, value, expression, connection):
-        if value is None:
+        if value is None or value == "":  # an optional field left empty is stored empty
             return value
         return decrypt(value)
 

@@ -262,6 +262,17 @@ def subject_kind(subject: DeclaredSubject) -> Subject:
 
 
 @dataclass(frozen=True)
+class Exemption:
+    """Why a field stays on some rows when the person asks for erasure (GDPR Art. 17(3),
+    CCPA §1798.105(d)): the law's ground and the rows it covers (``rows``: a lookup, for
+    example orders still open). A guardian's deletion of a minor's data (policy F) ignores
+    it; it governs only the person's own erasure request."""
+
+    reason: str
+    rows: Q
+
+
+@dataclass(frozen=True)
 class PersonalField:
     """How one field is collected, used, corrected, erased and kept."""
 
@@ -276,6 +287,7 @@ class PersonalField:
     retention_days: int | None = None
     keep_reason: str = ""
     masked: str | None = None
+    exemptions: tuple[Exemption, ...] = ()
 
 
 class Mask(models.TextChoices):
@@ -296,11 +308,13 @@ def personal(
     retention_days: int | None = None,
     keep_reason: str = "",
     masked: str | None = None,
+    exemptions: Sequence[Exemption] = (),
 ) -> PersonalField:
     """Declare one field; ``personal=False`` marks business data (policy A.7).
 
     ``masked`` (``Mask.LAST_FOUR`` or ``Mask.ALL``) is how the value is shown on
     every page, list, export and API answer; financial fields must say it.
+    ``exemptions`` keep the field on the rows they cover when the person asks for erasure.
     """
     return PersonalField(
         name=name,
@@ -314,6 +328,7 @@ def personal(
         retention_days=retention_days,
         keep_reason=keep_reason,
         masked=masked,
+        exemptions=tuple(exemptions),
     )
 
 

@@ -357,3 +357,13 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "privacy_office.mail.MaskedConsoleEmail
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "privacy@localhost")
 # Where the site is reached, for links in emails sent by workers (no request to ask).
 SITE_URL = (env_str("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+
+# Recipients told of corrections and erasures (disclosures.notices): webhooks only to https
+# addresses (local and test allow http for a receiver on this machine), a payload limit, and
+# the retry back-off of a webhook whose receiver is down (doubling, from BASE to at most MAX).
+NOTICE_WEBHOOK_HTTPS_ONLY = True
+NOTICE_PAYLOAD_MAX_BYTES = 16 * 1024
+NOTICE_RETRY_BASE_SECONDS = env_int("NOTICE_RETRY_BASE_SECONDS", 60)
+NOTICE_RETRY_MAX_SECONDS = 6 * 3600
+NOTICE_MAX_ATTEMPTS = 10
+NOTICE_WEBHOOK_TIMEOUT_SECONDS = 10

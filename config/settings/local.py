@@ -42,3 +42,4 @@ CACHES = cache_settings(CELERY_BROKER_URL)  # noqa: F405
 # Static files come straight from the apps (no collectstatic needed locally).
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+NOTICE_WEBHOOK_HTTPS_ONLY = False  # a reference receiver on this machine speaks http

@@ -26,3 +26,4 @@ if "LOCATION" in _cache:  # not for a command that needs no server (a cache in m
 # Files of the suite's own (exports, scans) apart from the demo's, which a purge test would
 # otherwise take for orphans; a fixed place, so worker processes started by tests share it.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / ".local" / "test-media")))  # noqa: F405
+NOTICE_RETRY_BASE_SECONDS = 1  # a receiver down for a while is retried within the test

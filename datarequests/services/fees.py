@@ -191,7 +191,7 @@ def _proceed(
             reason=_("waiting for staff to review the corrections"),
             now=now,
         )
-    elif request.kind == Kind.GUARDIAN_DELETION:
+    elif request.kind in (Kind.GUARDIAN_DELETION, Kind.ERASURE):
         # Four eyes: an officer who neither entered nor verified the request approves it.
         _record(
             request,

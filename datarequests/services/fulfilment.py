@@ -19,6 +19,7 @@ import threading
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
@@ -27,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.age import is_minor
 from datarequests import notify
 from datarequests.corrections import correction_items_apply
-from datarequests.erasure import minor_erase
+from datarequests.erasure import kept_items, minor_erase, subject_erase
 from datarequests.exports import (
     BuiltExport,
     export_build,
@@ -37,15 +38,18 @@ from datarequests.exports import (
 from datarequests.models import DataRequest, Kind, RequestEvent, Status
 from datarequests.services.dispatch import replies_by_post
 from datarequests.services.transitions import APPROVE_ERASURE, AlreadyMoved, _locked, _record
+from disclosures.notices import notices_create
 from disclosures.services import recipients_to_notify
 from privacy_office import clock
 from privacy_office.queue import enqueue_on_commit
+from privacy_office.registry import registry
 
 if TYPE_CHECKING:
     from accounts.models import User
 
 EXPORT_BUILD_TASK = "datarequests.tasks.export_build_task"
 MINOR_ERASE_TASK = "datarequests.tasks.minor_erase_task"
+SUBJECT_ERASE_TASK = "datarequests.tasks.subject_erase_task"
 # A live build renews its claim every HEARTBEAT; one not renewed for CLAIM_LEASE is dead.
 HEARTBEAT = timedelta(seconds=20)
 CLAIM_LEASE = timedelta(minutes=2)
@@ -189,6 +193,7 @@ ADULT_BY_RECORD = _(
     "approve the erasure by writing why the record is wrong."
 )
 NOT_AN_APPROVER = _("Only a privacy officer may approve the erasure of a minor's data.")
+NOT_AN_ERASURE_APPROVER = _("Only a privacy officer may approve an erasure.")
 SAME_HANDS = _(
     "You entered or verified this request, so another privacy officer must approve the "
     "erasure (four eyes)."
@@ -204,8 +209,11 @@ def guardian_erasure_approve(
     Refused to whoever entered or verified the request, and, when the account's own record
     says its holder is 18 or older, unless the officer writes why the record is wrong."""
     if not actor.has_perm(APPROVE_ERASURE):
-        raise PermissionDenied(NOT_AN_APPROVER)
+        own = DataRequest.objects.filter(pk=request_id, kind=Kind.ERASURE).exists()
+        raise PermissionDenied(NOT_AN_ERASURE_APPROVER if own else NOT_AN_APPROVER)
     request = _locked(request_id, "approve_erasure")
+    if request.kind == Kind.ERASURE:
+        return _erasure_approve(request, actor=actor, now=now)
     if request.kind != Kind.GUARDIAN_DELETION or request.minor is None:
         raise AlreadyMoved(request)
     if request.events.filter(actor=actor).exists():
@@ -231,6 +239,38 @@ def guardian_erasure_approve(
     return request
 
 
+def _erasure_approve(request: DataRequest, *, actor: User, now: datetime) -> DataRequest:
+    # Four eyes as for a guardian's deletion: not whoever entered, verified or asked.
+    if request.events.filter(actor=actor).exists() or request.requester_id == actor.pk:
+        raise ValidationError({"actor": SAME_HANDS})
+    _record(request, status=Status.IN_PROGRESS, actor=actor, reason=_("erasure approved"), now=now)
+    enqueue_on_commit(SUBJECT_ERASE_TASK, request.pk)
+    return request
+
+
+@transaction.atomic
+def erasure_fulfil(*, request_id: int, now: datetime) -> DataRequest:
+    """Erase the requester's data as declared, keep what an exemption covers, name it in the
+    reply; the tombstone proves it without the data."""
+    request = _locked(request_id, "fulfil")
+    if request.kind != Kind.ERASURE:
+        raise AlreadyMoved(request)
+    tombstone = subject_erase(request=request, now=now)
+    kept = kept_items(tombstone.counts)
+    _recipients_tell(request, kind="erasure", categories=tombstone.categories, now=now)
+    _record(
+        request,
+        status=Status.FULFILLED,
+        actor=None,
+        reason=_("data erased, except what the law requires us to keep (listed in the reply)")
+        if kept
+        else _("data erased"),
+        now=now,
+    )
+    notify.fulfilled(request)
+    return request
+
+
 @transaction.atomic
 def correction_approve(*, request_id: int, actor: User | None, now: datetime) -> DataRequest:
     """Apply the reviewed corrections through the fields' own validation, then fulfil."""
@@ -250,6 +290,35 @@ def correction_approve(*, request_id: int, actor: User | None, now: datetime) ->
             reason=_("send the correction on to: %(recipients)s")
             % {"recipients": ", ".join(r.organisation for r in recipients)},
         )
+    fields = [
+        {"field": item.field, "value": item.new_value, "category": _category_of(item.field)}
+        for item in request.corrections.order_by("pk")
+    ]
+    _recipients_tell(request, kind="correction", categories=categories, fields=fields, now=now)
     _record(request, status=Status.FULFILLED, actor=actor, reason=_("corrections applied"), now=now)
     notify.fulfilled(request)
     return request
+
+
+# HK s.23(1)(c) and SG PDPA s.22(2): recipients of the 12 months before; GDPR Art. 19 (EU, UK)
+# and the others: every recipient the data was disclosed to.
+RECIPIENT_LOOKBACK = {"HK": timedelta(days=365), "SG": timedelta(days=365)}
+
+
+def _category_of(reference: str) -> str:
+    app_label, model_name, name = reference.split(".")
+    declaration = registry.declaration_of(apps.get_model(app_label, model_name))
+    return declaration.category_of(next(f for f in declaration.fields if f.name == name))
+
+
+def _recipients_tell(request: DataRequest, *, kind: str, categories, now: datetime, fields=()):
+    """Send the correction or erasure on to every recipient that received the data."""
+    notices_create(
+        request_id=request.pk,
+        subject=request.requester,
+        kind=kind,
+        categories=categories,
+        fields=fields,
+        lookback=RECIPIENT_LOOKBACK.get(request.jurisdiction.code),
+        now=now,
+    )

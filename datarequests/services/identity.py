@@ -22,6 +22,10 @@ NO_SUCH_MINOR = _(
     "No account has the user name or email address “%(name)s”. Enter the minor's account as "
     "you found it, or refuse the request."
 )
+NO_SUCH_PERSON = _(
+    "No account has the user name or email address “%(name)s”. Name the account of the "
+    "person the agent acts for, or refuse the request."
+)
 NO_GUARDIANSHIP_PROOF = _(
     "Attach the proof of guardianship (a PDF, JPEG or PNG) before verifying this request."
 )
@@ -55,8 +59,22 @@ def identity_verify(
         if not request.guardianship_document:
             raise ValidationError({"document": NO_GUARDIANSHIP_PROOF})
         request.full_clean(exclude=["minor", "requester", "jurisdiction"])
+    if request.agent_id is not None and request.requester is None:
+        name = (minor_name or request.requester_name).strip()
+        request.requester = account_named(name)
+        if request.requester is None:
+            raise ValidationError({"minor": NO_SUCH_PERSON % {"name": name}})
+        request.requester_email = request.requester_email or request.requester.email
     request.identity_method = method
-    request.save(update_fields=["identity_method", "guardianship_document", "minor"])
+    request.save(
+        update_fields=[
+            "identity_method",
+            "guardianship_document",
+            "minor",
+            "requester",
+            "requester_email",
+        ]
+    )
     _record(request, status=Status.ASSESSING_FEE, actor=actor, reason=method, now=now)
     enqueue_on_commit(FEE_ASSESS_TASK, request.pk)
     return request

@@ -18,6 +18,7 @@ from datarequests.selectors import open_duplicate_of
 from datarequests.services.notices import receipt_confirm
 from datarequests.services.transitions import _record
 from privacy_office.queue import enqueue_on_commit
+from privacy_office.registry import Category
 from privacy_office.text import StrOrPromise
 
 if TYPE_CHECKING:
@@ -29,6 +30,40 @@ UNKNOWN_JURISDICTION = _("Unknown jurisdiction %(code)s; choose one of %(known)s
 NO_MINOR = _("Name the minor's account: their user name or email address.")
 NO_CORRECTIONS = _("A correction request must name at least one correction.")
 CORRECTIONS_ONLY_FOR_CORRECTION = _("Corrections are only for a correction request.")
+NO_ERASURE_RIGHT = _(
+    "%(law)s gives no right to have your personal data erased, so this request cannot be "
+    "taken as an erasure request. Under the marketplace's own policy you may still correct "
+    "your data, withdraw your marketing choices at any time, and a parent or guardian may "
+    "have a minor's data deleted (policy F)."
+)
+ERASURE_NEEDS_ACCOUNT = _("Name the account whose data is to be erased.")
+CATEGORIES_ONLY_FOR_ERASURE = _("Categories are only for an erasure request.")
+AGENT_JURISDICTIONS = {"US-CA"}
+AGENT_NOT_HERE = _(
+    "Only California's law (CCPA regulations §7063) provides for a request made by an "
+    "authorized agent; under %(law)s the person asks for themselves."
+)
+AGENT_NEEDS_PERMISSION = _(
+    "Attach the person's signed permission for you to act for them (PDF, JPEG or PNG)."
+)
+AGENT_NEEDS_PERSON = _("Name the person you act for: their user name or email address.")
+UNKNOWN_CATEGORY = _("Unknown category %(category)s; choose among %(known)s.")
+
+
+def erasure_categories_check(*, kind: str, categories: Iterable[str]) -> list[str]:
+    """Return the categories of a partial erasure, checked; empty means all data."""
+    chosen = sorted(set(categories))
+    if chosen and kind != Kind.ERASURE:
+        raise ValidationError({"categories": CATEGORIES_ONLY_FOR_ERASURE})
+    for category in chosen:
+        if category not in Category.values:
+            raise ValidationError(
+                {
+                    "categories": UNKNOWN_CATEGORY
+                    % {"category": category, "known": ", ".join(Category.values)}
+                }
+            )
+    return chosen
 
 
 @dataclass(frozen=True)
@@ -59,6 +94,9 @@ def data_request_submit(
     guardianship_document=None,
     entered_by: User | None = None,
     identity_checked: StrOrPromise = "",
+    categories: Iterable[str] = (),
+    agent: User | None = None,
+    agent_permission=None,
     now: datetime,
 ) -> DataRequest:
     """Take in a request from any channel.
@@ -84,6 +122,15 @@ def data_request_submit(
     if kind != Kind.CORRECTION and corrections:
         raise ValidationError({"corrections": CORRECTIONS_ONLY_FOR_CORRECTION})
     user = requester.user
+    if agent is not None:
+        _agent_check(jurisdiction, requester, agent_permission)
+    erasure_categories = erasure_categories_check(kind=kind, categories=categories)
+    if kind == Kind.ERASURE:
+        if not jurisdiction.erasure_right:
+            # HK, SG: no such right; the refusal says so at the door, with what is offered.
+            raise ValidationError({"kind": NO_ERASURE_RIGHT % {"law": jurisdiction.law}})
+        if user is None and agent is None:
+            raise ValidationError({"requester": ERASURE_NEEDS_ACCOUNT})
     request = DataRequest(
         kind=kind,
         status=Status.RECEIVED,
@@ -99,6 +146,8 @@ def data_request_submit(
         received_at=received_at or now,
         minor=minor if kind == Kind.GUARDIAN_DELETION else None,
         minor_named=minor_named if kind == Kind.GUARDIAN_DELETION else "",
+        erasure_categories=erasure_categories,
+        agent=agent,
     )
     if letter_scan is not None:
         request.letter_scan = letter_scan
@@ -106,6 +155,8 @@ def data_request_submit(
         request.guardianship_document = guardianship_document
     request.rules = rules_snapshot(jurisdiction, kind)
     request.rules_version = jurisdiction.rules_version
+    if agent_permission is not None:
+        request.agent_permission = agent_permission
     request.full_clean()
     request.save()
     # Flagged for staff, never merged: each request is answered, and the flag blocks nothing.
@@ -123,7 +174,13 @@ def data_request_submit(
     )
     receipt_confirm(request, actor=None, now=now)
     # A guardian always waits: staff check both who they are and that they are the guardian.
-    signed_in = user is not None and channel != Channel.LETTER and kind != Kind.GUARDIAN_DELETION
+    # An agent's request too: the person's identity is verified with them directly (§7063).
+    signed_in = (
+        user is not None
+        and agent is None
+        and channel != Channel.LETTER
+        and kind != Kind.GUARDIAN_DELETION
+    )
     if signed_in:
         _record(
             request,
@@ -143,7 +200,21 @@ def data_request_submit(
             request,
             status=Status.AWAITING_IDENTITY,
             actor=None,
-            reason=_("waiting for staff to check the requester's identity"),
+            reason=_(
+                "waiting for staff to verify the person's identity with them directly and the "
+                "agent's signed permission"
+            )
+            if agent is not None
+            else _("waiting for staff to check the requester's identity"),
             now=now,
         )
     return request
+
+
+def _agent_check(jurisdiction: Jurisdiction, requester: Requester, permission) -> None:
+    if jurisdiction.code not in AGENT_JURISDICTIONS:
+        raise ValidationError({"on_behalf_of": AGENT_NOT_HERE % {"law": jurisdiction.law}})
+    if requester.user is None and not requester.name.strip():
+        raise ValidationError({"on_behalf_of": AGENT_NEEDS_PERSON})
+    if permission is None:
+        raise ValidationError({"agent_permission": AGENT_NEEDS_PERMISSION})

@@ -13,7 +13,12 @@ from django.template.loader import render_to_string
 from datarequests.clock import PAUSABLE_STATUSES
 from datarequests.models import OPEN_STATUSES, DataRequest, Kind
 from datarequests.services.fees import quotes_lapse
-from datarequests.services.fulfilment import CLAIM_LEASE, EXPORT_BUILD_TASK, MINOR_ERASE_TASK
+from datarequests.services.fulfilment import (
+    CLAIM_LEASE,
+    EXPORT_BUILD_TASK,
+    MINOR_ERASE_TASK,
+    SUBJECT_ERASE_TASK,
+)
 from datarequests.services.intake import FEE_ASSESS_TASK
 from datarequests.services.transitions import (
     TRANSITIONS,
@@ -67,6 +72,7 @@ def requests_sweep(*, now: datetime) -> dict[str, int]:
             ),
         ),
         (MINOR_ERASE_TASK, quiet("fulfil", kind=Kind.GUARDIAN_DELETION)),
+        (SUBJECT_ERASE_TASK, quiet("fulfil", kind=Kind.ERASURE)),
     ]
     # Not in a transaction: each is sent at once.
     for task_name, request_ids in stuck:

@@ -59,8 +59,8 @@ def _a_correction(request: DataRequest) -> bool:
     return request.kind == Kind.CORRECTION
 
 
-def _a_guardian_deletion(request: DataRequest) -> bool:
-    return request.kind == Kind.GUARDIAN_DELETION
+def _an_erasure(request: DataRequest) -> bool:
+    return request.kind in (Kind.GUARDIAN_DELETION, Kind.ERASURE)
 
 
 def _extensible(request: DataRequest) -> bool:
@@ -126,9 +126,9 @@ TRANSITIONS: dict[str, Transition] = {
         (S.IN_PROGRESS,),
         STAFF,
         APPROVE_ERASURE,
-        applies=_a_guardian_deletion,
+        applies=_an_erasure,
         consequence=_(
-            "The minor's data is erased for good: only a record that it was erased stays. "
+            "The data is erased for good: only a record of what was erased stays. "
             "This cannot be undone."
         ),
     ),

@@ -22,6 +22,7 @@ from cookies.services import consent_record
 from datarequests.models import Channel, Kind
 from datarequests.services import Requester, data_request_refuse, data_request_submit
 from disclosures.models import Disclosure, Recipient
+from disclosures.notices import notices_create
 from privacy_office import clock
 from privacy_office.admin_base import ProofAdmin
 from privacy_office.registry import NoSubject, registry
@@ -243,6 +244,14 @@ def a_row_of_every_kind(officer, django_capture_on_commit_callbacks):
         categories=["account"],
         purpose="B5",
         disclosed_at=clock.now(),
+    )
+    notices_create(
+        request_id=1,
+        subject=person,
+        kind="erasure",
+        categories=["account"],
+        lookback=None,
+        now=clock.now(),
     )
     with django_capture_on_commit_callbacks(execute=False):
         request = data_request_submit(

@@ -49,7 +49,12 @@ def test_a_request_states_status_kind_channel_and_jurisdiction_as_enums(schema):
         "lapsed",
     ]
     assert enum_of(schema, request["status"]) == Status.values
-    assert enum_of(schema, request["kind"]) == ["access", "correction", "guardian_deletion"]
+    assert enum_of(schema, request["kind"]) == [
+        "access",
+        "correction",
+        "guardian_deletion",
+        "erasure",
+    ]
     assert enum_of(schema, request["channel"]) == Channel.values
     assert enum_of(schema, request["jurisdiction"]) == ["HK", "EU", "UK", "CN", "US-CA", "SG"]
     submit = component(schema, "Submit")["properties"]
