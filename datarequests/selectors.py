@@ -178,7 +178,7 @@ def payment_details_of(request: DataRequest) -> dict | None:
 
 def desk_counts(*, user, now) -> dict[str, int]:
     """Return the staff home's cards: the user's open requests, and the team's overdue,
-    due within 7 days and waiting for the requester (one query)."""
+    due within 7 days, waiting for the requester and replies to post (one query)."""
     from datetime import timedelta
 
     from django.db.models import Count, Q
@@ -190,6 +190,7 @@ def desk_counts(*, user, now) -> dict[str, int]:
         overdue=Count("pk", filter=Q(due_at__lt=now)),
         due_this_week=Count("pk", filter=Q(due_at__gte=now, due_at__lt=now + timedelta(days=7))),
         waiting_for_requester=Count("pk", filter=Q(status=Status.AWAITING_REQUESTER)),
+        to_dispatch=Count("pk", filter=Q(status=Status.AWAITING_DISPATCH)),
     )
 
 

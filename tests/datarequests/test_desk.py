@@ -362,6 +362,7 @@ def test_beat_runs_the_escalation_every_hour(officer_on_duty):
 
 def test_the_staff_home_counts_my_open_requests_overdue_due_this_week_and_waiting(client, handler):
     mine, late, waiting, _later, closed = letter(), letter(), letter(), letter(), letter()
+    to_post = letter()
     for request in (mine, closed):
         services.data_request_assign(
             request_id=request.pk, assignee=handler, actor=handler, now=clock.now()
@@ -370,6 +371,9 @@ def test_the_staff_home_counts_my_open_requests_overdue_due_this_week_and_waitin
     DataRequest.objects.filter(pk=mine.pk).update(due_at=datetime(2026, 11, 28, tzinfo=UTC))
     DataRequest.objects.filter(pk=waiting.pk).update(status=Status.AWAITING_REQUESTER)
     DataRequest.objects.filter(pk=closed.pk).update(status=Status.FULFILLED)
+    DataRequest.objects.filter(pk=to_post.pk).update(
+        status=Status.AWAITING_DISPATCH, due_at=datetime(2026, 12, 30, tzinfo=UTC)
+    )
 
     page = client.get(reverse("admin:index"))
 
@@ -379,7 +383,9 @@ def test_the_staff_home_counts_my_open_requests_overdue_due_this_week_and_waitin
         "overdue": 1,
         "due_this_week": 1,
         "waiting_for_requester": 1,
+        "to_dispatch": 1,
     }
+    assert "?status__exact=awaiting_dispatch" in html and "replies to post" in html
     assert "?assignee=mine" in html and "my open requests" in html
     assert "Open requests by days left to the deadline" in html  # the dashboard's charts
 
