@@ -1,7 +1,5 @@
 from django.contrib import admin
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import api as accounts_api
@@ -10,7 +8,7 @@ from cookies import api as cookies_api
 from datarequests import api as requests_api
 from disclosures import api as disclosures_api
 from privacy_office.api import HealthAPI
-from privacy_office.views import HomeView
+from privacy_office.views import FaviconView, HomeView
 
 api_v1 = [
     path("health/", HealthAPI.as_view(), name="api-health"),
@@ -52,7 +50,7 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on every page, the admin's too (issue 15, 17).
     path(
         "favicon.ico",
-        RedirectView.as_view(url=static("privacy_office/favicon.svg"), permanent=True),
+        FaviconView.as_view(),
         name="favicon",
     ),
     path("accounts/", include("accounts.urls")),

@@ -1,7 +1,18 @@
-from django.views.generic import TemplateView
+from django.templatetags.static import static
+from django.views.generic import RedirectView, TemplateView
 
 STATISTICS_COOKIE = "po_stats"
 STATISTICS_MAX_AGE = 395 * 24 * 60 * 60
+
+
+class FaviconView(RedirectView):
+    """``/favicon.ico`` to the icon's static address, looked up per request: at import time
+    the manifest of collected files (production) may not exist yet."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs) -> str:
+        return static("privacy_office/favicon.svg")
 
 
 class HomeView(TemplateView):

@@ -111,8 +111,8 @@ def test_two_named_workers_share_a_rabbitmq_quorum_queue_and_fulfil_each_request
     monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
     # Remote control (ping, stats) replies through classic auto-deleted queues, which cannot
     # be quorum queues: one app asks, another sends the tasks.
-    control = Celery("test-control", broker=RABBITMQ_URL).control
-    sender = Celery("test-sender", broker=RABBITMQ_URL)
+    control = Celery("test-control", broker=RABBITMQ_URL, set_as_current=False).control
+    sender = Celery("test-sender", broker=RABBITMQ_URL, set_as_current=False)
     sender.conf.update(
         task_default_queue=queue,
         task_default_queue_type="quorum",

@@ -311,7 +311,7 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE") or "celery"
 if env_bool("CELERY_QUORUM_QUEUES"):
     CELERY_TASK_DEFAULT_QUEUE_TYPE = "quorum"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"confirm_publish": True}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "confirm_publish": True}
 
 
 def cache_settings(broker: str | None) -> dict:

@@ -19,7 +19,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from cookies.models import ConsentRecord
 from cookies.services import consent_record
-from datarequests.models import Channel, Kind
+from datarequests.models import Channel, FeePayment, FeeQuote, Kind
 from datarequests.services import Requester, data_request_refuse, data_request_submit
 from disclosures.models import Disclosure, Recipient
 from disclosures.notices import notices_create
@@ -269,6 +269,30 @@ def a_row_of_every_kind(officer, django_capture_on_commit_callbacks):
             explanation="Exempt.",
             now=clock.now(),
         )
+        paid = data_request_submit(
+            requester=Requester(user=person),
+            kind=Kind.ACCESS,
+            jurisdiction_code="SG",
+            channel=Channel.SELF_SERVICE,
+            now=clock.now(),
+        )
+    # A fee paid, as staff record it from the bank statement.
+    quote = FeeQuote.objects.create(
+        request=paid,
+        amount="10.00",
+        currency="SGD",
+        status=FeeQuote.Status.PAID,
+        quoted_at=clock.now(),
+        settled_at=clock.now(),
+    )
+    FeePayment.objects.create(
+        quote=quote,
+        amount="10.00",
+        currency="SGD",
+        reference="PO-SG-1",
+        actor=officer,
+        recorded_at=clock.now(),
+    )
     logbook_annotate(
         entry_id=LogBookEntry.objects.get(request_id=request.pk).pk,
         text="Reviewed.",

@@ -238,7 +238,7 @@ def test_four_eyes_the_officer_who_entered_the_letter_cannot_approve_its_erasure
     assert DataRequest.objects.get().status == Status.AWAITING_REVIEW
     act = reverse("admin:datarequests_datarequest_act", args=[request.pk, "approve_erasure"])
 
-    refused = client.post(act, follow=True)
+    refused = client.post(act, {"confirmed": "1"}, follow=True)
 
     assert "another privacy officer must approve" in refused.content.decode()
     assert DataRequest.objects.get().status == Status.AWAITING_REVIEW
@@ -246,7 +246,7 @@ def test_four_eyes_the_officer_who_entered_the_letter_cannot_approve_its_erasure
 
     verified_login(client, officer())
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(act)
+        client.post(act, {"confirmed": "1"})
     assert DataRequest.objects.get().status == Status.FULFILLED
     assert not ForumPost.objects.filter(author=person).exists()
 
