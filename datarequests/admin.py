@@ -660,6 +660,20 @@ class DataRequestAdmin(DeskAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
                 reason=text,
                 now=now,
             ),
+            "accept_estimate_recorded": lambda: services.fee_estimate_answer(
+                request_id=request_id,
+                requester=None,
+                accept=True,
+                recorded_by=actor,
+                now=now,
+            ),
+            "decline_estimate_recorded": lambda: services.fee_estimate_answer(
+                request_id=request_id,
+                requester=None,
+                accept=False,
+                recorded_by=actor,
+                now=now,
+            ),
             "dispatch": lambda: services.reply_dispatch(
                 request_id=request_id,
                 actor=actor,

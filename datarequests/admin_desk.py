@@ -35,6 +35,7 @@ KIND_SHORT = {
     Kind.ACCESS: _("access"),
     Kind.CORRECTION: _("correction"),
     Kind.GUARDIAN_DELETION: _("minor's deletion"),
+    Kind.ERASURE: _("erasure"),
 }
 
 # Amber from this many days left; red once overdue.

@@ -156,7 +156,11 @@ def request_data(request: DataRequest, *, events: bool = False) -> dict:
 def _as_read_by(request: DataRequest, user) -> dict:
     """The whole request for its person; for the agent who made it, where it stands only."""
     if acting_as_agent(request, user):
-        return {**request_data(request), "agent": True}
+        shown = ("id", "kind", "status", "channel", "jurisdiction", "time_zone", "received_at")
+        shown += ("due_at",)
+        return {key: value for key, value in request_data(request).items() if key in shown} | {
+            "agent": True
+        }
     return request_data(request, events=True)
 
 
@@ -258,7 +262,14 @@ class RequestsAPI(APIView):
 
     @extend_schema(responses=RequestSummarySerializer(many=True))
     def get(self, request):
-        return Response([request_data(r) for r in requests_of(user=request.user)[:500]])
+        requests = requests_of(user=request.user)[:500]
+        user = request.user
+        return Response(
+            [
+                _as_read_by(found, user) if acting_as_agent(found, user) else request_data(found)
+                for found in requests
+            ]
+        )
 
     @extend_schema(
         request=SubmitSerializer,

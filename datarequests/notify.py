@@ -11,6 +11,7 @@ from django.db import transaction
 from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from datarequests.erasure import kept_items, kept_lines
 from privacy_office import clock
@@ -52,14 +53,17 @@ def _send(request, template: str, **context) -> None:
         return  # a postal requester gets a letter instead (letters.notice_letter_pdf)
     subject, body = _compose(request, template, context)
     subject = " ".join(subject.split())
-    # Kept on the request as it was sent (issue 15): what the requester was told, and when.
+    # Kept on the request as it was sent (issue 15): what the requester was told, and when;
+    # but never a download link, which opens the export to whoever holds it, unaudited.
+    link = context.get("download_link")
+    kept_body = body.replace(link, str(_("[the download link sent]"))) if link else body
     stored = SentMessage.objects.create(
         request=request,
         key=template,
         language=request.language,
         to=request.requester_email,
         subject=subject[:300],
-        body=body,
+        body=kept_body,
         sent_at=clock.now(),
     )
     message = (subject, body, settings.DEFAULT_FROM_EMAIL, [request.requester_email])

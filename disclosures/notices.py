@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import logging
 import smtplib
+import socket
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Iterable, Mapping
@@ -193,6 +196,38 @@ def _email(notice: RecipientNotice, *, reminder: bool) -> None:
         raise DeliveryFailed(str(error)) from error
 
 
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect would turn the POST into a GET to an address nobody checked: it fails."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_NO_REDIRECTS = urllib.request.build_opener(_RefuseRedirects)
+
+
+def webhook_address_check(url: str) -> None:
+    """Refuse a webhook URL the product must not call: another scheme than http(s), and in
+    production (NOTICE_WEBHOOK_HTTPS_ONLY) plain http or a host that resolves to a loopback,
+    private, link-local or reserved address (the cloud's metadata service, the office's own
+    network)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise DeliveryFailed(_("the webhook URL is not an http(s) address"))
+    if not settings.NOTICE_WEBHOOK_HTTPS_ONLY:
+        return
+    if parts.scheme != "https":
+        raise DeliveryFailed(_("the webhook URL is not an https address"))
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 443)}
+    except OSError as error:
+        raise DeliveryFailed(_("the receiver could not be reached")) from error
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if not ip.is_global or ip.is_multicast:
+            raise DeliveryFailed(_("the webhook URL points inside a private network"))
+
+
 def _webhook(notice: RecipientNotice, *, reminder: bool, now: datetime) -> bool:
     """POST the signed notice; return whether the receiver acknowledged it."""
     recipient = notice.recipient
@@ -209,12 +244,11 @@ def _webhook(notice: RecipientNotice, *, reminder: bool, now: datetime) -> bool:
     if reminder:
         headers["X-Notice-Reminder"] = str(notice.reminders)
     url = recipient.webhook_url
-    if not url.startswith(("https://", "http://")):  # never file: or another scheme
-        raise DeliveryFailed(_("the webhook URL is not an http(s) address"))
+    webhook_address_check(url)
     call = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
     timeout = settings.NOTICE_WEBHOOK_TIMEOUT_SECONDS
     try:
-        with urllib.request.urlopen(call, timeout=timeout) as answer:  # noqa: S310
+        with _NO_REDIRECTS.open(call, timeout=timeout) as answer:
             reply = answer.read(4096)
     except urllib.error.HTTPError as error:
         raise DeliveryFailed(_("the receiver answered %(code)s") % {"code": error.code}) from error

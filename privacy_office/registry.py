@@ -198,6 +198,9 @@ class Identifiers(Subject):
             condition |= Q(**{f"{self.email}__iexact": person.email})
         if self.phone and person.phone:
             condition |= Q(**{self.phone: person.phone})
+        if condition and self.user:
+            # A row already tied to an account is that account's, whoever holds the address now.
+            condition &= Q(**{f"{self.user}__isnull": True})
         return condition or None
 
     def owner(self, obj: models.Model):

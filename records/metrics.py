@@ -23,11 +23,13 @@ CCPA = "US-CA"
 # The request kinds of regs §7102(a)(1)-(5), and which kind of ours each is, if any.
 CCPA_KINDS: list[tuple[str, object, str | None]] = [
     ("know", _("Requests to know"), Kind.ACCESS),
-    ("delete", _("Requests to delete"), Kind.GUARDIAN_DELETION),
+    # A consumer's own erasure (§1798.105) and a guardian's deletion of a minor's account.
+    ("delete", _("Requests to delete"), Kind.ERASURE),
     ("correct", _("Requests to correct"), Kind.CORRECTION),
     ("opt_out", _("Requests to opt out of sale or sharing"), None),
     ("limit", _("Requests to limit use of sensitive personal information"), None),
 ]
+_KIND_SQL = "CASE WHEN r.kind = 'guardian_deletion' THEN 'erasure' ELSE r.kind END"
 CLOSING = (Status.FULFILLED, Status.REFUSED, Status.WITHDRAWN, Status.LAPSED)
 
 _CLOSING_SQL = """
@@ -40,7 +42,7 @@ _CLOSING_SQL = """
 _METRICS_SQL = f"""
 WITH closing AS ({_CLOSING_SQL}),
 requests AS (
-    SELECT r.kind,
+    SELECT {_KIND_SQL} AS kind,
            EXTRACT(YEAR FROM r.received_at AT TIME ZONE %(zone)s) = %(year)s AS received,
            c.status,
            EXTRACT(YEAR FROM c.at AT TIME ZONE %(zone)s) = %(year)s AS closed_in_year,
@@ -64,7 +66,7 @@ GROUP BY kind
 
 _DENIALS_SQL = f"""
 WITH closing AS ({_CLOSING_SQL})
-SELECT r.kind, COALESCE(g.ground, ''), COUNT(*)
+SELECT {_KIND_SQL}, COALESCE(g.ground, ''), COUNT(*)
 FROM datarequests_datarequest r
 JOIN datarequests_jurisdiction j ON j.id = r.jurisdiction_id
 JOIN closing c ON c.request_id = r.id
@@ -239,7 +241,15 @@ def ccpa_metrics_text(metrics: YearMetrics) -> str:
     lines = [f"California consumer requests, 1 January to 31 December {metrics.year}:"]
     for kind in metrics.kinds:
         if not kind.offered:
-            lines.append(f"- {kind.label}: none received (not a request this service takes).")
+            lines.append(
+                f"- {kind.label}: none received as requests"
+                + (
+                    " (opting out is honoured at once as a preference: the Do not sell or share"
+                    " page, or a Global Privacy Control signal)."
+                    if kind.code == "opt_out"
+                    else " (not a request this service takes)."
+                )
+            )
             continue
         reasons = ", ".join(f"{n} {g}" for g, n in sorted(kind.denied_by_reason.items()))
         lines.append(

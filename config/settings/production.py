@@ -122,6 +122,12 @@ env_required("DATABASE_URL", "the PostgreSQL server (postgres://user:password@ho
 DATABASES = {"default": database_settings()}
 CELERY_BROKER_URL = env_required("CELERY_BROKER_URL", "the Redis broker (redis://host:6379/0).")
 CACHES = cache_settings(CELERY_BROKER_URL)
+# Links in emails sent by workers (a no-account requester's export, a recipient's
+# acknowledgement) start with it: without it they would point at 127.0.0.1.
+SITE_URL = env_required("SITE_URL", "this site's https:// address, for links in emails.")
+SITE_URL = SITE_URL.rstrip("/")
+if not SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured("SITE_URL must be the site's https:// address in production.")
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -124,11 +124,22 @@ REVISION_AMOUNT = _("Give the new fee as an amount of at least 0.01.")
 
 @transaction.atomic
 def fee_estimate_answer(
-    *, request_id: int, requester: User, accept: bool, now: datetime
+    *,
+    request_id: int,
+    requester: User | None,
+    accept: bool,
+    now: datetime,
+    recorded_by: User | None = None,
 ) -> DataRequest:
     """The requester accepts the written estimate (the fee is then due) or declines it (the
-    request ends, nothing charged). The clock waits for this answer, not for the payment."""
-    request = _locked(request_id, "accept_estimate" if accept else "decline_estimate")
+    request ends, nothing charged). The clock waits for this answer, not for the payment.
+
+    ``recorded_by``: the staff member who records an answer that came by letter or email
+    (a requester with no account has no page to answer on)."""
+    action = "accept_estimate" if accept else "decline_estimate"
+    if recorded_by is not None:
+        action, requester = f"{action}_recorded", recorded_by
+    request = _locked(request_id, action)
     quote = request.fee_quote
     quote.status = FeeQuote.Status.ACCEPTED if accept else FeeQuote.Status.DECLINED
     quote.answered_at = now

@@ -98,6 +98,22 @@ TRANSITIONS: dict[str, Transition] = {
         (S.WITHDRAWN,),
         REQUESTER,
     ),
+    # A requester with no account (a letter, the public form) answers by post or email: staff
+    # record that answer.
+    "accept_estimate_recorded": Transition(
+        _("The requester accepted the estimate (by letter or email)"),
+        frozenset({S.AWAITING_ACCEPTANCE}),
+        (S.AWAITING_PAYMENT,),
+        STAFF,
+        CHANGE,
+    ),
+    "decline_estimate_recorded": Transition(
+        _("The requester declined the estimate (by letter or email)"),
+        frozenset({S.AWAITING_ACCEPTANCE}),
+        (S.WITHDRAWN,),
+        STAFF,
+        CHANGE,
+    ),
     # A fee higher than an accepted estimate goes back to the requester as a new estimate.
     "revise_fee": Transition(
         _("Revise the fee"),

@@ -104,13 +104,17 @@ def test_the_agent_follows_the_status_but_the_data_goes_only_to_the_person(
     assert request.status == Status.FULFILLED  # the export was built at once (eager)
 
     as_agent = client.get(reverse("api-request", args=[request_id])).json()
+    listed_for_agent = client.get(reverse("api-requests")).json()
     download_by_agent = client.get(reverse("api-request-export", args=[request_id]))
     page_for_agent = client.get(reverse("requests:detail", args=[request_id])).content.decode()
     client.force_login(person)
     download_by_person = client.get(reverse("api-request-export", args=[request_id]))
 
     assert as_agent["status"] == "fulfilled"
-    assert "export" not in as_agent
+    assert as_agent["agent"] is True
+    # Where it stands, nothing of what it found or sent: no fee, steps, events or export.
+    assert not {"export", "fee", "events", "steps", "categories", "kept"} & set(as_agent)
+    assert listed_for_agent == [as_agent]
     assert download_by_agent.status_code == 404
     assert "authorized agent" in page_for_agent
     assert "Download my data" not in page_for_agent

@@ -172,6 +172,8 @@ def test_the_self_service_form_takes_a_partial_erasure_of_browsing_only(
     client, person, django_capture_on_commit_callbacks
 ):
     client.force_login(person)
+    form = client.get(reverse("requests:list")).content.decode()
+    assert 'name="categories" value="browsing"' in form  # the page offers the choice
     with django_capture_on_commit_callbacks(execute=True):
         page = client.post(
             reverse("requests:list"),

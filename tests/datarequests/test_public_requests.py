@@ -96,6 +96,9 @@ def test_a_lead_verified_by_code_downloads_their_export_from_the_mailed_link(
     assert ready.to == ["mei.chen@example.com"]
     assert "Sign in" not in ready.body
     link = LINK.search(ready.body).group(1)
+    # The copy of the message staff see on the request never holds the link itself.
+    kept = request.messages.get(key="fulfilled").body
+    assert link not in kept and "[the download link sent]" in kept
 
     client.cookies.clear()  # anyone holding the link, without a session
     download = client.get(link)

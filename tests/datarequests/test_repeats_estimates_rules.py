@@ -586,3 +586,40 @@ def test_a_holiday_override_is_added_only_with_a_reason_and_audited(client):
     event = AuditEvent.objects.get(target=f"datarequests.CalendarOverride:{override.pk}")
     assert (event.actor, event.action) == (officer, "create")
     assert event.detail.endswith("why: State Council notice of 2026")
+
+
+def test_staff_record_the_estimate_answer_of_a_postal_requester_who_has_no_page_to_answer_on(
+    client, django_capture_on_commit_callbacks
+):
+    received = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
+    with django_capture_on_commit_callbacks(execute=False):
+        request = services.data_request_submit(
+            requester=services.Requester(name="Tan Mei Ling", postal_address="1 Orchard Road"),
+            kind=Kind.ACCESS,
+            jurisdiction_code="SG",
+            channel=Channel.LETTER,
+            now=received,
+        )
+        services.identity_verify(
+            request_id=request.pk, actor=None, method="NRIC copy enclosed", now=received
+        )
+        services.fee_assess(request_id=request.pk, now=received)
+    request.refresh_from_db()
+    assert request.status == Status.AWAITING_ACCEPTANCE
+    officer = UserFactory(is_staff=True, is_superuser=True)
+    verified_login(client, officer)
+    act = "admin:datarequests_datarequest_act"
+
+    client.post(reverse(act, args=[request.pk, "accept_estimate_recorded"]))
+
+    request.refresh_from_db()
+    assert (request.status, request.fee_quote.status) == (
+        Status.AWAITING_PAYMENT,
+        FeeQuote.Status.ACCEPTED,
+    )
+    assert request.events.last().actor == officer
+    # An answer is recorded once: a second click finds the request moved on.
+    again = client.post(reverse(act, args=[request.pk, "decline_estimate_recorded"]), follow=True)
+    assert "This request has already moved on" in again.content.decode()
+    request.refresh_from_db()
+    assert request.status == Status.AWAITING_PAYMENT

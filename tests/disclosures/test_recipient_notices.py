@@ -381,3 +381,71 @@ def test_a_notice_whose_message_was_lost_is_sent_by_the_daily_schedule(receiver,
 
     assert RecipientNotice.objects.get().state == "acknowledged"
     assert len(receiver.received) == 1
+
+
+# --- where a webhook may go (review: no SSRF into the office's own network) ---------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://127.0.0.1/hook",
+        "https://10.1.2.3/hook",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://[::1]/hook",
+        "http://203.0.114.7/hook",
+        "file:///etc/passwd",
+        "gopher://example.com/",
+    ],
+)
+def test_in_production_a_webhook_to_a_private_address_or_without_https_is_never_called(url):
+    from disclosures.notices import DeliveryFailed, webhook_address_check
+
+    with override_settings(NOTICE_WEBHOOK_HTTPS_ONLY=True), pytest.raises(DeliveryFailed):
+        webhook_address_check(url)
+
+
+def test_a_webhook_to_a_public_https_address_is_allowed():
+    from disclosures.notices import webhook_address_check
+
+    with override_settings(NOTICE_WEBHOOK_HTTPS_ONLY=True):
+        webhook_address_check("https://8.8.8.8/hook")  # a literal address: no DNS asked
+
+
+def test_a_receiver_that_redirects_is_a_failed_delivery_not_a_get_elsewhere():
+    import http.server
+    import threading
+    import urllib.error
+    import urllib.request
+
+    from disclosures.notices import _NO_REDIRECTS
+
+    followed = []
+
+    class Redirecting(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.send_response(302)
+            self.send_header("Location", f"http://127.0.0.1:{self.server.server_port}/inside")
+            self.end_headers()
+
+        def do_GET(self):
+            followed.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b'{"acknowledged": true}')
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Redirecting)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        call = urllib.request.Request(
+            f"http://127.0.0.1:{server.server_port}/hook", data=b"{}", method="POST"
+        )
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            _NO_REDIRECTS.open(call, timeout=5)
+    finally:
+        server.shutdown()
+    assert refused.value.code == 302
+    assert followed == []

@@ -262,3 +262,15 @@ def test_the_registry_names_a_rows_owner_through_its_declaration():
     assert registry.owner_of(order) == order.buyer
     assert registry.owner_of(order.buyer) == order.buyer
     assert Registry().owner_of(order) is None  # not declared there
+
+
+def test_someone_without_an_account_never_gets_rows_already_tied_to_an_account():
+    """A reassigned company mailbox proves control of the address, not of the account that
+    once used it: rows matched to an account stay that account's."""
+    account = UserFactory(email="sales@example.com")
+    theirs = lead(email="sales@example.com")
+    theirs.matched_user = account
+    theirs.save()
+    unmatched = lead(email="Sales@Example.com")
+
+    assert rows(Lead, LEAD, ContactPerson(email="sales@example.com")) == {unmatched}

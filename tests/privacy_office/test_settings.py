@@ -22,6 +22,7 @@ PRODUCTION = {
     "AUDIT_CHECKPOINT_SIGNING_KEY": "Zm9yLXRlc3RzLW9ubHktYS1yYW5kb20tMzItYnl0ZXM=",
     "AUDIT_CHECKPOINT_PATH": "/var/lib/privacy-office-anchor/audit-checkpoints.jsonl",
     "EVIDENCE_SIGNING_KEY": "Zm9yLXRlc3RzLW9ubHktdGhlLWV2aWRlbmNlLWtleSE=",
+    "SITE_URL": "https://privacy.example.com",
 }
 
 
@@ -67,6 +68,7 @@ def test_production_passes_the_deploy_check_with_no_warning():
         ("AUDIT_CHECKPOINT_PATH", "AUDIT_CHECKPOINT_PATH must be set in production"),
         ("CELERY_BROKER_URL", "CELERY_BROKER_URL must be set in production"),
         ("EVIDENCE_SIGNING_KEY", "EVIDENCE_SIGNING_KEY must be set in production"),
+        ("SITE_URL", "SITE_URL must be set in production"),
     ],
 )
 def test_production_refuses_to_start_without_each_secret(missing, message):

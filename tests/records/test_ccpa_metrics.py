@@ -202,3 +202,13 @@ def test_customer_service_and_ordinary_users_cannot_read_the_metrics(client):
     assert client.get(url).status_code == 403
     client.force_login(UserFactory())
     assert client.get(url).status_code == 302
+
+
+def test_a_consumers_erasure_and_a_guardians_deletion_are_both_requests_to_delete():
+    make(Kind.ERASURE, la(2026, 5, 4), (la(2026, 5, 14), Status.FULFILLED))  # 10 days
+    make(Kind.GUARDIAN_DELETION, la(2026, 6, 1), (la(2026, 6, 21), Status.FULFILLED))  # 20 days
+
+    delete = next(kind for kind in ccpa_metrics(year=2026).kinds if kind.code == "delete")
+
+    assert (delete.received, delete.complied, delete.denied) == (2, 2, 0)
+    assert (delete.median_days, delete.mean_days) == (15.0, 15.0)
