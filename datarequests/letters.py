@@ -375,6 +375,7 @@ def fee_quote_letter_pdf(*, request, payment: dict | None, now: datetime) -> byt
                 body,
             )
         )
+        story += _signature(body)
         buffer = io.BytesIO()
         SimpleDocTemplate(buffer, pagesize=A4, title=_("Fee quote")).build(story)
     return buffer.getvalue()
