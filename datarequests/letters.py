@@ -1,33 +1,93 @@
 """The written reply to an access request, as a PDF in the requester's language (English or
-Simplified Chinese), naming the categories, purposes, recipients and retention."""
+Simplified Chinese), with what GDPR Art. 15(1) and PDPO s.19 ask a reply to tell: the
+categories, purposes, recipients, how long each category is kept, where data not collected
+from the person came from, the rights to correction and to complain (to the authority of the
+request's jurisdiction, by name and address), under the controller's letterhead and signed by
+the privacy officer. The font is embedded (WenQuanYi Micro Hei, shipped in ``fonts/``), so the
+letter prints the same everywhere, Chinese included."""
 
 from __future__ import annotations
 
 import io
 from datetime import datetime
+from pathlib import Path
 from xml.sax.saxutils import escape
 
+from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from privacy_office.periods import retention_in_words
 from privacy_office.purposes import PURPOSES
 from privacy_office.registry import Category
 
-FONT = "STSong-Light"  # a CID font built into reportlab: Chinese and Latin, nothing to install
-OFFICE = "Zhejiang Foreign Trade Internet Ltd., 471 Jincheng Road, Xiaoshan District, Hangzhou"
+# A TrueType font with Chinese and Latin glyphs, embedded (as a subset) in every letter: a
+# reader without Chinese fonts, or a printer, sees the letter as written.
+FONT = "WenQuanYiMicroHei"
+FONT_FILE = Path(__file__).resolve().parent / "fonts" / "wqy-microhei.ttc"
 
 
 def _styles():
     if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+        pdfmetrics.registerFont(TTFont(FONT, str(FONT_FILE), subfontIndex=0))
     body = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=15)
     return body, ParagraphStyle("title", parent=body, fontSize=15, leading=21, spaceAfter=6)
+
+
+def _letterhead(body) -> list:
+    """The controller's name (larger) and postal address, from PRIVACY_OFFICE_LETTERHEAD."""
+    name, *address = settings.PRIVACY_OFFICE_LETTERHEAD.splitlines()
+    head = ParagraphStyle("letterhead", parent=body, fontSize=12, leading=16)
+    return [
+        Paragraph(escape(name), head),
+        *[Paragraph(escape(line), body) for line in address],
+    ]
+
+
+def _signature(body) -> list:
+    """The privacy officer's signature block (PRIVACY_OFFICER_NAME; the office if unnamed)."""
+    name = settings.PRIVACY_OFFICER_NAME
+    controller = settings.PRIVACY_OFFICE_LETTERHEAD.splitlines()[0]
+    return [
+        Spacer(1, 6 * mm),
+        Paragraph(escape(_("Yours sincerely,")), body),
+        Spacer(1, 10 * mm),
+        *([Paragraph(escape(name), body)] if name else []),
+        Paragraph(escape(_("Privacy Officer")), body),
+        Paragraph(escape(controller), body),
+    ]
+
+
+def _row_kept(summary) -> int | None:
+    """How long a model's rows are kept: their fields' longest period (a row is purged
+    whole), or None for as long as the account is open."""
+    periods = {days for days in summary.retention_days if days}
+    return max(periods) if periods else None
+
+
+def _kept(retention_days) -> str:
+    """Periods in words: the longest, and "until you close your account" as well when some
+    of the data has no period."""
+    periods = {days for days in retention_days if days}
+    words = [retention_in_words(max(periods))] if periods else []
+    if None in retention_days or not periods:
+        words.append(retention_in_words(None))
+    return "; ".join(words)
+
+
+def _recipient_categories() -> list[str]:
+    """The kinds of recipient in the disclosures app's register (policy C): who data may go
+    to, in the active language."""
+    from disclosures.models import Recipient
+
+    kinds = set(Recipient.objects.values_list("kind", flat=True).distinct())
+    return [str(label) for value, label in Recipient.Kind.choices if value in kinds]
 
 
 def reply_letter_pdf(*, request, summaries, recipients=(), now: datetime) -> bytes:
@@ -45,7 +105,7 @@ def reply_letter_story(*, request, summaries, recipients=(), now: datetime) -> l
     data after them)."""
     body, title = _styles()
     story = [
-        Paragraph(escape(OFFICE), body),
+        *_letterhead(body),
         Spacer(1, 8 * mm),
         Paragraph(escape(request.requester_name or _("Requester")), body),
         *[Paragraph(escape(line), body) for line in request.postal_address.splitlines()],
@@ -71,12 +131,7 @@ def reply_letter_story(*, request, summaries, recipients=(), now: datetime) -> l
     rows = [[_("Category"), _("Records"), _("Count"), _("Purposes"), _("Kept")]]
     labels = dict(Category.choices)
     for summary in summaries:
-        retention = {days for days in summary.retention_days if days}
-        kept = (
-            _("up to %(days)s days") % {"days": max(retention)}
-            if retention
-            else _("while the account lives")
-        )
+        kept = retention_in_words(_row_kept(summary))
         rows.append(
             [
                 Paragraph(
@@ -112,27 +167,131 @@ def reply_letter_story(*, request, summaries, recipients=(), now: datetime) -> l
     story += [
         table,
         Spacer(1, 5 * mm),
+        *_retention_paragraphs(summaries, body, labels),
+        Spacer(1, 3 * mm),
         *_recipient_paragraphs(recipients, body, labels),
+        *_source_paragraphs(summaries, body),
+        Spacer(1, 3 * mm),
+        Paragraph(escape(_("Card and account numbers are shown by their last four digits.")), body),
         Paragraph(
             escape(
                 _(
-                    "Card and account numbers are shown by their last four digits. You may ask "
-                    "us to correct any of this data (policy section D)."
+                    "You have the right to ask us to correct any of this data that is inaccurate "
+                    "or incomplete (policy section D): write to us at the address above, or use "
+                    "the correction form on the site."
+                )
+            ),
+            body,
+        ),
+        *_complaint_paragraphs(request.jurisdiction, body),
+        *_signature(body),
+    ]
+    return story
+
+
+def _retention_paragraphs(summaries, body, labels) -> list:
+    """How long each category is kept: its records' longest period, in words."""
+    by_category: dict[str, set[int | None]] = {}
+    for summary in summaries:
+        for category in summary.categories:
+            by_category.setdefault(category, set()).add(_row_kept(summary))
+    if not by_category:
+        return []
+    return [
+        Paragraph(escape(_("How long we keep each category of data:")), body),
+        *[
+            Paragraph(
+                escape(
+                    "• "
+                    + _("%(category)s: %(kept)s")
+                    % {"category": labels[category], "kept": _kept(by_category[category])}
+                ),
+                body,
+            )
+            for category in sorted(by_category)
+            if category in labels
+        ],
+    ]
+
+
+def _source_paragraphs(summaries, body) -> list:
+    """Where data not collected from the person came from (GDPR Art. 15(1)(g)): event
+    information (policy A.5) is collected at trade fairs and industry events."""
+    if not any(Category.EVENT in summary.categories for summary in summaries):
+        return []
+    return [
+        Spacer(1, 3 * mm),
+        Paragraph(
+            escape(
+                _(
+                    "Where your data came from: the event information (policy A.5) was not "
+                    "given to us on the site; we collected it at trade fairs and industry "
+                    "events, from you or from the business card you left there. Everything "
+                    "else you gave us, or it was recorded as you used the site."
                 )
             ),
             body,
         ),
     ]
-    return story
+
+
+def _complaint_paragraphs(jurisdiction, body) -> list:
+    """The right to complain to the supervisory authority of the request's jurisdiction,
+    named with its postal address (an authority seeded in English is printed translated)."""
+    name = jurisdiction.complaint_authority
+    if not name:
+        return [
+            Paragraph(
+                escape(
+                    _(
+                        "If you are not satisfied with our reply, you have the right to complain "
+                        "to the data protection authority of your jurisdiction."
+                    )
+                ),
+                body,
+            )
+        ]
+    address = jurisdiction.complaint_authority_address
+    return [
+        Paragraph(
+            escape(
+                _(
+                    "If you are not satisfied with our reply, you have the right to complain "
+                    "to the supervisory authority:"
+                )
+            ),
+            body,
+        ),
+        Paragraph(escape(_(name)), body),
+        *[Paragraph(escape(line), body) for line in (_(address) if address else "").splitlines()],
+    ]
 
 
 def _recipient_paragraphs(recipients, body, labels) -> list:
+    categories = _recipient_categories()
+    may_go_to = (
+        [
+            Paragraph(
+                escape(
+                    _(
+                        "We may disclose data to these categories of recipients (policy "
+                        "section C): %(categories)s."
+                    )
+                    % {"categories": "; ".join(categories)}
+                ),
+                body,
+            )
+        ]
+        if categories
+        else []
+    )
     if not recipients:
         return [
             Paragraph(
                 escape(_("Recipients: no disclosure of your data to third parties is recorded.")),
                 body,
-            )
+            ),
+            *may_go_to,
         ]
     lines = [Paragraph(escape(_("Your data was disclosed to these recipients:")), body)]
     for recipient in recipients:
@@ -147,7 +306,7 @@ def _recipient_paragraphs(recipients, body, labels) -> list:
                 body,
             )
         )
-    return lines
+    return lines + may_go_to
 
 
 def fee_quote_letter_pdf(*, request, payment: dict | None, now: datetime) -> bytes:
@@ -157,7 +316,7 @@ def fee_quote_letter_pdf(*, request, payment: dict | None, now: datetime) -> byt
     quote = request.fee_quote
     with translation.override(request.language):
         story = [
-            Paragraph(escape(OFFICE), body),
+            *_letterhead(body),
             Spacer(1, 8 * mm),
             Paragraph(escape(request.requester_name or _("Requester")), body),
             *[Paragraph(escape(line), body) for line in request.postal_address.splitlines()],
@@ -216,6 +375,7 @@ def fee_quote_letter_pdf(*, request, payment: dict | None, now: datetime) -> byt
                 body,
             )
         )
+        story += _signature(body)
         buffer = io.BytesIO()
         SimpleDocTemplate(buffer, pagesize=A4, title=_("Fee quote")).build(story)
     return buffer.getvalue()

@@ -196,6 +196,16 @@ class Jurisdiction(models.Model):
             "the law gives no such right, and erasure requests are refused with that reason."
         ),
     )
+    # The reply letter names where the requester may complain (GDPR Art. 15(1)(f), 77).
+    complaint_authority = models.CharField(
+        _("supervisory authority"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where a requester may complain; the reply letter names it."),
+    )
+    complaint_authority_address = models.TextField(
+        _("supervisory authority's postal address"), blank=True
+    )
 
     class Meta:
         ordering = ["code"]

@@ -112,7 +112,10 @@ declare(
 declare(
     Jurisdiction,
     subject=None,
-    exempt={"name": "the name of a jurisdiction, not of a person"},
+    exempt={
+        "name": "the name of a jurisdiction, not of a person",
+        "complaint_authority_address": "a public authority's office address, not a person's",
+    },
 )
 
 # What remains of an erased person: the proof of the erasure (policy F), no data.

@@ -6,6 +6,9 @@ the admin, since laws change.
 
 from decimal import Decimal
 
+from django.conf import settings
+from django.utils.translation import gettext_noop
+
 from datarequests.models import DeadlineUnit, FeeRule, Kind, Notice
 
 HK_GROUNDS = [
@@ -146,6 +149,65 @@ JURISDICTIONS = [
     },
 ]
 
+# Where a requester may complain (GDPR Art. 15(1)(f) and 77; PDPO s.37): the authority's name
+# and postal address, as the reply letter prints them. The names (and Hong Kong's and Mainland
+# China's addresses) are translated when the letter is printed; an edited one is printed as
+# typed.
+AUTHORITIES: dict[str, tuple[str, str]] = {
+    "HK": (
+        gettext_noop("Office of the Privacy Commissioner for Personal Data, Hong Kong (PCPD)"),
+        gettext_noop(
+            "Room 1303, 13/F, Dah Sing Financial Centre\n248 Queen's Road East, Wanchai\nHong Kong"
+        ),
+    ),
+    "UK": (
+        gettext_noop("Information Commissioner's Office (ICO)"),
+        "Wycliffe House, Water Lane\nWilmslow, Cheshire SK9 5AF\nUnited Kingdom",
+    ),
+    "CN": (
+        gettext_noop("Cyberspace Administration of China"),
+        gettext_noop("11 Chegongzhuang Street, Xicheng District\nBeijing\nChina"),
+    ),
+    "US-CA": (
+        gettext_noop("California Privacy Protection Agency"),
+        "2101 Arena Blvd\nSacramento, CA 95834\nUnited States",
+    ),
+    "SG": (
+        gettext_noop("Personal Data Protection Commission (PDPC), Singapore"),
+        "10 Pasir Panjang Road, #03-01 Mapletree Business City\nSingapore 117438",
+    ),
+}
+# The EU's: the lead authority of the controller's member state (DATAREQUESTS_EU_MEMBER_STATE);
+# another member state's is entered in the admin.
+EU_AUTHORITIES: dict[str, tuple[str, str]] = {
+    "IE": (
+        gettext_noop("Data Protection Commission (Ireland)"),
+        "21 Fitzwilliam Square South\nDublin 2, D02 RD28\nIreland",
+    ),
+    "FR": (
+        gettext_noop("Commission Nationale de l'Informatique et des Libertés (CNIL), France"),
+        "3 Place de Fontenoy, TSA 80715\n75334 Paris Cedex 07\nFrance",
+    ),
+    "NL": (
+        gettext_noop("Autoriteit Persoonsgegevens (Dutch Data Protection Authority)"),
+        "Postbus 93374\n2509 AJ Den Haag\nNetherlands",
+    ),
+    "LU": (
+        gettext_noop("Commission nationale pour la protection des données (CNPD), Luxembourg"),
+        "15, Boulevard du Jazz\nL-4370 Belvaux\nLuxembourg",
+    ),
+}
+
+
+def authority_fields(code: str) -> dict[str, str]:
+    """The supervisory authority of a jurisdiction as Jurisdiction fields (empty if unknown)."""
+    if code == "EU":
+        name, address = EU_AUTHORITIES.get(settings.DATAREQUESTS_EU_MEMBER_STATE, ("", ""))
+    else:
+        name, address = AUTHORITIES.get(code, ("", ""))
+    return {"complaint_authority": name, "complaint_authority_address": address}
+
+
 # (jurisdiction, kind) -> base, per 1,000 records, postage. Everything else is free.
 FEES = {
     ("HK", Kind.ACCESS): (Decimal("50.00"), Decimal("10.00"), Decimal("20.00")),
@@ -159,8 +221,14 @@ def jurisdictions_install() -> int:
 
     created = 0
     for rules in JURISDICTIONS:
-        jurisdiction, new = Jurisdiction.objects.get_or_create(code=rules["code"], defaults=rules)
+        authority = authority_fields(rules["code"])
+        jurisdiction, new = Jurisdiction.objects.get_or_create(
+            code=rules["code"], defaults={**rules, **authority}
+        )
         created += new
+        if not new and not jurisdiction.complaint_authority and authority["complaint_authority"]:
+            # Added after the jurisdiction was installed: filled in, never overwritten.
+            Jurisdiction.objects.filter(pk=jurisdiction.pk).update(**authority)
         for kind in Kind.values:
             base, per_thousand, postage = FEES.get((jurisdiction.code, kind), (0, 0, 0))
             FeeSchedule.objects.get_or_create(

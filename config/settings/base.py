@@ -221,6 +221,14 @@ USE_TZ = True
 # The EU member state the controller is established in: EU requests follow its time zone
 # and public holidays (datarequests.calendars).
 DATAREQUESTS_EU_MEMBER_STATE = (env_str("DATAREQUESTS_EU_MEMBER_STATE") or "IE").upper()
+# The head of every letter the privacy office posts (the controller's name, then its postal
+# address, one line each; "\n" separates lines in the environment) and who signs them.
+PRIVACY_OFFICE_LETTERHEAD = (
+    env_str("PRIVACY_OFFICE_LETTERHEAD")
+    or "Zhejiang Foreign Trade Internet Ltd.\n471 Jincheng Road, Xiaoshan District\n"
+    "Hangzhou, Zhejiang, China"
+).replace("\\n", "\n")
+PRIVACY_OFFICER_NAME = env_str("PRIVACY_OFFICER_NAME") or ""  # empty: the office signs
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / ".local" / "static"

@@ -217,5 +217,6 @@ def test_a_postal_requesters_quote_is_a_letter_with_where_to_pay(client, hk_paye
     text = letter_paragraphs(letter.content)
     assert "Chan Tai Man" in text and "8 Nathan Road" in text
     assert "Zhejiang Foreign Trade Internet Ltd." in text
+    assert text[-2:] == ["Privacy Officer", "Zhejiang Foreign Trade Internet Ltd."]
     assert f"PO-HK-{request.pk}" in text
     assert AuditEvent.objects.filter(actor=officer, detail="fee letter read").count() == 1
