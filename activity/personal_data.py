@@ -1,4 +1,5 @@
 from django.db.models import Q
+from django.utils.translation import gettext_noop as _
 
 from activity.models import CompanyProfile, ForumPost, Lead, Order, PageView, Shipment, TradeDispute
 from privacy_office.registry import Category, Erasure, Exemption, Identifiers, declare, personal
@@ -8,18 +9,21 @@ KEPT_FOR_CLAIMS = "a record of a trade, kept for claims, disputes and tax (B9)"
 
 
 OPEN_ORDER = ~Q(status__in=[Order.Status.DELIVERED, Order.Status.CANCELLED])
-# GDPR Art. 17(3) and CCPA §1798.105(d)(1), (d)(8): what an open trade still needs.
+# GDPR Art. 17(3) and CCPA §1798.105(d)(1), (d)(8): what an open trade still needs. Stored
+# in English with the erasure's record and translated where it is read.
 DELIVER_OPEN_ORDER = Exemption(
-    "needed to complete an order still open (CCPA §1798.105(d)(1); GDPR Art. 17(3)(b), "
-    "the contract)",
+    _(
+        "needed to complete an order still open (CCPA §1798.105(d)(1); GDPR Art. 17(3)(b), "
+        "the contract)"
+    ),
     OPEN_ORDER,
 )
 SHIP_OPEN_ORDER = Exemption(
-    "needed to deliver an order still open (CCPA §1798.105(d)(1); GDPR Art. 17(3)(b))",
+    _("needed to deliver an order still open (CCPA §1798.105(d)(1); GDPR Art. 17(3)(b))"),
     ~Q(order__status__in=[Order.Status.DELIVERED, Order.Status.CANCELLED]),
 )
 OPEN_DISPUTE = Exemption(
-    "needed for a dispute still open, a legal claim (GDPR Art. 17(3)(e); CCPA §1798.105(d)(8))",
+    _("needed for a dispute still open, a legal claim (GDPR Art. 17(3)(e); CCPA §1798.105(d)(8))"),
     Q(status=TradeDispute.Status.OPEN),
 )
 

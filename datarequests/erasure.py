@@ -16,6 +16,7 @@ from django.apps import apps
 from django.contrib.sessions.models import Session
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from datarequests.models import ErasureTombstone
@@ -264,7 +265,7 @@ def kept_lines(items: list[dict]) -> list[str]:
                 "table": str(meta.verbose_name_plural).capitalize(),
                 "fields": names,
                 "rows": item["rows"],
-                "reason": item["reason"],
+                "reason": gettext(item["reason"]),
             }
         )
     return lines

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -383,6 +384,9 @@ class DeclaredField:
     erasure: str
     public: bool
     retention_days: int | None
+    # What a person's own erasure request keeps of this field, and the law's ground (shown on
+    # the data map page; not in `datamap --format json`, whose keys API.md fixes).
+    kept_on_erasure: tuple[str, ...] = ()
 
     def as_dict(self) -> dict:
         return {
@@ -496,6 +500,7 @@ class Registry:
                         erasure=str(declared.erasure),
                         public=declared.public,
                         retention_days=declared.retention_days,
+                        kept_on_erasure=tuple(gettext(e.reason) for e in declared.exemptions),
                     )
                 )
         return rows

@@ -128,3 +128,15 @@ def test_purposes_b1_to_b9_exist_as_data_with_the_policy_wording():
     assert list(purposes) == [f"B{n}" for n in range(1, 10)]
     assert purposes["B1"] == "Verify your identity"
     assert purposes["B9"].startswith("Disclosure in accordance with any of the above objectives")
+
+
+def test_the_data_map_names_what_a_persons_erasure_keeps_and_why(client, staff_user):
+    verified_login(client, staff_user)
+
+    english = client.get(reverse("admin:datamap")).content.decode()
+    chinese = client.get(reverse("admin:datamap"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert "kept on a person's own erasure request: needed to complete an order still open" in (
+        english
+    )
+    assert "本人提出删除请求时保留：为完成尚未结束的订单所需" in chinese.content.decode()
