@@ -100,7 +100,5 @@ def test_the_page_has_no_serious_accessibility_violation(
     assert response is not None and response.status == 200, f"{name}: HTTP {response.status}"
     assert page.url == url, f"{name}: redirected to {page.url}"
     assert page.locator("html").get_attribute("lang") == language
-    violations = [
-        v for v in serious_violations(page) if v["id"] not in EXCLUDED.get(name, set())
-    ]
+    violations = [v for v in serious_violations(page) if v["id"] not in EXCLUDED.get(name, set())]
     assert not violations, report(name, url, violations)
