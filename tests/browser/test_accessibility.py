@@ -3,7 +3,10 @@ in English and in Simplified Chinese. axe-core comes inside axe-playwright-pytho
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth.tokens import default_token_generator
 from django.test import Client
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from datarequests import services
 from datarequests.models import Channel, Kind
@@ -16,30 +19,78 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SERIOUS = {"serious", "critical"}
 LANGUAGES = ["en", "zh-hans"]
 
-# (name, who signs in, address; "{request}" stands for the request's id)
+
+def choose_kind(kind: str):
+    return lambda page: page.check(f"input[name=kind][value={kind}]")
+
+
+def open_cookie_categories(page):
+    page.click("#cookie-banner summary")
+
+
+def sign_in_refused(page):
+    page.fill("#id_username", "mei")
+    page.fill("#id_password", "not the password")
+    page.click("main button[type=submit]")
+    page.get_by_role("alert").wait_for()
+
+
+def registration_refused(page):
+    for field, value in {
+        "username": "young",
+        "password": "Lanterns-over-Xihu-2026",
+        "password_again": "Lanterns-over-Xihu-2026",
+        "first_name": "Xiao",
+        "last_name": "Li",
+        "email": "young@example.com",
+        "phone": "+86 571 0000 0000",
+        "birth_date": "2015-06-01",
+        "country": "CN",
+    }.items():
+        page.fill(f"#id_{field}", value)
+    page.click("main button[type=submit]")
+    page.get_by_role("alert").wait_for()
+
+
+def public_request_sent(page):
+    page.fill("#id_email", "mei.chen@example.com")
+    page.select_option("#id_jurisdiction", "EU")
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/without-an-account/code/")
+
+
+# (name, who signs in, address, what the person does there before the check, if anything);
+# "{request}" stands for the request's id, "{reset}" for a password reset link's uid/token.
 PAGES = [
-    ("home", None, "/"),
-    ("sign-in", None, "/accounts/login/"),
-    ("registration", None, "/accounts/register/"),
-    ("password reset", None, "/accounts/password-reset/"),
-    ("password reset sent", None, "/accounts/password-reset/sent/"),
-    ("public request form", None, "/requests/without-an-account/"),
-    ("cookie preferences", None, "/cookies/"),
-    ("do not sell", None, "/cookies/do-not-sell/"),
-    ("privacy policy", None, "/privacy-policy/"),
-    ("my data", "buyer", "/accounts/me/"),
-    ("my requests and the new-request form", "buyer", "/requests/"),
-    ("a request's detail", "buyer", "/requests/{request}/"),
-    ("edit my information", "buyer", "/accounts/me/edit/"),
-    ("marketing", "buyer", "/accounts/me/marketing/"),
-    ("password change", "buyer", "/accounts/me/password/"),
-    ("staff home", "staff", "/admin/"),
-    ("staff sign-in", None, "/admin/login/"),
-    ("request queue", "staff", "/admin/datarequests/datarequest/"),
-    ("a request's change page", "staff", "/admin/datarequests/datarequest/{request}/change/"),
-    ("requests dashboard", "staff", "/admin/datarequests/datarequest/dashboard/"),
-    ("compliance", "staff", "/admin/records/trailcheck/compliance/"),
-    ("data map", "staff", "/admin/datamap/"),
+    ("home", None, "/", None),
+    ("sign-in", None, "/accounts/login/", None),
+    ("registration", None, "/accounts/register/", None),
+    ("password reset", None, "/accounts/password-reset/", None),
+    ("password reset sent", None, "/accounts/password-reset/sent/", None),
+    ("password reset: new password", None, "/accounts/password-reset/{reset}/", None),
+    ("cookie banner's categories", None, "/", open_cookie_categories),
+    ("sign-in refused", None, "/accounts/login/", sign_in_refused),
+    ("registration refused", None, "/accounts/register/", registration_refused),
+    ("public request form", None, "/requests/without-an-account/", None),
+    ("public request's code", None, "/requests/without-an-account/", public_request_sent),
+    ("cookie preferences", None, "/cookies/", None),
+    ("do not sell", None, "/cookies/do-not-sell/", None),
+    ("privacy policy", None, "/privacy-policy/", None),
+    ("my data", "buyer", "/accounts/me/", None),
+    ("my requests and the new-request form", "buyer", "/requests/", None),
+    ("new-request form: correction", "buyer", "/requests/", choose_kind("correction")),
+    ("new-request form: guardian", "buyer", "/requests/", choose_kind("guardian_deletion")),
+    ("a request's detail", "buyer", "/requests/{request}/", None),
+    ("edit my information", "buyer", "/accounts/me/edit/", None),
+    ("marketing", "buyer", "/accounts/me/marketing/", None),
+    ("password change", "buyer", "/accounts/me/password/", None),
+    ("staff home", "staff", "/admin/", None),
+    ("staff sign-in", None, "/admin/login/", None),
+    ("request queue", "staff", "/admin/datarequests/datarequest/", None),
+    ("a request's change page", "staff", "/admin/datarequests/datarequest/{request}/change/", None),
+    ("requests dashboard", "staff", "/admin/datarequests/datarequest/dashboard/", None),
+    ("compliance", "staff", "/admin/records/trailcheck/compliance/", None),
+    ("data map", "staff", "/admin/datamap/", None),
 ]
 
 # Rules excluded on one page, each only where it fails inside Django's stock admin markup.
@@ -74,9 +125,9 @@ def session_cookie(live_server, user, *, verified: bool) -> dict:
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize(("name", "who", "address"), PAGES, ids=[p[0] for p in PAGES])
+@pytest.mark.parametrize(("name", "who", "address", "act"), PAGES, ids=[p[0] for p in PAGES])
 def test_the_page_has_no_serious_accessibility_violation(
-    browser_page, live_server, staff_user, name, who, address, language
+    browser_page, live_server, staff_user, name, who, address, act, language
 ):
     buyer = person_with_data_in_every_category(UserFactory(username="mei"))
     request = services.data_request_submit(
@@ -94,11 +145,16 @@ def test_the_page_has_no_serious_accessibility_violation(
         cookies.append(session_cookie(live_server, staff_user, verified=True))
     page.context.add_cookies(cookies)
 
-    url = live_server.url + address.format(request=request.pk)
+    reset = urlsafe_base64_encode(force_bytes(buyer.pk)) + "/"
+    reset += default_token_generator.make_token(buyer)
+    url = live_server.url + address.format(request=request.pk, reset=reset)
     response = page.goto(url)
-
     assert response is not None and response.status == 200, f"{name}: HTTP {response.status}"
-    assert page.url == url, f"{name}: redirected to {page.url}"
+    assert "login" not in page.url or who is None, f"{name}: sent to sign in ({page.url})"
+    if act is not None:
+        act(page)
+        url = page.url
+
     assert page.locator("html").get_attribute("lang") == language
     violations = [v for v in serious_violations(page) if v["id"] not in EXCLUDED.get(name, set())]
     assert not violations, report(name, url, violations)
