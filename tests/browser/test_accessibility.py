@@ -14,7 +14,12 @@ from privacy_office import clock
 from tests.conftest import verified_login
 from tests.factories import UserFactory, person_with_data_in_every_category
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# dateless: some four minutes of pages whose markup no date changes; `make test` runs it once.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.dateless,
+    pytest.mark.django_db(transaction=True),
+]
 
 SERIOUS = {"serious", "critical"}
 LANGUAGES = ["en", "zh-hans"]
