@@ -98,9 +98,6 @@ PAGES = [
     ("data map", "staff", "/admin/datamap/", None),
 ]
 
-# Rules excluded on one page, each only where it fails inside Django's stock admin markup.
-EXCLUDED: dict[str, set[str]] = {}
-
 
 def serious_violations(page) -> list[dict]:
     results = Axe().run(page)
@@ -161,5 +158,5 @@ def test_the_page_has_no_serious_accessibility_violation(
         url = page.url
 
     assert page.locator("html").get_attribute("lang") == language
-    violations = [v for v in serious_violations(page) if v["id"] not in EXCLUDED.get(name, set())]
+    violations = serious_violations(page)
     assert not violations, report(name, url, violations)
