@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from activity.models import Lead, PageView
+from activity.partitions import partitions_ensure
 from datarequests.exports import export_create
 from datarequests.models import Channel, Jurisdiction, Kind
 from datarequests.seed import authority_fields
@@ -26,6 +27,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def frozen(time_machine):
     time_machine.move_to(datetime(2026, 11, 20, 2, 0, tzinfo=UTC), tick=False)
+    # The page views below go into November 2026's partition, whatever today is (the suite
+    # also runs as if today were 29 February 2028, when that month is long gone).
+    partitions_ensure(first=date(2026, 11, 1), last=date(2026, 11, 30))
 
 
 @pytest.fixture
