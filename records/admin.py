@@ -56,40 +56,35 @@ def _stamp() -> str:
     return clock.now().strftime("%Y%m%d")
 
 
-@admin.action(description=_("Export the selected entries as CSV (English)"))
-def export_csv_en(modeladmin, request, queryset):
-    return _download(
-        logbook_csv(_entries(queryset), language="en"),
-        content_type="text/csv; charset=utf-8",
-        name=f"logbook-{_stamp()}-en.csv",
-    )
+def _export_action(file_format: str, language: str, code: str, description):
+    """An admin action downloading the selected entries as CSV or PDF in one language."""
+
+    def export(modeladmin, request, queryset):
+        entries = _entries(queryset)
+        if file_format == "csv":
+            content, content_type = (
+                logbook_csv(entries, language=language),
+                "text/csv; charset=utf-8",
+            )
+        else:
+            content = logbook_pdf(entries, language=language, now=clock.now())
+            content_type = "application/pdf"
+        return _download(
+            content, content_type=content_type, name=f"logbook-{_stamp()}-{code}.{file_format}"
+        )
+
+    export.__name__ = f"export_{file_format}_{code}"
+    return admin.action(description=description)(export)
 
 
-@admin.action(description=_("Export the selected entries as CSV (Chinese)"))
-def export_csv_zh(modeladmin, request, queryset):
-    return _download(
-        logbook_csv(_entries(queryset), language="zh-hans"),
-        content_type="text/csv; charset=utf-8",
-        name=f"logbook-{_stamp()}-zh.csv",
-    )
-
-
-@admin.action(description=_("Export the selected entries as PDF (English)"))
-def export_pdf_en(modeladmin, request, queryset):
-    return _download(
-        logbook_pdf(_entries(queryset), language="en", now=clock.now()),
-        content_type="application/pdf",
-        name=f"logbook-{_stamp()}-en.pdf",
-    )
-
-
-@admin.action(description=_("Export the selected entries as PDF (Chinese)"))
-def export_pdf_zh(modeladmin, request, queryset):
-    return _download(
-        logbook_pdf(_entries(queryset), language="zh-hans", now=clock.now()),
-        content_type="application/pdf",
-        name=f"logbook-{_stamp()}-zh.pdf",
-    )
+export_csv_en = _export_action("csv", "en", "en", _("Export the selected entries as CSV (English)"))
+export_csv_zh = _export_action(
+    "csv", "zh-hans", "zh", _("Export the selected entries as CSV (Chinese)")
+)
+export_pdf_en = _export_action("pdf", "en", "en", _("Export the selected entries as PDF (English)"))
+export_pdf_zh = _export_action(
+    "pdf", "zh-hans", "zh", _("Export the selected entries as PDF (Chinese)")
+)
 
 
 class AnnotationInline(HistoryInline):

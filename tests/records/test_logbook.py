@@ -306,6 +306,33 @@ def test_the_admin_exports_the_log_book_and_audits_the_read(client):
     assert read.subjects == [entry.requester_id]
 
 
+@pytest.mark.parametrize(
+    ("action", "content_type", "name"),
+    [
+        ("export_csv_zh", "text/csv", "-zh.csv"),
+        ("export_pdf_en", "application/pdf", "-en.pdf"),
+        ("export_pdf_zh", "application/pdf", "-zh.pdf"),
+    ],
+)
+def test_each_export_action_answers_its_format_and_language(client, action, content_type, name):
+    refuse(hk_request())
+    verified_login(client, staff(AUDITOR))
+
+    response = client.post(
+        reverse("admin:records_logbookentry_changelist"),
+        {"action": action, "_selected_action": [LogBookEntry.objects.get().pk]},
+    )
+
+    assert response["Content-Type"].startswith(content_type)
+    assert response["Content-Disposition"].endswith(f'{name}"')
+    body = response.content
+    assert (
+        body.startswith(b"%PDF")
+        if content_type == "application/pdf"
+        else "理由" in body.decode("utf-8-sig")
+    )
+
+
 def test_an_entry_cannot_be_changed_through_the_admin(client):
     refuse(hk_request())
     entry = LogBookEntry.objects.get()
