@@ -12,6 +12,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from disclosures.models import Disclosure, Recipient
+from disclosures.notices import recipients_received
 from privacy_office import clock
 from privacy_office.purposes import PURPOSES
 from privacy_office.registry import Category
@@ -81,16 +82,16 @@ def disclosures_record(*, rows: Iterable[Mapping]) -> int:
     return len(disclosures)
 
 
-def recipients_to_notify(*, subject, categories: Iterable[str], now: datetime) -> list[Recipient]:
+def recipients_to_notify(
+    *,
+    subject,
+    categories: Iterable[str],
+    now: datetime,
+    lookback: timedelta | None = CORRECTION_LOOKBACK,
+) -> list[Recipient]:
     """Return the recipients that received any of these categories of the person's data in
-    the 12 months before ``now`` — those a correction must be sent on to."""
-    wanted = list(set(categories))
-    if not wanted:
-        return []
-    received = Disclosure.objects.filter(
-        subject=subject,
-        disclosed_at__gte=now - CORRECTION_LOOKBACK,
-        disclosed_at__lte=now,
-        categories__has_any_keys=wanted,
-    ).values("recipient_id")
-    return list(Recipient.objects.filter(pk__in=received).order_by("organisation"))
+    the ``lookback`` before ``now`` (HK s.23(1)(c): 12 months; None: ever, GDPR Art. 19) —
+    those a correction or an erasure must be sent on to."""
+    since = now - lookback if lookback is not None else None
+    received = recipients_received(subject=subject, categories=categories, since=since, now=now)
+    return sorted(received, key=lambda recipient: recipient.organisation)

@@ -278,7 +278,13 @@ def correction_approve(*, request_id: int, actor: User | None, now: datetime) ->
     if request.kind != Kind.CORRECTION:
         raise AlreadyMoved(request)
     categories = correction_items_apply(request=request, actor=actor, now=now)
-    recipients = recipients_to_notify(subject=request.requester, categories=categories, now=now)
+    # The same recipients the notices go to (the jurisdiction's look-back).
+    recipients = recipients_to_notify(
+        subject=request.requester,
+        categories=categories,
+        now=now,
+        lookback=RECIPIENT_LOOKBACK.get(request.jurisdiction.code),
+    )
     if recipients:
         # HK s.23(1)(c), GDPR Art.19: the corrected data goes on to whoever received it.
         _record(

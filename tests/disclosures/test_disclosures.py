@@ -56,8 +56,15 @@ def test_a_correction_goes_to_recipients_of_that_category_in_the_last_12_months(
     disclose(recipients["agency"], UserFactory(), ["registration"], days_ago=1)  # someone else
 
     found = recipients_to_notify(subject=person, categories=["registration"], now=clock.now())
+    ever = recipients_to_notify(
+        subject=person, categories=["registration"], now=clock.now(), lookback=None
+    )
 
     assert found == [recipients["logistics"]]
+    # GDPR Art. 19 has no look-back: every recipient of the category, however long ago.
+    assert ever == sorted(
+        [recipients["logistics"], recipients["agency"]], key=lambda r: r.organisation
+    )
 
 
 def test_an_approved_correction_lists_the_recipients_to_notify(recipients, client):
