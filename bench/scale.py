@@ -15,17 +15,22 @@ removes them. 100M rows take about 20 GB of disk; use a database of its own
 """
 
 import argparse
+import json
 import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
-import devservers
+import devservers  # noqa: E402
 
 devservers.environ_ensure()  # the embedded servers, unless DATABASE_URL / CELERY_BROKER_URL
 
@@ -203,30 +208,92 @@ def clean() -> None:
     User.objects.filter(username__in=["bench-scale-light", "bench-scale-heavy"]).delete()
 
 
+def database_url_for(url: str, name: str) -> str:
+    """Return ``url`` with its database name replaced by ``name``."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def database_ensure(name: str) -> None:
+    """Create and migrate the database ``name`` on the server of DATABASE_URL, if missing."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            print(f"creating database {name}", flush=True)
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    env = {**os.environ, "DATABASE_URL": database_url_for(os.environ["DATABASE_URL"], name)}
+    env.pop("DATABASE_OWNER_URL", None)
+    subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "migrate", "--no-input", "-v", "0"],
+        env=env,
+        check=True,
+    )
+
+
+def per_database(sizes: list[int], args) -> list[dict]:
+    """Each size in a database of its own: loaded once (now or earlier), measured in turn."""
+    results = []
+    for size in sizes:
+        name = f"po_scale_{size // 1_000_000}m" if size >= 1_000_000 else f"po_scale_{size}"
+        database_ensure(name)
+        env = {**os.environ, "DATABASE_URL": database_url_for(os.environ["DATABASE_URL"], name)}
+        env.pop("DATABASE_OWNER_URL", None)
+        with tempfile.NamedTemporaryFile(suffix=".json") as out:
+            command = [sys.executable, __file__, "--sizes", str(size), "--runs", str(args.runs)]
+            command += ["--load-only"] if args.load_only else ["--json-out", out.name]
+            print(f"== database {name}", flush=True)
+            subprocess.run(command, env=env, check=True)
+            if not args.load_only:
+                results.append(json.loads(Path(out.name).read_text()))
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10M,30M,100M")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--clean", action="store_true")
+    parser.add_argument(
+        "--load-only", action="store_true", help="load the rows now, measure in a later run"
+    )
+    parser.add_argument(
+        "--database-per-size",
+        action="store_true",
+        help="each size in a database of its own (po_scale_10m, …) on DATABASE_URL's server, "
+        "kept for later runs: load them while the machine is busy, measure when it is quiet",
+    )
+    parser.add_argument("--json-out", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.clean:
         clean()
         return
-    light, heavy = subjects()
-    results = []
-    for size in sorted(parse_size(s) for s in args.sizes.split(",")):
-        have = generated_rows()
-        print(f"== {size:,} page views (have {have:,})", flush=True)
-        if have < size:
-            load(first=have, last=size, heavy=heavy, light=light)
-        result = measure(size, args.runs, light, heavy)
-        results.append(result)
-        print(
-            f"  light export {result['light export']:.3f} s, my data {result['my data']:.3f} s, "
-            f"heavy export {result['heavy export']:.2f} s, oldest month purged in "
-            f"{result['purge']:.3f} s ({result['purged rows']:,} rows)",
-            flush=True,
-        )
+    sizes = sorted(parse_size(s) for s in args.sizes.split(","))
+    if args.database_per_size:
+        results = per_database(sizes, args)
+    else:
+        light, heavy = subjects()
+        results = []
+        for size in sizes:
+            have = generated_rows()
+            print(f"== {size:,} page views (have {have:,})", flush=True)
+            if have < size:
+                load(first=have, last=size, heavy=heavy, light=light)
+            if args.load_only:
+                continue
+            result = measure(size, args.runs, light, heavy)
+            results.append(result)
+            print(
+                f"  light export {result['light export']:.3f} s, my data "
+                f"{result['my data']:.3f} s, heavy export {result['heavy export']:.2f} s, "
+                f"oldest month purged in {result['purge']:.3f} s "
+                f"({result['purged rows']:,} rows)",
+                flush=True,
+            )
+        if args.json_out and results:
+            Path(args.json_out).write_text(json.dumps(results[-1]))
+            return
+    if len(results) < 2:
+        return
     first, last = results[0], results[-1]
     print(f"\nmedians of {args.runs}; {first['size']:,} → {last['size']:,} page views:")
     for key in ("light export", "my data", "heavy export", "purge"):
