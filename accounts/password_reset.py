@@ -7,6 +7,11 @@ an account has this address"). Besides the per-address limit on the door, each e
 address receives at most ``RESET_MAILS_PER_HOUR`` links, counted under a hash of the
 address, so nobody can fill a stranger's inbox; over it nothing is sent and the answer
 is still the same.
+
+The link is mailed by a worker (``password_reset_mail_task``), never while the page waits:
+an SMTP round trip only for known addresses would tell, by the time the answer takes,
+whether an account has the address. The worker makes the link itself, so no token passes
+through the broker.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ from privacy_office.ratelimit import seconds_to_wait
 logger = logging.getLogger("accounts")
 
 RESET_EMAIL_SCOPE = "password_reset_email"
+RESET_EMAIL_TEMPLATE = "accounts/email/password_reset.txt"
+RESET_SUBJECT_TEMPLATE = "accounts/email/password_reset_subject.txt"
 
 
 def _address_key(email: str) -> str:
@@ -49,6 +56,18 @@ class PasswordResetRequestForm(PasswordResetForm):
         user = context["user"]
         with translation.override(getattr(user, "preferred_language", None) or None):
             super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)
+
+
+def password_reset_mail_send(*, email: str, domain: str, use_https: bool) -> None:
+    """Mail a reset link to each active account with the address (within its hourly limit)."""
+    form = PasswordResetRequestForm({"email": email})
+    if form.is_valid():
+        form.save(
+            domain_override=domain,
+            use_https=use_https,
+            subject_template_name=RESET_SUBJECT_TEMPLATE,
+            email_template_name=RESET_EMAIL_TEMPLATE,
+        )
 
 
 def password_changed_notify(*, user: User, reset_link: str) -> None:

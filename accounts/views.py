@@ -8,6 +8,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
@@ -39,6 +40,7 @@ from accounts.password_reset import (
 )
 from accounts.selectors import marketing_choices
 from accounts.services import marketing_preferences_set, user_register
+from accounts.tasks import password_reset_mail_task
 from accounts.two_factor import (
     authenticator_confirm,
     authenticator_device,
@@ -241,9 +243,16 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     template_name = "accounts/password_reset.html"
     form_class = PasswordResetRequestForm
-    email_template_name = "accounts/email/password_reset.txt"
-    subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password-reset-sent")
+
+    def form_valid(self, form):
+        # Queued for every address alike: the page takes as long whether or not it is known.
+        password_reset_mail_task.delay(
+            email=form.cleaned_data["email"],
+            domain=self.request.get_host(),
+            use_https=self.request.is_secure(),
+        )
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetSentView(auth_views.PasswordResetDoneView):

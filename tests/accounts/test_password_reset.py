@@ -8,9 +8,12 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from accounts.password_reset import password_reset_mail_send
+from config.celery import app as celery_app
 from tests.factories import PASSWORD, UserFactory
 
-pytestmark = pytest.mark.django_db
+# The link is mailed by a worker; here, at once, as if the worker took it straight away.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_tasks")]
 
 NEW_PASSWORD = "a brand new passphrase 7"
 LINK = re.compile(r"https?://[^/\s]+(/accounts/password-reset/[^/\s]+/[^/\s]+/)")
@@ -100,6 +103,24 @@ def test_an_unknown_address_gets_the_same_answer_and_no_mail(client):
     assert unknown.redirect_chain == known.redirect_chain
     assert page(unknown) == page(known)
     assert [m.to for m in mail.outbox] == [["mei@example.com"]]
+
+
+def test_the_page_mails_nothing_itself_so_its_time_does_not_tell_a_known_address(client):
+    """The link leaves through the worker: the request that asks for it sends no mail, for a
+    known address as for an unknown one, and the worker then mails only the account."""
+    UserFactory(email="mei@example.com")
+    celery_app.conf.task_always_eager = False  # a real queue: the page only enqueues
+
+    known = ask_for_a_link(client, "mei@example.com")
+    unknown = ask_for_a_link(client, "nobody@example.com")
+
+    assert page(known) == page(unknown)
+    assert mail.outbox == []
+    password_reset_mail_send(email="nobody@example.com", domain="testserver", use_https=True)
+    password_reset_mail_send(email="mei@example.com", domain="testserver", use_https=True)
+    assert [m.to for m in mail.outbox] == [["mei@example.com"]]
+    assert link_in(mail.outbox[0]).startswith("/accounts/password-reset/")
+    assert "https://testserver/accounts/password-reset/" in mail.outbox[0].body
 
 
 def test_a_link_older_than_an_hour_no_longer_works(client, time_machine):

@@ -75,7 +75,7 @@ def test_a_guardian_asks_from_the_web_form_with_the_proof(browser_page, live_ser
     screenshots(page, tmp_path, "guardian-received")
 
 
-def test_a_forgotten_password_is_reset_by_email(browser_page, live_server, tmp_path):
+def test_a_forgotten_password_is_reset_by_email(browser_page, live_server, tmp_path, eager_tasks):
     UserFactory(username="mei", email="mei@example.com")
     page = browser_page
     page.goto(f"{live_server.url}/accounts/login/")
