@@ -214,6 +214,13 @@ def database_url_for(url: str, name: str) -> str:
     return urlunsplit(parts._replace(path="/" + name))
 
 
+def database_environ(name: str) -> dict[str, str]:
+    """This process's environment, connecting to the database ``name`` as DATABASE_URL's user."""
+    env = {**os.environ, "DATABASE_URL": database_url_for(os.environ["DATABASE_URL"], name)}
+    env.pop("DATABASE_OWNER_URL", None)
+    return env
+
+
 def database_ensure(name: str) -> None:
     """Create and migrate the database ``name`` on the server of DATABASE_URL, if missing."""
     with connection.cursor() as cursor:
@@ -221,11 +228,9 @@ def database_ensure(name: str) -> None:
         if cursor.fetchone() is None:
             print(f"creating database {name}", flush=True)
             cursor.execute(f'CREATE DATABASE "{name}"')
-    env = {**os.environ, "DATABASE_URL": database_url_for(os.environ["DATABASE_URL"], name)}
-    env.pop("DATABASE_OWNER_URL", None)
     subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "migrate", "--no-input", "-v", "0"],
-        env=env,
+        env=database_environ(name),
         check=True,
     )
 
@@ -236,8 +241,7 @@ def per_database(sizes: list[int], args) -> list[dict]:
     for size in sizes:
         name = f"po_scale_{size // 1_000_000}m" if size >= 1_000_000 else f"po_scale_{size}"
         database_ensure(name)
-        env = {**os.environ, "DATABASE_URL": database_url_for(os.environ["DATABASE_URL"], name)}
-        env.pop("DATABASE_OWNER_URL", None)
+        env = database_environ(name)
         with tempfile.NamedTemporaryFile(suffix=".json") as out:
             command = [sys.executable, __file__, "--sizes", str(size), "--runs", str(args.runs)]
             command += ["--load-only"] if args.load_only else ["--json-out", out.name]
