@@ -40,6 +40,7 @@ from accounts.models import User  # noqa: E402
 from activity.models import Order, PageView  # noqa: E402
 from activity.services import browsing_ingest  # noqa: E402
 from datarequests import services  # noqa: E402
+from datarequests.export_storage import export_file_delete  # noqa: E402
 from datarequests.exports import export_create  # noqa: E402
 from datarequests.models import Channel, Kind  # noqa: E402
 from demo.activity import page_views  # noqa: E402
@@ -140,7 +141,7 @@ def export_once(user: User) -> tuple[float, int, int]:
         export = export_create(request=request, now=clock.now())
         elapsed = time.perf_counter() - start
     added = sampler.stop()
-    Path(export.path).unlink(missing_ok=True)
+    export_file_delete(export.path)
     return elapsed, added, len(queries)
 
 

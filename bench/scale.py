@@ -49,6 +49,7 @@ from activity.partitions import (  # noqa: E402
     partitions_ensure,
 )
 from datarequests import services  # noqa: E402
+from datarequests.export_storage import export_file_delete  # noqa: E402
 from datarequests.exports import export_create  # noqa: E402
 from datarequests.models import Channel, Kind  # noqa: E402
 from privacy_office import clock  # noqa: E402
@@ -166,7 +167,7 @@ def export_of(user: User) -> float:
         began = time.perf_counter()
         export = export_create(request=request, now=clock.now())
         elapsed = time.perf_counter() - began
-    Path(export.path).unlink(missing_ok=True)
+    export_file_delete(export.path)
     return elapsed
 
 

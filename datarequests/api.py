@@ -1,7 +1,5 @@
 """JSON doors for data requests (API.md): submit, list, read, withdraw, download the export."""
 
-from pathlib import Path
-
 from django.http import Http404, StreamingHttpResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
@@ -13,6 +11,7 @@ from rest_framework.views import APIView
 from datarequests import services
 from datarequests.calendars import end_of_day, zone_name, zone_of
 from datarequests.erasure import kept_items, kept_lines
+from datarequests.export_storage import export_file_chunks
 from datarequests.exports import export_is_downloadable
 from datarequests.models import (
     Channel,
@@ -27,7 +26,6 @@ from datarequests.seed import JURISDICTIONS
 from datarequests.selectors import account_named, acting_as_agent, request_of, requests_of
 from privacy_office import clock
 from privacy_office.api import StrictSerializer
-from privacy_office.encrypted_files import decrypted_chunks
 from privacy_office.ratelimit import ScopeThrottle
 from privacy_office.registry import Category
 
@@ -374,7 +372,7 @@ def export_response(request, request_id: int) -> StreamingHttpResponse:
     if export is None or not export_is_downloadable(export, now=clock.now()):
         raise Http404(_("There is no export to download, or its link has expired."))
     response = StreamingHttpResponse(
-        decrypted_chunks(Path(export.path)), content_type="application/zip"
+        export_file_chunks(export.path), content_type="application/zip"
     )
     response["Content-Disposition"] = f'attachment; filename="my-data-request-{found.pk}.zip"'
     response["Content-Length"] = str(export.size)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
 import secrets
 import stat
@@ -30,6 +29,16 @@ from django.utils import timezone
 from isal import isal_zlib
 from stream_zip import ZIP_64, stream_zip
 
+from datarequests.export_storage import (
+    export_file_delete,
+    export_file_exists,
+    export_file_modified,
+    export_file_names,
+    export_file_store,
+    export_name,
+    staging_dir,
+    staging_path,
+)
 from privacy_office.encrypted_files import EncryptingWriter, Spool
 from privacy_office.registry import Category, Declaration, registry
 from privacy_office.subject_data import display_value, subject_filter, subject_rows
@@ -64,6 +73,7 @@ class ModelSummary:
 
 
 def export_dir() -> Path:
+    """The folder of the default export storage (bench and older callers; see export_storage)."""
     folder = Path(settings.MEDIA_ROOT) / "exports"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
@@ -280,12 +290,12 @@ class _Deflate:
 class BuiltExport:
     """An export file written but not yet recorded: what ``export_record`` needs."""
 
-    path: Path
+    path: str  # the file's name in the export storage
     size: int
     row_count: int
 
     def discard(self) -> None:
-        self.path.unlink(missing_ok=True)
+        export_file_delete(self.path)
 
 
 def export_build(*, request, now: datetime) -> BuiltExport:
@@ -298,8 +308,9 @@ def export_build(*, request, now: datetime) -> BuiltExport:
     from datarequests.selectors import request_subject
 
     user = request_subject(request)
-    path = export_dir() / f"{request.pk}-{secrets.token_hex(8)}.zip.enc"
-    partial = path.with_name(path.name + PARTIAL)
+    name = f"{request.pk}-{secrets.token_hex(8)}.zip.enc"
+    partial = staging_path(name, PARTIAL)
+    stored = None
     models = {d.label: ModelRows(d, user) for d in _declarations()}
     stamp = timezone.localtime(now)
 
@@ -321,16 +332,17 @@ def export_build(*, request, now: datetime) -> BuiltExport:
             for chunk in stream_zip(members, chunk_size=BLOCK_BYTES, get_compressobj=_Deflate):
                 writer.write(chunk)
             plain_size = writer.plain_size
-        os.replace(partial, path)  # the same folder: the name appears whole or not at all
+        stored = export_file_store(staged=partial, name=name)  # appears whole or not at all
     except BaseException:
         partial.unlink(missing_ok=True)
-        path.unlink(missing_ok=True)
+        if stored is not None:
+            export_file_delete(stored)
         raise
     finally:
         for rows in models.values():
             rows.close()
     row_count = sum(summary.rows for summary in _summaries(models))
-    return BuiltExport(path=path, size=plain_size, row_count=row_count)
+    return BuiltExport(path=stored, size=plain_size, row_count=row_count)
 
 
 def export_record(*, request, built: BuiltExport, now: datetime):
@@ -341,10 +353,10 @@ def export_record(*, request, built: BuiltExport, now: datetime):
     if old is not None:
         old.delete()
         # Only once committed: rolled back, the old row comes back and needs its file.
-        transaction.on_commit(partial(Path(old.path).unlink, missing_ok=True))
+        transaction.on_commit(partial(export_file_delete, old.path))
     return Export.objects.create(
         request=request,
-        path=str(built.path),
+        path=built.path,
         size=built.size,
         row_count=built.row_count,
         created_at=now,
@@ -367,10 +379,14 @@ def export_leftovers_remove(*, request_id: int, keep: str | None) -> int:
     that died before it could clean up (a killed worker). Call it holding the build's claim,
     so no live build of the request writes meanwhile; return how many were deleted."""
     removed = 0
-    for path in export_dir().glob(f"{request_id}-*"):
-        if str(path) != keep:
-            path.unlink(missing_ok=True)
+    kept = export_name(keep) if keep else None
+    for name in export_file_names(f"{request_id}-"):
+        if name != kept:
+            export_file_delete(name)
             removed += 1
+    for path in staging_dir().glob(f"{request_id}-*"):
+        path.unlink(missing_ok=True)
+        removed += 1
     return removed
 
 
@@ -385,16 +401,21 @@ def exports_purge(*, now: datetime) -> int:
     the row stays as the record that it was sent (declared with the request's records)."""
     from datarequests.models import Export
 
-    known = set(Export.objects.filter(purged_at__isnull=True).values_list("path", flat=True))
-    for path in [*export_dir().glob("*.zip.enc"), *export_dir().glob(f"*.zip.enc{PARTIAL}")]:
-        modified = datetime.fromtimestamp(path.stat().st_mtime, tz=now.tzinfo)
-        if str(path) not in known and modified < now - ORPHAN_AFTER:
+    known = {
+        export_name(path)
+        for path in Export.objects.filter(purged_at__isnull=True).values_list("path", flat=True)
+    }
+    for name in export_file_names():
+        if name not in known and export_file_modified(name) < now - ORPHAN_AFTER:
+            export_file_delete(name)
+    for path in staging_dir().glob(f"*.zip.enc{PARTIAL}"):
+        if datetime.fromtimestamp(path.stat().st_mtime, tz=now.tzinfo) < now - ORPHAN_AFTER:
             path.unlink(missing_ok=True)
     purged = 0
     for export in Export.objects.filter(
         purged_at__isnull=True, created_at__lt=now - timedelta(days=KEEP_DAYS)
     ).iterator():
-        Path(export.path).unlink(missing_ok=True)
+        export_file_delete(export.path)
         export.purged_at = now
         export.save(update_fields=["purged_at"])
         purged += 1
@@ -406,10 +427,6 @@ def export_is_downloadable(export, *, now: datetime) -> bool:
     empty or partly written file)."""
     if export.purged_at is not None or export.expires_at <= now or export.size <= 0:
         return False
-    path = Path(export.path)
-    if path.name.endswith(PARTIAL):
+    if export.path.endswith(PARTIAL):
         return False
-    try:
-        return path.stat().st_size > 0
-    except FileNotFoundError:
-        return False
+    return export_file_exists(export.path)

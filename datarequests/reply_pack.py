@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from django.core.exceptions import ValidationError
@@ -26,9 +25,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from datarequests.export_storage import export_file_chunks, export_file_exists
 from datarequests.exports import _declarations, _recipients, _summary
 from datarequests.letters import FONT, _styles, reply_letter_story
-from privacy_office.encrypted_files import decrypted_chunks
 
 # A pack is built in memory; an export larger than this is sent on a medium instead.
 PRINTABLE_BYTES = 64 * 1024 * 1024
@@ -40,11 +39,11 @@ NO_EXPORT = gettext_lazy("This request has no export to print (not built yet, or
 
 
 def _export_data(export) -> dict:
-    if export is None or export.purged_at is not None or not Path(export.path).exists():
+    if export is None or export.purged_at is not None or not export_file_exists(export.path):
         raise ValidationError(NO_EXPORT)
     if export.size > PRINTABLE_BYTES:
         raise ValidationError(TOO_LARGE_TO_PRINT)
-    archive = zipfile.ZipFile(io.BytesIO(b"".join(decrypted_chunks(Path(export.path)))))
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(export_file_chunks(export.path))))
     return json.loads(archive.read("data.json"))
 
 

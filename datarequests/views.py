@@ -1,7 +1,5 @@
 """Self-service pages for data requests: submit, follow, withdraw, download."""
 
-from pathlib import Path
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -16,12 +14,12 @@ from django.views import View
 from datarequests import services
 from datarequests.api import export_response, pending_steps
 from datarequests.erasure import kept_items, kept_lines
+from datarequests.export_storage import export_file_chunks
 from datarequests.exports import export_is_downloadable
 from datarequests.forms import EmailCodeForm, PublicRequestForm, RequestForm
 from datarequests.models import OPEN_STATUSES, Channel, Kind
 from datarequests.selectors import account_named, acting_as_agent, request_of, requests_of
 from privacy_office import clock
-from privacy_office.encrypted_files import decrypted_chunks
 from privacy_office.ratelimit import rate_limited
 
 
@@ -234,7 +232,7 @@ class PublicExportView(View):
         if export is None:
             raise Http404(_("There is no export to download, or its link has expired."))
         response = StreamingHttpResponse(
-            decrypted_chunks(Path(export.path)), content_type="application/zip"
+            export_file_chunks(export.path), content_type="application/zip"
         )
         filename = f"my-data-request-{export.request_id}.zip"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -15,6 +15,7 @@ damaged one is refused rather than served in part.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import secrets
@@ -23,6 +24,7 @@ import tempfile
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
+from typing import BinaryIO
 
 from cryptography.exceptions import InvalidTag
 from cryptography.fernet import InvalidToken
@@ -132,13 +134,35 @@ def decrypted_chunks(path: Path) -> Iterator[bytes]:
 def _opening(path: Path) -> tuple[bytes, AESGCM]:
     with path.open("rb") as handle:
         header = handle.read(len(MAGIC) + 16)
+    return header, _aead_of(header, path.name)
+
+
+def _aead_of(header: bytes, name: str) -> AESGCM:
     key_id = header[len(MAGIC) : -8]
     aead = next((aead for known, aead in _keys() if known == key_id), None)
     if aead is None:
         raise ImproperlyConfigured(
-            f"{path.name} was encrypted with a key no longer in FIELD_ENCRYPTION_KEYS."
+            f"{name} was encrypted with a key no longer in FIELD_ENCRYPTION_KEYS."
         )
-    return header, aead
+    return aead
+
+
+def sealed_file_chunks(handle: BinaryIO, name: str) -> Iterator[bytes]:
+    """Return the plain bytes of an encrypted file already open for reading (a seekable file
+    of any storage, e.g. an object store's), as ``decrypted_chunks`` does for a path: the
+    whole file is authenticated before the first chunk is returned. The iterator closes the
+    file when it ends. A file of the earlier Fernet layout is refused (``ValueError``)."""
+    try:
+        header = handle.read(len(MAGIC) + 16)
+        if not header.startswith(MAGIC) or len(header) < len(MAGIC) + 16:
+            raise ValueError(f"{name} is damaged or incomplete.")
+        aead = _aead_of(header, name)
+        for _chunk in _gcm_chunks(handle, name, header, aead, close=False):
+            pass
+    except BaseException:
+        handle.close()
+        raise
+    return _gcm_chunks(handle, name, header, aead)
 
 
 def file_reseal(path: Path) -> None:
@@ -155,10 +179,12 @@ def file_reseal(path: Path) -> None:
         raise
 
 
-def _gcm_chunks(handle, name: str, header: bytes, aead: AESGCM) -> Iterator[bytes]:
+def _gcm_chunks(
+    handle, name: str, header: bytes, aead: AESGCM, *, close: bool = True
+) -> Iterator[bytes]:
     damaged = ValueError(f"{name} is damaged or incomplete.")
     file_id = header[-8:]
-    with handle:
+    with handle if close else contextlib.nullcontext(handle):
         handle.seek(len(header))
         number, last_seen = 0, False
         prefix = handle.read(_LENGTH.size)

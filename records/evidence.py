@@ -39,11 +39,11 @@ from audit.models import Action, AuditEvent
 from audit.services import audit_record
 from datarequests.calendars import local_day
 from datarequests.clock import add_working_days, due_date, extension_allowed_until
+from datarequests.export_storage import export_file_chunks, export_file_exists
 from datarequests.models import DataRequest, Notice, RequestEvent, Status
 from datarequests.scans import SCAN_FIELDS
 from datarequests.services.transitions import clock_inputs
 from policies.models import PolicyVersion
-from privacy_office.encrypted_files import decrypted_chunks
 from privacy_office.uploads import sealed_storage
 from records.models import LogBookEntry
 from records.verify_evidence_standalone import COMMENT_LENGTH, COMMENT_PREFIX, FORMAT
@@ -267,9 +267,8 @@ def _export_manifest(request: DataRequest) -> dict | None:
         "purged_at": _iso(export.purged_at),
         "members": [],
     }
-    path = Path(export.path)
-    if export.purged_at is None and path.exists():
-        archive = zipfile.ZipFile(io.BytesIO(b"".join(decrypted_chunks(path))))
+    if export.purged_at is None and export_file_exists(export.path):
+        archive = zipfile.ZipFile(io.BytesIO(b"".join(export_file_chunks(export.path))))
         for name in archive.namelist():
             content = archive.read(name)
             member: dict[str, Any] = {

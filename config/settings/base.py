@@ -232,11 +232,47 @@ PRIVACY_OFFICER_NAME = env_str("PRIVACY_OFFICER_NAME") or ""  # empty: the offic
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / ".local" / "static"
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / ".local" / "media")))
+
+
+def export_storage_settings(media_root: Path) -> dict:
+    """Return the storage of finished exports (datarequests.export_storage).
+
+    With EXPORT_STORAGE_BUCKET set, a bucket of S3 or an S3-compatible store
+    (EXPORT_STORAGE_ENDPOINT_URL, EXPORT_STORAGE_REGION; credentials from boto3's usual
+    places: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile or the host's role), shared by
+    every host. Unset, the folder MEDIA_ROOT/exports (one host, or a shared file system).
+    """
+    bucket = env_str("EXPORT_STORAGE_BUCKET")
+    if bucket is None:
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(media_root / "exports")},
+        }
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "location": env_str("EXPORT_STORAGE_PREFIX", "exports"),
+            "endpoint_url": env_str("EXPORT_STORAGE_ENDPOINT_URL"),
+            "region_name": env_str("EXPORT_STORAGE_REGION"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+            # Read to a temporary file past 1 MiB, never whole into memory (default: no limit).
+            "max_memory_size": 1024 * 1024,
+            "object_parameters": {"ServerSideEncryption": "AES256"}
+            if env_bool("EXPORT_STORAGE_SSE", True)
+            else {},
+        },
+    }
+
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "exports": export_storage_settings(MEDIA_ROOT),
 }
-MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / ".local" / "media")))
 
 # Field encryption keys (Fernet, newest first) and the key of the blind index
 # used for look-ups of encrypted values; never derived from SECRET_KEY.

@@ -7,7 +7,7 @@ from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import cache_settings, database_settings
+from config.settings.base import cache_settings, database_settings, export_storage_settings
 from config.settings.environment import (
     env_bool,
     env_int,
@@ -129,9 +129,12 @@ SITE_URL = SITE_URL.rstrip("/")
 if not SITE_URL.startswith("https://"):
     raise ImproperlyConfigured("SITE_URL must be the site's https:// address in production.")
 
+# Exports: MEDIA_ROOT/exports, or with EXPORT_STORAGE_BUCKET a bucket every host shares
+# (EXPORT_STORAGE_ENDPOINT_URL, EXPORT_STORAGE_REGION, EXPORT_STORAGE_PREFIX; see base.py).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "exports": export_storage_settings(MEDIA_ROOT),  # noqa: F405
 }
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

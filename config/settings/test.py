@@ -8,10 +8,6 @@ from config.settings.local import *  # noqa: F403
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; never elsewhere
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 # Connections held past a request by live-server or worker threads would block
 # dropping the test database at the end of the run.
@@ -26,4 +22,9 @@ if "LOCATION" in _cache:  # not for a command that needs no server (a cache in m
 # Files of the suite's own (exports, scans) apart from the demo's, which a purge test would
 # otherwise take for orphans; a fixed place, so worker processes started by tests share it.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / ".local" / "test-media")))  # noqa: F405
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "exports": export_storage_settings(MEDIA_ROOT),  # noqa: F405
+}
 NOTICE_RETRY_BASE_SECONDS = 1  # a receiver down for a while is retried within the test

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,9 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from audit.models import Action
 from audit.services import audit_record
 from datarequests.calendars import local_day
+from datarequests.export_storage import export_file_chunks, export_file_exists
 from datarequests.models import Channel, DataRequest, Dispatch, DispatchMethod, Kind, Status
 from datarequests.services.transitions import CHANGE, _locked, _record
-from privacy_office.encrypted_files import decrypted_chunks
 from privacy_office.registry import Category
 from privacy_office.text import StrOrPromise
 
@@ -117,9 +116,9 @@ def reply_export_read(*, request_id: int, actor: User, now: datetime) -> Iterato
     if request is None:
         return None
     export = getattr(request, "export", None)
-    if export is None or export.purged_at is not None or not Path(export.path).exists():
+    if export is None or export.purged_at is not None or not export_file_exists(export.path):
         raise ValidationError(NO_EXPORT)
-    chunks = decrypted_chunks(Path(export.path))  # checked whole before the first byte
+    chunks = export_file_chunks(export.path)  # checked whole before the first byte
     _audit_read(request_id, actor, "reply export read", now)
     return chunks
 

@@ -3,11 +3,18 @@ import json
 import zipfile
 from pathlib import Path
 
-from privacy_office.encrypted_files import decrypted_chunks
+from datarequests.export_storage import export_file_chunks, export_name
 
 
 def export_zip(export) -> zipfile.ZipFile:
-    return zipfile.ZipFile(io.BytesIO(b"".join(decrypted_chunks(Path(export.path)))))
+    return zipfile.ZipFile(io.BytesIO(b"".join(export_file_chunks(export.path))))
+
+
+def stored_path(export) -> Path:
+    """The export's file in the default export storage (the folder MEDIA_ROOT/exports)."""
+    from datarequests.exports import export_dir
+
+    return export_dir() / export_name(export.path)
 
 
 def export_json(export) -> dict:

@@ -2,7 +2,6 @@
 
 import threading
 import time
-from pathlib import Path
 
 import pytest
 from django.db import connections
@@ -11,7 +10,7 @@ from django.urls import reverse
 from datarequests import services
 from datarequests.models import Channel, DataRequest, Kind, Status
 from privacy_office import clock
-from tests.datarequests.helpers import export_json
+from tests.datarequests.helpers import export_json, stored_path
 from tests.factories import UserFactory, person_with_data_in_every_category
 
 
@@ -190,7 +189,7 @@ def test_an_export_task_delivered_twice_builds_once(monkeypatch):
     request = DataRequest.objects.get(pk=request_id)
     assert request.status == Status.FULFILLED
     export = Export.objects.get(request_id=request_id)
-    assert set(export_dir().glob("*.zip.enc")) - files_before == {Path(export.path)}
+    assert set(export_dir().glob("*.zip.enc")) - files_before == {stored_path(export)}
 
 
 def wait_for(request_id: int, status: str, seconds: float = 60) -> DataRequest:

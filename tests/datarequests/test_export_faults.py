@@ -17,13 +17,14 @@ from django.db import connection
 from django.urls import reverse
 
 from datarequests import exports, services
+from datarequests.export_storage import staging_dir
 from datarequests.exports import PARTIAL, export_create, export_dir
 from datarequests.models import Channel, DataRequest, Export, Kind, Status
 from datarequests.services.fulfilment import CLAIM_LEASE
 from datarequests.services.sweep import EXPORT_HANDOFF
 from privacy_office import clock
 from privacy_office.encrypted_files import MAGIC, EncryptingWriter, decrypted_chunks
-from tests.datarequests.helpers import export_json, export_zip
+from tests.datarequests.helpers import export_json, export_zip, stored_path
 from tests.datarequests.test_export_streaming import csv_rows
 from tests.factories import UserFactory, person_with_data_in_every_category
 
@@ -41,7 +42,7 @@ def submit(user) -> DataRequest:
 
 
 def files_of(request_id: int) -> list[Path]:
-    return sorted(export_dir().glob(f"{request_id}-*"))
+    return sorted([*export_dir().glob(f"{request_id}-*"), *staging_dir().glob(f"{request_id}-*")])
 
 
 def wait_for(condition, seconds: float = 90, what: str = "") -> None:
@@ -102,7 +103,7 @@ def test_an_empty_export_file_is_never_served(client):
     user = UserFactory()
     request = submit(user)
     export = export_create(request=request, now=clock.now())
-    Path(export.path).write_bytes(b"")
+    stored_path(export).write_bytes(b"")
     client.force_login(user)
 
     response = client.get(reverse("api-request-export", args=[request.pk]))
@@ -160,12 +161,12 @@ def test_a_new_claim_removes_what_a_dead_build_left_and_records_one_file():
     # A build killed before its commit leaves a whole file no row names; one killed while
     # writing leaves a partial one.
     (export_dir() / f"{request.pk}-0123456789abcdef.zip.enc").write_bytes(b"complete")
-    (export_dir() / f"{request.pk}-fedcba9876543210.zip.enc{PARTIAL}").write_bytes(b"half")
+    (staging_dir() / f"{request.pk}-fedcba9876543210.zip.enc{PARTIAL}").write_bytes(b"half")
 
     services.access_fulfil(request_id=request.pk, now=clock.now())
 
     export = Export.objects.get(request_id=request.pk)
-    assert files_of(request.pk) == [Path(export.path)]
+    assert files_of(request.pk) == [stored_path(export)]
     assert status_of(request.pk) == Status.FULFILLED
 
 
@@ -234,7 +235,7 @@ def test_a_worker_killed_mid_build_leaves_nothing_to_serve_and_the_sweep_brings_
 
     assert swept["requeued"] == 1
     export = Export.objects.get(request_id=request_id)
-    assert files_of(request_id) == [Path(export.path)]  # no orphan, no partial file
+    assert files_of(request_id) == [stored_path(export)]  # no orphan, no partial file
     download = client.get(reverse("api-request-export", args=[request_id]))
     assert download.status_code == 200
     assert b"".join(download.streaming_content)[-22:-18] == b"PK\x05\x06"  # the zip's end
@@ -273,7 +274,7 @@ def test_a_backend_terminated_mid_copy_is_retried_and_fulfils_once(monkeypatch):
         wait_for(lambda: status_of(request_id) == Status.FULFILLED, what="the retried export")
 
     export = Export.objects.get(request_id=request_id)
-    assert files_of(request_id) == [Path(export.path)]
+    assert files_of(request_id) == [stored_path(export)]
     assert (
         DataRequest.objects.get(pk=request_id).events.filter(status=Status.FULFILLED).count() == 1
     )
@@ -297,7 +298,7 @@ def test_an_export_whose_message_was_flushed_comes_back_at_the_next_sweep():
         wait_for(lambda: status_of(request_id) == Status.FULFILLED, what="the re-sent export")
 
     assert swept["requeued"] == 1
-    assert files_of(request_id) == [Path(Export.objects.get(request_id=request_id).path)]
+    assert files_of(request_id) == [stored_path(Export.objects.get(request_id=request_id))]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -334,4 +335,4 @@ def test_a_failed_finalise_releases_the_claim_and_the_request_is_built_again(mon
     assert not Export.objects.filter(request_id=request.pk).exists()
     again = services.access_fulfil(request_id=request.pk, now=clock.now())
     assert again.status == Status.FULFILLED
-    assert files_of(request.pk) == [Path(Export.objects.get(request_id=request.pk).path)]
+    assert files_of(request.pk) == [stored_path(Export.objects.get(request_id=request.pk))]

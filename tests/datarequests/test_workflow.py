@@ -15,7 +15,7 @@ from accounts.models import User
 from datarequests import services
 from datarequests.models import Channel, DataRequest, FeeQuote, Kind, Status
 from privacy_office import clock
-from tests.datarequests.helpers import export_json, export_zip
+from tests.datarequests.helpers import export_json, export_zip, stored_path
 from tests.factories import UserFactory, person_with_data_in_every_category
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_tasks")]
@@ -536,7 +536,6 @@ def test_a_stopped_clock_moves_the_due_date_day_by_day():
 
 
 def test_exports_are_purged_after_their_retention(client, django_capture_on_commit_callbacks):
-    from pathlib import Path
 
     from datarequests.exports import exports_purge
 
@@ -548,7 +547,7 @@ def test_exports_are_purged_after_their_retention(client, django_capture_on_comm
     assert exports_purge(now=clock.now() + timedelta(days=31)) == 1
     export.refresh_from_db()
     assert export.purged_at is not None
-    assert not Path(export.path).exists()
+    assert not stored_path(export).exists()
     assert client.get(reverse("api-request-export", args=[request_id])).status_code == 404
 
 
