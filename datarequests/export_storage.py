@@ -18,7 +18,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
-from django.core.files.storage import Storage, storages
+from django.core.files.storage import FileSystemStorage, Storage, storages
 
 from privacy_office.encrypted_files import MAGIC, decrypted_chunks, sealed_file_chunks
 
@@ -112,7 +112,6 @@ def export_file_is_sealed(recorded: str) -> bool:
 
 
 def _local_path(storage: Storage, name: str) -> Path | None:
-    try:
+    if isinstance(storage, FileSystemStorage):
         return Path(storage.path(name))
-    except NotImplementedError:  # an object store or memory: no path on this host
-        return None
+    return None  # an object store (or memory): no file on this host
