@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO, cast
 
 from django.conf import settings
 from django.core.files import File
@@ -49,7 +50,7 @@ class _StagedFile(File):
     """A finished local file; FileSystemStorage moves it into place instead of copying it."""
 
     def temporary_file_path(self) -> str:
-        return self.name
+        return str(self.name)
 
 
 def export_file_store(*, staged: Path, name: str) -> str:
@@ -58,7 +59,7 @@ def export_file_store(*, staged: Path, name: str) -> str:
     The staging file is gone afterwards (moved, or uploaded and deleted)."""
     try:
         with staged.open("rb") as handle:
-            stored = export_storage().save(name, _StagedFile(handle, name=str(staged)))
+            stored: str = export_storage().save(name, _StagedFile(handle, name=str(staged)))
     finally:
         staged.unlink(missing_ok=True)
     return stored
@@ -71,7 +72,7 @@ def export_file_chunks(recorded: str) -> Iterator[bytes]:
     local = _local_path(storage, name)
     if local is not None:  # a folder: the path reader also re-seals files of the older layout
         return decrypted_chunks(local)
-    handle = storage.open(name, "rb")
+    handle = cast(BinaryIO, storage.open(name, "rb"))
     return sealed_file_chunks(handle, name)
 
 
