@@ -51,6 +51,7 @@ from disclosures.models import RecipientNotice
 from disclosures.selectors import notice_counts
 from privacy_office import clock
 from privacy_office.admin_base import HistoryInline
+from privacy_office.db_router import replica_page
 from privacy_office.registry import Category
 
 
@@ -515,7 +516,7 @@ class DataRequestAdmin(DeskAdminMixin, AuditedAdminMixin, admin.ModelAdmin):
         return [
             path(
                 "dashboard/",
-                self.admin_site.admin_view(self.dashboard_view),
+                self.admin_site.admin_view(replica_page(self.dashboard_view)),
                 name="datarequests_dashboard",
             ),
             path(

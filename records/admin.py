@@ -19,6 +19,7 @@ from datarequests.models import OPEN_STATUSES, DataRequest
 from datarequests.selectors import dashboard_counts
 from privacy_office import clock
 from privacy_office.admin_base import HistoryInline, ProofAdmin
+from privacy_office.db_router import replica_page
 from records.art30 import (
     CONTROLLER,
     processing_records,
@@ -186,10 +187,14 @@ class TrailCheckAdmin(ProofAdmin):
         return [
             path(
                 "compliance/",
-                self.admin_site.admin_view(self.compliance_view),
+                self.admin_site.admin_view(replica_page(self.compliance_view)),
                 name="records_compliance",
             ),
-            path("ccpa/", self.admin_site.admin_view(self.ccpa_view), name="records_ccpa"),
+            path(
+                "ccpa/",
+                self.admin_site.admin_view(replica_page(self.ccpa_view)),
+                name="records_ccpa",
+            ),
             path("art30/", self.admin_site.admin_view(self.art30_view), name="records_art30"),
             path(
                 "evidence/",

@@ -112,6 +112,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     app = dict(_APP_CREDENTIALS)
     with django_db_blocker.unblock():
         db_grants_apply(owner=connection.settings_dict["USER"], app=app["USER"])
+        _replica_role_apply(owner=connection.settings_dict["USER"])
     _connect_as(app)
 
     # Transactional tests end by emptying every table, proof tables included, which only the
@@ -126,6 +127,35 @@ def django_db_setup(django_db_setup, django_db_blocker):
     yield
     TransactionTestCase._fixture_teardown = fixture_teardown
     _connect_as(owner)  # pytest-django's teardown drops the database as its owner
+
+
+def _replica_role_apply(*, owner: str) -> None:
+    """With DATABASE_REPLICA_URL set, the ``replica`` alias mirrors the test database (one
+    server here): connect it as the replica's own role, which may only read, and let that
+    role read every table, so a write routed there fails as it would on a hot standby."""
+    from django.conf import settings
+    from django.db import connection, connections
+    from psycopg import sql
+
+    replica = settings.DATABASES.get("replica")
+    if replica is None:
+        return
+    mirror = connections["replica"]
+    mirror.close()
+    mirror.settings_dict = {
+        **connection.settings_dict,
+        **{key: replica.get(key) or "" for key in ("USER", "PASSWORD", "HOST", "PORT")},
+        "OPTIONS": replica.get("OPTIONS", {}),
+    }
+    role = sql.Identifier(replica["USER"])
+    with connection.cursor() as cursor:
+        cursor.execute(sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(role))
+        cursor.execute(sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA public TO {}").format(role))
+        cursor.execute(
+            sql.SQL(
+                "ALTER DEFAULT PRIVILEGES FOR ROLE {} IN SCHEMA public GRANT SELECT ON TABLES TO {}"
+            ).format(sql.Identifier(owner), role)
+        )
 
 
 @pytest.fixture
@@ -196,6 +226,17 @@ def eager_tasks():
     yield
     app.conf.task_always_eager = False
     app.conf.task_eager_propagates = False
+
+
+@pytest.fixture(autouse=True)
+def _replica_only_where_asked(request, monkeypatch):
+    """With DATABASE_REPLICA_URL set, only a test that names the ``replica`` database reads
+    from it: the others keep their data in their own transaction, which a second connection
+    cannot see."""
+    marker = request.node.get_closest_marker("django_db")
+    databases = (marker.kwargs.get("databases") if marker else None) or ()
+    if "replica" not in databases:
+        monkeypatch.setattr("privacy_office.db_router.replica_configured", lambda: False)
 
 
 @pytest.fixture(autouse=True)

@@ -117,6 +117,44 @@ def database_owner_settings() -> dict | None:
     return dj_database_url.parse(url)
 
 
+def database_replica_settings() -> dict | None:
+    """Return the read replica's connection from DATABASE_REPLICA_URL, or None when unset.
+
+    A hot standby of the primary (streaming replication), read by the read-only staff
+    pages only (privacy_office.db_router). Its sessions are read-only whatever the role
+    allows, so a write sent there by mistake fails instead of splitting the data; tests
+    point it at their own database (MIRROR) through a read-only role.
+    """
+    url = env_str("DATABASE_REPLICA_URL")
+    if url is None:
+        return None
+    config = dj_database_url.parse(url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60))
+    if config["ENGINE"] != "django.db.backends.postgresql":
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must point at PostgreSQL (postgres://…).")
+    config.setdefault("OPTIONS", {})["options"] = "-c default_transaction_read_only=on"
+    config["TEST"] = {"MIRROR": "default"}
+    return config
+
+
+def databases_with_replica(databases: dict, middleware: list[str]) -> tuple[list[str], list[str]]:
+    """Add the replica alias to ``databases`` when DATABASE_REPLICA_URL is set; return the
+    database routers and the middleware that go with it."""
+    replica = database_replica_settings()
+    if replica is None:
+        return [], middleware
+    databases["replica"] = replica
+    return ["privacy_office.db_router.ReplicaRouter"], [
+        *middleware,
+        "privacy_office.db_router.RecentWriteMiddleware",
+    ]
+
+
+# After a request that may have written, a staff member's pages read the primary this long
+# (longer than the replica's usual lag), so they see what they just did.
+REPLICA_READ_YOUR_WRITES_SECONDS = env_int("REPLICA_READ_YOUR_WRITES_SECONDS", 60)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Content-Security-Policy: scripts only from this site; inline styles are used by the

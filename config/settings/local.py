@@ -5,7 +5,12 @@ manage.py, rundemo and the test runner set them to the embedded PostgreSQL and R
 """
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import cache_settings, database_owner_settings, database_settings
+from config.settings.base import (
+    cache_settings,
+    database_owner_settings,
+    database_settings,
+    databases_with_replica,
+)
 from config.settings.environment import (
     DEVELOPMENT_BLIND_INDEX_KEY,
     DEVELOPMENT_FIELD_ENCRYPTION_KEY,
@@ -34,6 +39,8 @@ EVIDENCE_SIGNING_KEY = env_str(  # base64 of b"local-development-only-evid-key!"
 )
 
 DATABASES = {"default": database_settings()}
+# Several hosts: DATABASE_REPLICA_URL adds a read replica for the read-only staff pages.
+DATABASE_ROUTERS, MIDDLEWARE = databases_with_replica(DATABASES, MIDDLEWARE)  # noqa: F405
 # The role that owns the tables, for the test runner only (tests/conftest.py); unset, the
 # suite creates and empties its database as DATABASE_URL's role.
 DATABASE_OWNER = database_owner_settings()

@@ -7,7 +7,12 @@ from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import cache_settings, database_settings, export_storage_settings
+from config.settings.base import (
+    cache_settings,
+    database_settings,
+    databases_with_replica,
+    export_storage_settings,
+)
 from config.settings.environment import (
     env_bool,
     env_int,
@@ -120,6 +125,8 @@ if _evidence_key == _checkpoint_key:
 
 env_required("DATABASE_URL", "the PostgreSQL server (postgres://user:password@host:5432/name).")
 DATABASES = {"default": database_settings()}
+# Several hosts: DATABASE_REPLICA_URL adds a read replica for the read-only staff pages.
+DATABASE_ROUTERS, MIDDLEWARE = databases_with_replica(DATABASES, MIDDLEWARE)  # noqa: F405
 CELERY_BROKER_URL = env_required("CELERY_BROKER_URL", "the Redis broker (redis://host:6379/0).")
 CACHES = cache_settings(CELERY_BROKER_URL)
 # Links in emails sent by workers (a no-account requester's export, a recipient's

@@ -11,7 +11,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 # Connections held past a request by live-server or worker threads would block
 # dropping the test database at the end of the run.
-DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+for _database in DATABASES.values():  # noqa: F405 (the replica's too, when there is one)
+    _database["CONN_MAX_AGE"] = 0
 # A Redis database of its own, emptied before each test (tests/conftest.py).
 _cache = CACHES["default"]  # noqa: F405
 if "LOCATION" in _cache:  # not for a command that needs no server (a cache in memory)
