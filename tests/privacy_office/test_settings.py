@@ -120,3 +120,56 @@ def test_production_refuses_weak_or_wrong_values(variable, value, message):
 
     assert result.returncode != 0
     assert message in result.stderr
+
+
+SEVERAL_HOSTS_PROBE = (
+    "from django.conf import settings; from django.core.files.storage import storages; "
+    "exports = storages['exports']; "
+    "print(type(exports).__name__, exports.bucket_name, exports.location, "
+    "exports.endpoint_url, settings.DATABASE_ROUTERS, settings.DATABASES['replica']['HOST'], "
+    "settings.MIDDLEWARE[-1])"
+)
+
+
+def test_production_on_several_hosts_reads_a_replica_and_keeps_exports_in_a_bucket():
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        SEVERAL_HOSTS_PROBE,
+        DATABASE_REPLICA_URL="postgres://reader@standby.internal:5432/privacy_office",
+        EXPORT_STORAGE_BUCKET="privacy-exports",
+        EXPORT_STORAGE_ENDPOINT_URL="https://s3.example.com",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "S3Storage",
+        "privacy-exports",
+        "exports",
+        "https://s3.example.com",
+        "['privacy_office.db_router.ReplicaRouter']",
+        "standby.internal",
+        "privacy_office.db_router.RecentWriteMiddleware",
+    ]
+    assert manage("check", "--deploy", "--fail-level", "WARNING").returncode == 0
+
+
+def test_production_without_them_reads_the_primary_and_keeps_exports_in_the_folder():
+    probe = (
+        "from django.conf import settings; from django.core.files.storage import storages; "
+        "print(type(storages['exports']).__name__, storages['exports'].location, "
+        "settings.DATABASE_ROUTERS, sorted(settings.DATABASES))"
+    )
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        probe,
+        MEDIA_ROOT="/srv/media",
+        DATABASE_REPLICA_URL=None,
+        EXPORT_STORAGE_BUCKET=None,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["FileSystemStorage", "/srv/media/exports", "[]", "['default']"]
