@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -25,7 +25,16 @@ from django.utils.translation import ngettext
 from datarequests import services
 from datarequests.calendars import local_day, zone_name, zone_of
 from datarequests.exports import csv_formulas_neutralise
-from datarequests.models import OPEN_STATUSES, DataRequest, InternalNote, Kind
+from datarequests.models import (
+    OPEN_STATUSES,
+    DataRequest,
+    DispatchMethod,
+    InternalNote,
+    Kind,
+    MessageChannel,
+    SentMessage,
+)
+from datarequests.selectors import letters_to_post
 from privacy_office import clock
 from privacy_office.fields import MASK
 from privacy_office.logging import mask_text
@@ -93,6 +102,30 @@ def requester_masked(obj: DataRequest) -> str:
         # The first and last names' initials: enough to tell two requesters apart in a list.
         return " ".join(word[0] + MASK for word in (words[0], words[-1])[: len(words)])
     return mask_text(obj.requester_email) if obj.requester_email else "—"
+
+
+def address_masked(text: str) -> str:
+    """A postal address as lists show it: each word's first letter, the rest hidden."""
+    words = text.split()
+    return " ".join(word[0] + MASK for word in words) if words else "—"
+
+
+def _with_lateness(messages_, now):
+    for message in messages_:
+        message.lateness = services.letter_lateness(message, now=now)
+        message.to_shown = (
+            address_masked(message.to) if message.channel == MessageChannel.LETTER else message.to
+        )
+    return messages_
+
+
+def _posted_on(text: str):
+    from django.utils.dateparse import parse_date
+
+    try:
+        return parse_date(text.strip())
+    except ValueError:
+        return None
 
 
 def days_left_of(obj: DataRequest) -> int | None:
@@ -304,13 +337,35 @@ class DeskAdminMixin:
                 self.admin_site.admin_view(self.note_view),
                 name="datarequests_datarequest_note",
             ),
+            path(
+                "letters/",
+                self.admin_site.admin_view(self.letters_view),
+                name="datarequests_datarequest_letters",
+            ),
+            path(
+                "<int:request_id>/letter/<int:message_id>/",
+                self.admin_site.admin_view(self.letter_view),
+                name="datarequests_datarequest_letter",
+            ),
+            path(
+                "<int:request_id>/letter/<int:message_id>/posted/",
+                self.admin_site.admin_view(self.letter_posted_view),
+                name="datarequests_datarequest_letter_posted",
+            ),
         ]
 
     def desk_context(self, request, obj) -> dict:
         return {
             "desk_assign_form": AssignForm(initial={"assignee": obj.assignee_id}),
             "desk_notes": InternalNote.objects.filter(request=obj).select_related("author"),
-            "desk_messages": obj.messages.all(),
+            "desk_messages": _with_lateness(
+                list(obj.messages.select_related("request__jurisdiction", "posted_recorded_by")),
+                clock.now(),
+            ),
+            "desk_letters_to_post": _with_lateness(
+                list(letters_to_post(request_id=obj.pk)), clock.now()
+            ),
+            "desk_post_methods": DispatchMethod.choices,
             "desk_can_change": self.has_change_permission(request, obj),
         }
 
@@ -358,4 +413,82 @@ class DeskAdminMixin:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("Note added."))
+        return redirect(back)
+
+    # --- letters to post (a requester without an email address) -------------------------
+
+    def letters_view(self, request):
+        """Every letter written and not yet posted, the most pressing first."""
+        if not request.user.has_perm(services.transitions.CHANGE):
+            raise PermissionDenied
+        letters = _with_lateness(list(letters_to_post()), clock.now())
+        for letter in letters:
+            letter.requester_shown = requester_masked(letter.request)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Letters to post"),
+            "letters": letters,
+            "post_methods": DispatchMethod.choices,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/datarequests/letters_to_post.html", context)
+
+    def letter_view(self, request, request_id: int, message_id: int):
+        """A letter to post, as a PDF; the read is audited."""
+        letter = services.letter_read(message_id=message_id, actor=request.user, now=clock.now())
+        if (
+            letter is None
+            or not SentMessage.objects.filter(pk=message_id, request_id=request_id).exists()
+        ):
+            raise Http404
+        response = HttpResponse(letter.content, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{letter.filename}"'
+        return response
+
+    def letter_posted_view(self, request, request_id: int, message_id: int):
+        """Record that a letter was posted, after a page that asks to confirm it."""
+        from_queue = request.POST.get("from_queue") == "1"
+        back = (
+            reverse("admin:datarequests_datarequest_letters")
+            if from_queue
+            else reverse("admin:datarequests_datarequest_change", args=[request_id])
+        )
+        if request.method != "POST":
+            return redirect(back)
+        self._desk_post(request, request_id)
+        message = get_object_or_404(
+            SentMessage, pk=message_id, request_id=request_id, channel=MessageChannel.LETTER
+        )
+        posted_on = request.POST.get("posted_on", "")
+        method = request.POST.get("method", "")
+        tracking = request.POST.get("tracking", "")
+        if request.POST.get("confirmed") != "1":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Are you sure?"),
+                "letter": message,
+                "posted_on": posted_on,
+                "method": method,
+                "method_label": dict(DispatchMethod.choices).get(method, method),
+                "tracking": tracking,
+                "from_queue": from_queue,
+                "back": back,
+                "opts": self.model._meta,
+            }
+            return TemplateResponse(
+                request, "admin/datarequests/datarequest/confirm_letter_posted.html", context
+            )
+        try:
+            services.letter_posted_record(
+                message_id=message.pk,
+                actor=request.user,
+                posted_on=_posted_on(posted_on),
+                method=method,
+                tracking=tracking,
+                now=clock.now(),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Letter recorded as posted."))
         return redirect(back)

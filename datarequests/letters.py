@@ -9,6 +9,7 @@ letter prints the same everywhere, Chinese included."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -323,7 +324,17 @@ def fee_quote_letter_pdf(*, request, payment: dict | None, now: datetime) -> byt
             Spacer(1, 6 * mm),
             Paragraph(escape(timezone.localdate(now).isoformat()), body),
             Spacer(1, 6 * mm),
-            Paragraph(escape(_("The fee for your request %(id)s") % {"id": request.pk}), title),
+            Paragraph(
+                escape(
+                    (
+                        _("The fee estimate for your request %(id)s")
+                        if quote.is_estimate
+                        else _("The fee for your request %(id)s")
+                    )
+                    % {"id": request.pk}
+                ),
+                title,
+            ),
             Paragraph(
                 escape(
                     _(
@@ -366,7 +377,42 @@ def fee_quote_letter_pdf(*, request, payment: dict | None, now: datetime) -> byt
         story += [table, Spacer(1, 4 * mm)]
         if payment and payment["instructions"]:
             story.append(Paragraph(escape(payment["instructions"]), body))
-        story.append(
+        story += _fee_terms(request, quote, body)
+        story += _signature(body)
+        buffer = io.BytesIO()
+        SimpleDocTemplate(buffer, pagesize=A4, title=_("Fee quote")).build(story)
+    return buffer.getvalue()
+
+
+def _fee_terms(request, quote, body) -> list:
+    """What the requester does next: accept or decline an estimate by letter (Singapore,
+    PDPR reg 7: nothing is charged unless it is accepted), or pay before the quote lapses."""
+    if quote.is_estimate:
+        return [
+            Paragraph(
+                escape(
+                    _(
+                        "This is a written estimate: nothing is charged unless you accept it, "
+                        "and you pay only after accepting it."
+                    )
+                ),
+                body,
+            ),
+            Paragraph(
+                escape(
+                    _(
+                        "To accept or decline it, write to us at the address above (or email "
+                        "us), quoting request %(id)s and saying “I accept the estimate” or “I "
+                        "decline the estimate”. If you decline, nothing is charged and the "
+                        "request ends. Our deadline waits for your answer."
+                    )
+                    % {"id": request.pk}
+                ),
+                body,
+            ),
+        ]
+    if request.jurisdiction.quote_lapses:
+        return [
             Paragraph(
                 escape(
                     _("The quote is valid for %(days)s days; without payment the request lapses.")
@@ -374,8 +420,35 @@ def fee_quote_letter_pdf(*, request, payment: dict | None, now: datetime) -> byt
                 ),
                 body,
             )
-        )
+        ]
+    return []
+
+
+def notice_letter_pdf(*, message) -> bytes:
+    """A message to a requester without an email address, as the letter staff post: the
+    letterhead, the requester's name and postal address, the day it was written, the
+    request's reference, the message as the email would have said it, and the signature."""
+    from datarequests.calendars import local_day
+
+    request = message.request
+    body, title = _styles()
+    with translation.override(message.language):
+        story = [
+            *_letterhead(body),
+            Spacer(1, 8 * mm),
+            Paragraph(escape(request.requester_name or _("Requester")), body),
+            *[Paragraph(escape(line), body) for line in message.to.splitlines() if line.strip()],
+            Spacer(1, 6 * mm),
+            Paragraph(escape(local_day(request.jurisdiction, message.sent_at).isoformat()), body),
+            Paragraph(escape(_("Our reference: request %(id)s") % {"id": request.pk}), body),
+            Spacer(1, 6 * mm),
+            Paragraph(escape(message.subject), title),
+        ]
+        for paragraph in re.split(r"\n\s*\n", message.body.strip()):
+            lines = [escape(line.strip()) for line in paragraph.splitlines() if line.strip()]
+            if lines:
+                story += [Paragraph("<br/>".join(lines), body), Spacer(1, 2 * mm)]
         story += _signature(body)
         buffer = io.BytesIO()
-        SimpleDocTemplate(buffer, pagesize=A4, title=_("Fee quote")).build(story)
+        SimpleDocTemplate(buffer, pagesize=A4, title=message.subject).build(story)
     return buffer.getvalue()

@@ -697,6 +697,14 @@ class Correspondence(models.TextChoices):
     REFUSED = "refused", _("refusal")
     FULFILLED = "fulfilled", _("reply")
     LAPSED = "lapsed", _("lapsed quote")
+    FEE_RECEIPT = "fee_receipt", _("fee receipt")
+
+
+class MessageChannel(models.TextChoices):
+    """How a message reaches the requester: emailed, or a letter staff print and post."""
+
+    EMAIL = "email", _("email")
+    LETTER = "letter", _("letter")
 
 
 class CorrespondenceTemplate(models.Model):
@@ -735,16 +743,49 @@ class SentMessage(models.Model):
     request = models.ForeignKey(DataRequest, on_delete=models.CASCADE, related_name="messages")
     key = models.CharField(_("message"), max_length=20, choices=Correspondence.choices)
     language = models.CharField(_("language"), max_length=10)
-    to = models.EmailField(_("to"))
+    channel = models.CharField(
+        _("sent by"), max_length=10, choices=MessageChannel.choices, default=MessageChannel.EMAIL
+    )
+    # The email address, or for a letter the postal address it is posted to.
+    to = models.TextField(_("to"))
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("text"))
     sent_at = models.DateTimeField(_("sent at"))
     failed_at = models.DateTimeField(_("delivery failed at"), null=True, blank=True)
+    # The step the message tells the requester of: an ask by letter pauses the clock only
+    # from the day the letter is posted (services.letters).
+    event = models.ForeignKey(
+        RequestEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # A letter: the last day the law leaves for it to reach the post (an extension before
+    # the first deadline ends, a delay notice before the reply is due), if any.
+    post_by = models.DateField(_("to post by"), null=True, blank=True)
+    posted_on = models.DateField(_("posted on"), null=True, blank=True)
+    posted_method = models.CharField(
+        _("posted by"), max_length=12, choices=DispatchMethod.choices, blank=True
+    )
+    posted_tracking = models.CharField(_("tracking number"), max_length=64, blank=True)
+    posted_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("posting recorded by"),
+    )
+    posted_recorded_at = models.DateTimeField(_("posting recorded at"), null=True, blank=True)
 
     class Meta:
         ordering = ["sent_at", "pk"]
         verbose_name = _("sent message")
         verbose_name_plural = _("sent messages")
+        indexes = [
+            models.Index(
+                fields=["sent_at"],
+                condition=models.Q(channel="letter", posted_on__isnull=True),
+                name="datarequests_letters_to_post",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.sent_at:%Y-%m-%d %H:%M} {self.subject}"

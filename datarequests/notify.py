@@ -46,12 +46,14 @@ def _compose(request, template: str, context: dict) -> tuple[str, str]:
         )
 
 
-def _send(request, template: str, **context) -> None:
-    from datarequests.models import SentMessage
+def _send(request, template: str, *, post_by=None, **context) -> None:
+    """Email the message, or, to a requester without an email address, keep it as a letter
+    for staff to print and post (``letters.notice_letter_pdf``); either way it is kept on
+    the request as it was sent, tied to the step it tells of (the one just recorded)."""
+    from datarequests.models import MessageChannel, SentMessage
 
-    if not request.requester_email:
-        return  # a postal requester gets a letter instead (letters.notice_letter_pdf)
-    subject, body = _compose(request, template, context)
+    by_letter = not request.requester_email
+    subject, body = _compose(request, template, {**context, "by_letter": by_letter})
     subject = " ".join(subject.split())
     # Kept on the request as it was sent (issue 15): what the requester was told, and when;
     # but never a download link, which opens the export to whoever holds it, unaudited.
@@ -61,11 +63,21 @@ def _send(request, template: str, **context) -> None:
         request=request,
         key=template,
         language=request.language,
-        to=request.requester_email,
+        channel=MessageChannel.LETTER if by_letter else MessageChannel.EMAIL,
+        to=request.postal_address if by_letter else request.requester_email,
         subject=subject[:300],
         body=kept_body,
         sent_at=clock.now(),
+        event=request.events.order_by("-at", "-pk").first(),
+        post_by=post_by if by_letter else None,
     )
+    if by_letter:
+        logger.info("Request %s: a %s letter waits to be posted", request.pk, template)
+        if template == "asked":
+            from datarequests.services.letters import ask_letter_clock_refresh
+
+            ask_letter_clock_refresh(request, now=clock.now())
+        return
     message = (subject, body, settings.DEFAULT_FROM_EMAIL, [request.requester_email])
     # After commit: a mail failure must not undo the step, and a rolled-back step sends nothing.
     transaction.on_commit(lambda: _deliver(request.pk, template, message, stored.pk))
@@ -103,24 +115,37 @@ def fulfilled(request) -> None:
     if request.kind == "erasure" and tombstone is not None:
         with translation.override(request.language):
             kept = kept_lines(kept_items(tombstone.counts))
-    _send(request, "fulfilled", download_link=link, kept=kept)
+    _send(request, "fulfilled", download_link=link, kept=kept, post_by=_reply_due_day(request))
+
+
+def _reply_due_day(request):
+    """The day the reply is due: a reply by letter must be posted by then."""
+    from datarequests.calendars import local_day
+
+    return local_day(request.jurisdiction, request.due_at) if request.due_at else None
 
 
 def refused(request, *, ground: str, explanation: str) -> None:
-    _send(request, "refused", ground=ground, explanation=explanation)
+    _send(
+        request,
+        "refused",
+        ground=ground,
+        explanation=explanation,
+        post_by=_reply_due_day(request),
+    )
 
 
 def lapsed(request) -> None:
     _send(request, "lapsed")
 
 
-def extended(request, *, reason: str) -> None:
-    _send(request, "extended", reason=reason)
+def extended(request, *, reason: str, post_by=None) -> None:
+    _send(request, "extended", reason=reason, post_by=post_by)
 
 
 def asked(request, *, asked: str, text: str) -> None:
     _send(request, "asked", asked=asked, text=text)
 
 
-def notice(request, *, notice: str, text: str) -> None:
-    _send(request, "notice", notice=notice, text=text)
+def notice(request, *, notice: str, text: str, post_by=None) -> None:
+    _send(request, "notice", notice=notice, text=text, post_by=post_by)

@@ -183,6 +183,15 @@ declare(
     SentMessage,
     subject="request__requester",
     category=Category.ACTIVITY,
-    fields=[record("to"), record("subject"), record("body"), record("sent_at")],
+    fields=[
+        record("channel"),
+        record("to"),
+        record("subject"),
+        record("body"),
+        record("sent_at"),
+        record("posted_on"),
+        record("posted_method"),
+        record("posted_tracking"),
+    ],
     retained_from="sent_at",
 )

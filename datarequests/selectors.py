@@ -178,19 +178,40 @@ def payment_details_of(request: DataRequest) -> dict | None:
 
 def desk_counts(*, user, now) -> dict[str, int]:
     """Return the staff home's cards: the user's open requests, and the team's overdue,
-    due within 7 days, waiting for the requester and replies to post (one query)."""
+    due within 7 days, waiting for the requester and replies to post (one query), and the
+    letters to post with those already past their day to post (a second)."""
     from datetime import timedelta
 
     from django.db.models import Count, Q
 
     from datarequests.models import OPEN_STATUSES, Status
 
-    return DataRequest.objects.filter(status__in=OPEN_STATUSES).aggregate(
+    counts = DataRequest.objects.filter(status__in=OPEN_STATUSES).aggregate(
         mine=Count("pk", filter=Q(assignee=user)),
         overdue=Count("pk", filter=Q(due_at__lt=now)),
         due_this_week=Count("pk", filter=Q(due_at__gte=now, due_at__lt=now + timedelta(days=7))),
         waiting_for_requester=Count("pk", filter=Q(status=Status.AWAITING_REQUESTER)),
         to_dispatch=Count("pk", filter=Q(status=Status.AWAITING_DISPATCH)),
+    )
+    letters = letters_to_post().aggregate(
+        letters_to_post=Count("pk"),
+        letters_late=Count("pk", filter=Q(post_by__lt=now.date())),
+    )
+    return {**counts, **letters}
+
+
+def letters_to_post(*, request_id: int | None = None):
+    """Return the letters written and not yet posted, the most pressing first (by the day
+    to post them by, then the oldest)."""
+    from django.db.models import F
+
+    from datarequests.models import MessageChannel, SentMessage
+
+    letters = SentMessage.objects.filter(channel=MessageChannel.LETTER, posted_on__isnull=True)
+    if request_id is not None:
+        letters = letters.filter(request_id=request_id)
+    return letters.select_related("request__jurisdiction", "request__requester").order_by(
+        F("post_by").asc(nulls_last=True), "sent_at", "pk"
     )
 
 

@@ -1,7 +1,9 @@
 """The evidence pack of one request: a zip a regulator can take away and verify without us.
 
 Members (JSON unless said): ``request``, ``events`` (every step with actor and time),
-``messages`` (each notice and letter sent, each document received), ``scans/…`` (the
+``messages`` (each notice and letter sent, each document received, and each message as
+it was sent: emails and letters, a letter with its posting step), ``dispatch`` (how and
+when a written reply by post was posted), ``scans/…`` (the
 letter and guardianship documents, unsealed), ``deadlines`` (each statutory deadline and
 whether it was kept), ``fees``, ``corrections``, ``export_manifest`` (each member of the
 access export: name, size, rows, SHA-256; never the data), ``audit`` (the trail's entries
@@ -40,7 +42,15 @@ from audit.services import audit_record
 from datarequests.calendars import local_day
 from datarequests.clock import add_working_days, due_date, extension_allowed_until
 from datarequests.export_storage import export_file_chunks, export_file_exists
-from datarequests.models import DataRequest, Notice, RequestEvent, Status
+from datarequests.models import (
+    DataRequest,
+    Dispatch,
+    MessageChannel,
+    Notice,
+    RequestEvent,
+    SentMessage,
+    Status,
+)
 from datarequests.scans import SCAN_FIELDS
 from datarequests.services.transitions import clock_inputs
 from policies.models import PolicyVersion
@@ -151,7 +161,60 @@ def _messages(request: DataRequest, events: list[RequestEvent]) -> dict:
         for field in SCAN_FIELDS
         if getattr(request, field)
     ]
-    return {"sent": sent, "received": received}
+    return {"sent": sent, "received": received, "messages": _sent_messages(request)}
+
+
+def _sent_messages(request: DataRequest) -> list[dict]:
+    """Each message as it was sent (emails and letters), a letter with its posting step."""
+    return [
+        {
+            "at": _iso(message.sent_at),
+            "key": message.key,
+            "channel": message.channel,
+            "language": message.language,
+            "to": message.to,
+            "subject": message.subject,
+            "text": message.body,
+            "delivery_failed_at": _iso(message.failed_at),
+            "event_at": _iso(message.event.at) if message.event else None,
+            "post_by": _iso(message.post_by),
+            "posted": None
+            if message.posted_on is None
+            else {
+                "on": _iso(message.posted_on),
+                "method": message.posted_method,
+                "tracking": message.posted_tracking,
+                "recorded_by": _actor(message.posted_recorded_by),
+                "recorded_at": _iso(message.posted_recorded_at),
+            },
+        }
+        for message in request.messages.select_related("event", "posted_recorded_by").order_by(
+            "sent_at", "pk"
+        )
+    ]
+
+
+def _dispatch(request: DataRequest) -> dict | None:
+    """How and when the written reply was posted, for a reply by post."""
+    dispatch = Dispatch.objects.filter(request=request).select_related("actor").first()
+    if dispatch is None:
+        return None
+    return {
+        "posted_on": _iso(dispatch.dispatched_on),
+        "method": dispatch.method,
+        "tracking": dispatch.tracking,
+        "recorded_by": _actor(dispatch.actor),
+        "recorded_at": _iso(dispatch.recorded_at),
+    }
+
+
+def _letter_posting_days(request: DataRequest) -> dict[int, date | None]:
+    """The letters' events with the day each letter was posted (None: not yet)."""
+    return dict(
+        SentMessage.objects.filter(
+            request=request, channel=MessageChannel.LETTER, event__isnull=False
+        ).values_list("event_id", "posted_on")
+    )
 
 
 def _deadlines(request: DataRequest, events: list[RequestEvent], now: datetime) -> list[dict]:
@@ -179,21 +242,28 @@ def _deadlines(request: DataRequest, events: list[RequestEvent], now: datetime) 
             "open": closing is None,
         }
     ]
+    # A notice by letter is given on the day it is posted; unposted, it is not given yet.
+    posted = _letter_posting_days(request)
+
+    def told_on(event: RequestEvent) -> date | None:
+        return posted[event.pk] if event.pk in posted else local_day(jurisdiction, event.at)
+
     for index, (event, clock_event) in enumerate(zip(events, inputs.events, strict=True)):
         if event.type == RequestEvent.Type.EXTENDED:
             earlier = inputs.events[:index]
             until = extension_allowed_until(
                 rules=inputs.rules, events=earlier, today=clock_event.on, **calendar
             )
+            told = told_on(event)
             rows.append(
                 {
                     "deadline": "extension notified within the first period",
                     "due": _iso(until),
-                    "done": _iso(clock_event.on),
-                    "kept": until is None or clock_event.on <= until,
+                    "done": _iso(told),
+                    "kept": told is not None and (until is None or told <= until),
                 }
             )
-    sent = {e.notice: local_day(jurisdiction, e.at) for e in events if e.notice}
+    sent = {e.notice: told_on(e) for e in events if e.notice}
     if inputs.rules.receipt_notice_working_days and before:
         receipt_due = add_working_days(
             before[0].on, inputs.rules.receipt_notice_working_days, **calendar
@@ -403,6 +473,7 @@ def evidence_pack_build(*, request_id: int, actor: User | None, now: datetime) -
         "audit.json": _json(_audit(request)),
         "policy.json": _json(_policy(request)),
         "logbook.json": _json(_logbook(request)),
+        "dispatch.json": _json(_dispatch(request)),
     }
     for field in SCAN_FIELDS:
         stored = getattr(request, field)

@@ -76,6 +76,15 @@ from datarequests.services.intake import (
     Requester,
     data_request_submit,
 )
+from datarequests.services.letters import (
+    ALREADY_POSTED,
+    NOT_A_LETTER,
+    POSTED_IN_FUTURE,
+    UNKNOWN_POST_METHOD,
+    letter_lateness,
+    letter_posted_record,
+    letter_read,
+)
 from datarequests.services.notices import (
     NOTICE_ALREADY_SENT,
     NOTICE_NOT_ASKED,
@@ -129,6 +138,7 @@ from datarequests.services.transitions import (
 __all__ = [
     "ALREADY_ASSIGNED",
     "ALREADY_EXTENDED",
+    "ALREADY_POSTED",
     "ASK_REQUIRED",
     "CLAIM_LEASE",
     "CODE_EXPIRED",
@@ -150,6 +160,7 @@ __all__ = [
     "NOTICE_TEXT_REQUIRED",
     "NOT_AN_AMOUNT",
     "NOT_A_HANDLER",
+    "NOT_A_LETTER",
     "NOT_A_POSTAL_REPLY",
     "NOT_REPEATED",
     "NOT_TWICE",
@@ -162,6 +173,7 @@ __all__ = [
     "NO_REFERENCE",
     "NO_SUCH_MINOR",
     "PACK_NOT_READY",
+    "POSTED_IN_FUTURE",
     "REASON_REQUIRED",
     "REQUEUE_LIMIT",
     "REVISION_AMOUNT",
@@ -173,6 +185,7 @@ __all__ = [
     "TRANSITIONS",
     "UNKNOWN_JURISDICTION",
     "UNKNOWN_METHOD",
+    "UNKNOWN_POST_METHOD",
     "WRONG_AMOUNT",
     "WRONG_CODE",
     "WRONG_CURRENCY",
@@ -206,6 +219,9 @@ __all__ = [
     "handlers",
     "identity_verify",
     "internal_note_add",
+    "letter_lateness",
+    "letter_posted_record",
+    "letter_read",
     "manifestly_excessive_mark",
     "paused_clocks_refresh",
     "payment_details_of",

@@ -110,5 +110,6 @@ def deadline_extend(
         notice=Notice.EXTENSION,
         sent_by=notify.sent_by(request),
     )
-    notify.extended(request, reason=reason)
+    # By letter: posted within the first period, as the notice must reach the requester.
+    notify.extended(request, reason=reason, post_by=until)
     return request

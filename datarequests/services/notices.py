@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from datarequests import notify
+from datarequests.calendars import local_day
 from datarequests.models import DataRequest, Notice, RequestEvent
 from datarequests.rules import rules_of
 from datarequests.services.transitions import _locked, _record
@@ -33,6 +34,9 @@ RECEIPT_CONFIRMED = _("confirmation of receipt sent")
 def _notice_record(
     request: DataRequest, *, notice: str, text: StrOrPromise, actor: User | None, now: datetime
 ) -> None:
+    # The day the law gives this notice: by letter, the day to post it by.
+    due = request.notice_due_at
+    post_by = local_day(request.jurisdiction, due) if due else None
     _record(
         request,
         status=request.status,
@@ -43,7 +47,7 @@ def _notice_record(
         notice=notice,
         sent_by=notify.sent_by(request),
     )
-    notify.notice(request, notice=notice, text=str(text))
+    notify.notice(request, notice=notice, text=str(text), post_by=post_by)
 
 
 @transaction.atomic

@@ -313,22 +313,48 @@ class ClockInputs:
 def clock_inputs(request: DataRequest, *, now: datetime) -> ClockInputs:
     """Return the request's events as days in its jurisdiction, with the holiday calendar."""
     jurisdiction = rules_of(request)
+    today = local_day(jurisdiction, now)
+    recorded = list(request.events.order_by("at", "pk"))
+    days = [local_day(jurisdiction, event.at) for event in recorded]
+    asked_by_letter = _asks_by_letter(request)
+    for index, event in enumerate(recorded):
+        if event.pk in asked_by_letter:
+            # An ask by letter waits for the requester from the day it is posted (until then
+            # they know of nothing to answer), never past the next step.
+            posted = asked_by_letter[event.pk] or today
+            later = days[index + 1] if index + 1 < len(days) else posted
+            days[index] = max(days[index], min(posted, later))
     events = [
         ClockEvent(
-            on=local_day(jurisdiction, event.at),
+            on=day,
             status=event.status,
             extended=event.type == RequestEvent.Type.EXTENDED,
             asked=event.asked,
             notice=event.notice if event.type == RequestEvent.Type.NOTICE else "",
         )
-        for event in request.events.order_by("at", "pk")
+        for event, day in zip(recorded, days, strict=True)
     ]
-    today = local_day(jurisdiction, now)
     first = events[0].on.year if events else today.year
     # Two years on covers the longest period (a month and two of extension, or pauses).
     calendar = holiday_calendar(jurisdiction, range(first, max(first, today.year) + 2))
     return ClockInputs(
         clock_rules(jurisdiction), events, calendar.holidays, calendar.workdays, today
+    )
+
+
+def _asks_by_letter(request: DataRequest) -> dict[int, date | None]:
+    """The asks sent as letters, by their event, with the day each was posted (or None)."""
+    from datarequests.models import Correspondence, MessageChannel, SentMessage
+
+    if request.requester_email:
+        return {}
+    return dict(
+        SentMessage.objects.filter(
+            request=request,
+            key=Correspondence.ASKED,
+            channel=MessageChannel.LETTER,
+            event__isnull=False,
+        ).values_list("event_id", "posted_on")
     )
 
 

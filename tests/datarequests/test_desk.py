@@ -384,6 +384,8 @@ def test_the_staff_home_counts_my_open_requests_overdue_due_this_week_and_waitin
         "due_this_week": 1,
         "waiting_for_requester": 1,
         "to_dispatch": 1,
+        "letters_to_post": 0,
+        "letters_late": 0,
     }
     assert "?status__exact=awaiting_dispatch" in html and "replies to post" in html
     assert "?assignee=mine" in html and "my open requests" in html

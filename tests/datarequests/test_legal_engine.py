@@ -180,6 +180,14 @@ def test_an_eu_clarification_stops_the_clock_until_it_arrives():
         text="Which of your two accounts do you mean?",
         now=datetime(2026, 3, 12, 12, 0, tzinfo=UTC),
     )
+    # No email address: the ask is a letter, posted the same day.
+    services.letter_posted_record(
+        message_id=request.messages.get(key="asked").pk,
+        actor=UserFactory(is_staff=True, is_superuser=True),
+        posted_on=date(2026, 3, 12),
+        method="post",
+        now=datetime(2026, 3, 12, 15, 0, tzinfo=UTC),
+    )
     services.requester_answer(
         request_id=request.pk,
         actor=None,
