@@ -435,11 +435,10 @@ class DeskAdminMixin:
 
     def letter_view(self, request, request_id: int, message_id: int):
         """A letter to post, as a PDF; the read is audited."""
-        letter = services.letter_read(message_id=message_id, actor=request.user, now=clock.now())
-        if (
-            letter is None
-            or not SentMessage.objects.filter(pk=message_id, request_id=request_id).exists()
-        ):
+        letter = services.letter_read(
+            message_id=message_id, request_id=request_id, actor=request.user, now=clock.now()
+        )
+        if letter is None:
             raise Http404
         response = HttpResponse(letter.content, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{letter.filename}"'

@@ -60,7 +60,9 @@ def _staff_only(actor: User) -> None:
         raise PermissionDenied
 
 
-def letter_read(*, message_id: int, actor: User, now: datetime) -> Letter | None:
+def letter_read(
+    *, message_id: int, actor: User, now: datetime, request_id: int | None = None
+) -> Letter | None:
     """Return a letter to post as a PDF for staff who act on requests, and audit the read;
     None when there is no such letter. Raise PermissionDenied to anyone else."""
     from datarequests.letters import notice_letter_pdf
@@ -73,7 +75,7 @@ def letter_read(*, message_id: int, actor: User, now: datetime) -> Letter | None
         .filter(pk=message_id, channel=MessageChannel.LETTER)
         .first()
     )
-    if message is None:
+    if message is None or (request_id is not None and message.request_id != request_id):
         return None
     content = notice_letter_pdf(message=message)
     audit_record(
