@@ -8,7 +8,7 @@ import json
 import subprocess
 import sys
 import zipfile
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -21,7 +21,7 @@ from django.core.management.base import CommandError
 from audit.checkpoints import audit_checkpoint_write
 from audit.models import AuditEvent
 from datarequests import services
-from datarequests.models import Channel, Kind
+from datarequests.models import Channel, Dispatch, Kind
 from privacy_office import clock
 from records import verify_evidence_standalone as standalone
 from records.evidence import evidence_pack_build, evidence_public_key, evidence_verify
@@ -357,3 +357,103 @@ def test_the_pure_python_ed25519_agrees_with_rfc_8032_and_with_cryptography():
     assert not standalone.ed25519_verify(public, b"", signature[:-1] + b"\x0c")
     message = "拒绝记录簿 evidence".encode()
     assert standalone.ed25519_verify(public, message, key.sign(message))
+
+
+def test_the_pack_holds_each_message_as_sent_emails_and_letters(hk_letter):
+    request, officer = hk_letter
+
+    messages = member_json(build(request, officer), "messages.json")["messages"]
+
+    assert [(m["key"], m["channel"], m["to"]) for m in messages] == [
+        ("fee_quoted", "email", "chan@example.com"),
+        ("notice", "email", "chan@example.com"),
+        ("refused", "email", "chan@example.com"),
+    ]
+    assert "The records name other buyers throughout." in messages[-1]["text"]
+    assert messages[-1]["posted"] is None
+
+
+def postal_hk_letter_with_a_late_delay_notice(time_machine):
+    """No email address: the s.19(2) notice is a letter written 9 April and posted 13 April,
+    after the day it was due (12 April); the reply by post is dispatched on 14 April."""
+    time_machine.move_to(at(2), tick=False)
+    officer = UserFactory(username="officer", is_staff=True, is_superuser=True)
+    request = services.data_request_submit(
+        requester=services.Requester(name="Chan Tai Man", postal_address="8 Nathan Road"),
+        kind=Kind.ACCESS,
+        jurisdiction_code="HK",
+        channel=Channel.LETTER,
+        entered_by=officer,
+        now=at(2),
+    )
+    services.identity_verify(request_id=request.pk, actor=officer, method="HKID", now=at(3))
+    services.fee_assess(request_id=request.pk, now=at(3, hour=3))
+    services.fee_settle(request_id=request.pk, actor=officer, waived=True, note="-", now=at(5))
+    time_machine.move_to(at(9, month=4), tick=False)
+    services.delay_notice_send(
+        request_id=request.pk, actor=officer, text="We reply by 30 April.", now=at(9, month=4)
+    )
+    time_machine.move_to(at(13, month=4), tick=False)
+    notice = request.messages.get(key="notice")
+    services.letter_posted_record(
+        message_id=notice.pk,
+        actor=officer,
+        posted_on=date(2026, 4, 13),
+        method="registered",
+        tracking="RR99HK",
+        now=at(13, month=4),
+    )
+    Dispatch.objects.create(
+        request=request,
+        dispatched_on=date(2026, 4, 14),
+        method="post",
+        actor=officer,
+        recorded_at=at(14, month=4),
+    )
+    time_machine.move_to(at(15, month=4), tick=False)
+    return request, officer
+
+
+def test_a_letter_is_in_the_pack_with_its_posting_step_and_the_reply_dispatch(time_machine):
+    request, officer = postal_hk_letter_with_a_late_delay_notice(time_machine)
+
+    pack = evidence_pack_build(request_id=request.pk, actor=officer, now=at(15, month=4)).content
+
+    [notice] = [m for m in member_json(pack, "messages.json")["messages"] if m["key"] == "notice"]
+    assert (notice["channel"], notice["to"], notice["post_by"]) == (
+        "letter",
+        "8 Nathan Road",
+        "2026-04-12",
+    )
+    assert notice["posted"] == {
+        "on": "2026-04-13",
+        "method": "registered",
+        "tracking": "RR99HK",
+        "recorded_by": {"id": officer.pk, "username": "officer"},
+        "recorded_at": "2026-04-13T02:00:00+00:00",
+    }
+    assert member_json(pack, "dispatch.json") == {
+        "posted_on": "2026-04-14",
+        "method": "post",
+        "tracking": "",
+        "recorded_by": {"id": officer.pk, "username": "officer"},
+        "recorded_at": "2026-04-14T02:00:00+00:00",
+    }
+    # The notice was given when posted (13 April), a day after it was due.
+    deadlines = member_json(pack, "deadlines.json")
+    [delay] = [d for d in deadlines if d["deadline"].startswith("notice that the deadline")]
+    assert (delay["due"], delay["done"], delay["kept"]) == ("2026-04-12", "2026-04-13", False)
+    problems, _notes = evidence_verify(pack)
+    assert problems == []
+    assert standalone.verify(pack, evidence_public_key(), _cryptography_verifier)[0] == []
+
+
+def _cryptography_verifier(key: bytes, message: bytes, signature: bytes) -> bool:
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    try:
+        Ed25519PublicKey.from_public_bytes(key).verify(signature, message)
+    except InvalidSignature:
+        return False
+    return True
