@@ -171,8 +171,9 @@ def test_a_uk_request_whose_id_was_asked_for_restarts_when_it_arrives(
     assert due_day(request) == date(2026, 4, 16)
 
 
-def test_an_eu_clarification_stops_the_clock_until_it_arrives():
+def test_an_eu_clarification_stops_the_clock_until_it_arrives(time_machine):
     request = letter("EU", datetime(2026, 3, 10, 12, 0, tzinfo=UTC))
+    time_machine.move_to(datetime(2026, 3, 12, 12, 0, tzinfo=UTC), tick=False)
     services.requester_ask(
         request_id=request.pk,
         actor=None,
