@@ -117,7 +117,11 @@ SCAN_LINKS = {name: f"{name}_link" for name in scans.SCAN_FIELDS}
 
 class EventInline(HistoryInline):
     model = RequestEvent
-    fields = ["at", "type", "status", "actor", "reason"]
+    fields = ["at", "type", "status", "actor", "reason_shown"]
+
+    @admin.display(description=_("reason"))
+    def reason_shown(self, event: RequestEvent) -> str:
+        return event.reason_text
 
 
 class CorrectionInline(HistoryInline):

@@ -73,7 +73,7 @@ def fee_data(request: DataRequest) -> dict | None:
     return {
         "amount": str(quote.amount),
         "currency": quote.currency,
-        "lines": quote.lines,
+        "lines": quote.shown_lines,
         "status": quote.status,
         "estimate": quote.is_estimate,
     }
@@ -129,7 +129,7 @@ def request_data(request: DataRequest, *, events: bool = False) -> dict:
                 "time": e.at.astimezone(zone).isoformat(),
                 "status": e.status,
                 "type": e.type,
-                "reason": gettext(e.reason),
+                "reason": e.reason_text,
             }
             for e in request.events.all()
         ]
@@ -163,7 +163,7 @@ def _as_read_by(request: DataRequest, user) -> dict:
 
 
 class FeeLineSerializer(serializers.Serializer):
-    label = serializers.CharField()
+    label = serializers.CharField(help_text="in the reader's language")
     amount = serializers.DecimalField(max_digits=10, decimal_places=2)
 
 

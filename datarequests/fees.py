@@ -10,9 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.translation import gettext_lazy as _
-
 from datarequests.models import FeeRule, Kind
+from datarequests.reasons import fee_line
 
 
 @dataclass(frozen=True)
@@ -47,7 +46,8 @@ def money(value: Decimal) -> Decimal:
 def quote_lines(
     *, rules: FeeRules, schedule: FeeTerms | None, volume: Mapping[str, int]
 ) -> list[dict]:
-    """Return the quote's lines ({"label", "amount"}, amounts as text with two decimals).
+    """Return the quote's lines ({"code", "params", "amount"}, amounts as text with two
+    decimals; ``reasons.fee_line_label`` puts a line into the reader's words).
 
     No lines where the law bans the fee or gives the request free, or no schedule is set;
     the lines that cost nothing are left out, and a reduction brings a total above the
@@ -62,17 +62,18 @@ def quote_lines(
         return []
     records = sum(volume.values())
     lines = [
-        {"label": str(_("Locating, retrieving and redacting")), "amount": schedule.base_amount},
-        {
-            "label": str(_("Copies: %(records)s records") % {"records": f"{records:,}"}),
-            "amount": money(schedule.per_thousand_records * Decimal(records) / 1000),
-        },
+        ("handling", schedule.base_amount, {}),
+        (
+            "copies",
+            money(schedule.per_thousand_records * Decimal(records) / 1000),
+            {"records": records},
+        ),
     ]
     postage_charged = rules.by_post and not (rules.lowest_form and rules.electronic_offered)
     if postage_charged:
-        lines.append({"label": str(_("Postage")), "amount": schedule.postage})
-    lines = [line for line in lines if line["amount"] > 0]
-    total = sum((line["amount"] for line in lines), Decimal(0))
+        lines.append(("postage", schedule.postage, {}))
+    lines = [line for line in lines if line[1] > 0]
+    total = sum((amount for _code, amount, _params in lines), Decimal(0))
     if rules.cap is not None and total > rules.cap:
-        lines.append({"label": str(_("Reduction to the legal cap")), "amount": rules.cap - total})
-    return [{"label": line["label"], "amount": str(money(line["amount"]))} for line in lines]
+        lines.append(("cap_reduction", rules.cap - total, {}))
+    return [fee_line(code, money(amount), **params) for code, amount, params in lines]

@@ -348,8 +348,8 @@ def fee_quote_letter_pdf(*, request, payment: dict | None, now: datetime) -> byt
             Spacer(1, 3 * mm),
         ]
         rows = [
-            [Paragraph(escape(str(line["label"])), body), f"{line['amount']} {quote.currency}"]
-            for line in quote.lines
+            [Paragraph(escape(line["label"]), body), f"{line['amount']} {quote.currency}"]
+            for line in quote.shown_lines
         ]
         rows.append([_("Total"), f"{quote.amount} {quote.currency}"])
         if payment:

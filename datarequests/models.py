@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from privacy_office.uploads import sealed_storage, validate_document
@@ -213,7 +214,23 @@ class Jurisdiction(models.Model):
         verbose_name_plural = _("jurisdictions")
 
     def __str__(self) -> str:
-        return f"{self.code} ({self.law})"
+        return f"{self.code} ({self.law_text})"
+
+    @property
+    def name_text(self) -> str:
+        """The name in the active language; as typed where the admin changed it."""
+        return self._seeded_text("name", self.name)
+
+    @property
+    def law_text(self) -> str:
+        """The law's name in the active language; as typed where the admin changed it."""
+        return self._seeded_text("law", self.law)
+
+    def _seeded_text(self, field: str, stored: str) -> str:
+        from datarequests.seed import LABELS
+
+        seeded = LABELS.get(self.code, {}).get(field)
+        return gettext(seeded) if seeded is not None and seeded == stored else stored
 
     def clean(self) -> None:
         law = LAW_BANS_CORRECTION_FEE.get(self.code)
@@ -446,7 +463,11 @@ class RequestEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # What a person typed, as typed; the product's own reasons are a code with parameters
+    # (datarequests.reasons), put into the reader's words when shown.
     reason = models.TextField(_("reason"), blank=True)
+    reason_code = models.CharField(_("reason code"), max_length=40, blank=True)
+    reason_params = models.JSONField(_("reason parameters"), default=dict, blank=True)
     at = models.DateTimeField(_("at"))
 
     class Meta:
@@ -456,6 +477,13 @@ class RequestEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_status_display()}"
+
+    @property
+    def reason_text(self) -> str:
+        """The reason in the active language (typed words as typed)."""
+        from datarequests.reasons import reason_text
+
+        return reason_text(code=self.reason_code, params=self.reason_params, typed=self.reason)
 
 
 class CorrectionItem(models.Model):
@@ -506,6 +534,13 @@ class FeeQuote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency} ({self.get_status_display()})"
+
+    @property
+    def shown_lines(self) -> list[dict]:
+        """The lines as the reader reads them: each label in the active language."""
+        from datarequests.reasons import fee_line_label
+
+        return [{"label": fee_line_label(line), "amount": line["amount"]} for line in self.lines]
 
 
 class Export(models.Model):

@@ -84,7 +84,13 @@ declare(
     RequestEvent,
     subject="request__requester",
     category=Category.ACTIVITY,
-    fields=[record("status"), record("reason"), record("at")],
+    fields=[
+        record("status"),
+        record("reason"),
+        record("reason_code"),
+        record("reason_params"),
+        record("at"),
+    ],
     retained_from="at",
 )
 declare(

@@ -12,22 +12,22 @@ from django.utils.translation import gettext_noop
 from datarequests.models import DeadlineUnit, FeeRule, Kind, Notice
 
 HK_GROUNDS = [
-    "s.20(1)(a) identity or relevant-person status not established",
-    "s.20(1)(b) another person's data would be disclosed and cannot be redacted",
-    "s.20(1)(c) disclosure prohibited by law",
-    "s.20(3)(a) not in writing in Chinese or English",
-    "s.20(3)(b) not enough information to locate the data",
-    "s.20(3)(c) follows two or more similar requests and is unreasonable",
-    "s.20(3)(d) another data user controls the data",
-    "s.20(3)(e) the specified form was not used",
-    "Part 8 exemption",
+    gettext_noop("s.20(1)(a) identity or relevant-person status not established"),
+    gettext_noop("s.20(1)(b) another person's data would be disclosed and cannot be redacted"),
+    gettext_noop("s.20(1)(c) disclosure prohibited by law"),
+    gettext_noop("s.20(3)(a) not in writing in Chinese or English"),
+    gettext_noop("s.20(3)(b) not enough information to locate the data"),
+    gettext_noop("s.20(3)(c) follows two or more similar requests and is unreasonable"),
+    gettext_noop("s.20(3)(d) another data user controls the data"),
+    gettext_noop("s.20(3)(e) the specified form was not used"),
+    gettext_noop("Part 8 exemption"),
 ]
 HK_REPEAT = HK_GROUNDS[5]
-CCPA_TWICE = "§1798.130(b) access already provided twice in the 12 months before"
+CCPA_TWICE = gettext_noop("§1798.130(b) access already provided twice in the 12 months before")
 GDPR_GROUNDS = [
-    "Art.12(5) manifestly unfounded",
-    "Art.12(5) manifestly excessive",
-    "Art.15(4) the rights and freedoms of others",
+    gettext_noop("Art.12(5) manifestly unfounded"),
+    gettext_noop("Art.12(5) manifestly excessive"),
+    gettext_noop("Art.15(4) the rights and freedoms of others"),
 ]
 
 JURISDICTIONS = [
@@ -38,8 +38,8 @@ JURISDICTIONS = [
         "holiday_end_rule": True,
         "delay_notice": Notice.DELAY,
         "delay_notice_days_before": 1,
-        "name": "Hong Kong",
-        "law": "PDPO Cap. 486",
+        "name": gettext_noop("Hong Kong"),
+        "law": gettext_noop("PDPO Cap. 486"),
         "deadline_amount": 40,
         "deadline_unit": DeadlineUnit.CALENDAR_DAYS,
         "extension_notice": "No extension: before day 40, written notice with reasons, comply "
@@ -57,8 +57,8 @@ JURISDICTIONS = [
         "time_zone": "",  # the controller's member state (DATAREQUESTS_EU_MEMBER_STATE)
         "holiday_country": "",
         "clock_pauses_for_clarification": True,
-        "name": "European Union",
-        "law": "GDPR",
+        "name": gettext_noop("European Union"),
+        "law": gettext_noop("GDPR"),
         "deadline_amount": 1,
         "deadline_unit": DeadlineUnit.MONTHS,
         "next_working_day_rule": True,
@@ -77,8 +77,8 @@ JURISDICTIONS = [
         "holiday_country": "GB",
         "holiday_subdivision": "ENG",
         "clock_pauses_for_clarification": True,
-        "name": "United Kingdom",
-        "law": "UK GDPR and DPA 2018",
+        "name": gettext_noop("United Kingdom"),
+        "law": gettext_noop("UK GDPR and DPA 2018"),
         "deadline_amount": 1,
         "deadline_unit": DeadlineUnit.MONTHS,
         "next_working_day_rule": True,
@@ -96,13 +96,13 @@ JURISDICTIONS = [
         "code": "CN",
         "time_zone": "Asia/Shanghai",
         "holiday_country": "CN",
-        "name": "Mainland China",
-        "law": "PIPL Arts. 44-50",
+        "name": gettext_noop("Mainland China"),
+        "law": gettext_noop("PIPL Arts. 44-50"),
         "deadline_amount": 15,
         "deadline_unit": DeadlineUnit.WORKING_DAYS,
         "access_fee": FeeRule.FREE,
         "currency": "CNY",
-        "refusal_grounds": ["PIPL Art.50: reasons always given"],
+        "refusal_grounds": [gettext_noop("PIPL Art.50: reasons always given")],
         "source": "PIPL Art.50; GB/T 35273-2020 8.7; 15 working days is a choice.",
         "erasure_right": "PIPL Art. 47",
     },
@@ -112,8 +112,8 @@ JURISDICTIONS = [
         "holiday_country": "US",
         "holiday_subdivision": "CA",
         "receipt_notice_working_days": 10,
-        "name": "California",
-        "law": "CCPA/CPRA",
+        "name": gettext_noop("California"),
+        "law": gettext_noop("CCPA/CPRA"),
         "deadline_amount": 45,
         "deadline_unit": DeadlineUnit.CALENDAR_DAYS,
         "extension_amount": 45,
@@ -122,8 +122,8 @@ JURISDICTIONS = [
         "access_fee": FeeRule.FREE,
         "currency": "USD",
         "refusal_grounds": [
-            "manifestly unfounded or excessive",
-            "identity not verified",
+            gettext_noop("manifestly unfounded or excessive"),
+            gettext_noop("identity not verified"),
             CCPA_TWICE,
         ],
         "source": "CCPA s.1798.130(b); regs 7021; 7101 for records.",
@@ -134,8 +134,8 @@ JURISDICTIONS = [
         "time_zone": "Asia/Singapore",
         "holiday_country": "SG",
         "delay_notice": Notice.REPLY_DATE,
-        "name": "Singapore",
-        "law": "PDPA 2012",
+        "name": gettext_noop("Singapore"),
+        "law": gettext_noop("PDPA 2012"),
         "deadline_amount": 30,
         "deadline_unit": DeadlineUnit.CALENDAR_DAYS,
         "extension_notice": "If not within 30 days, written notice of when (PDPR 2021).",
@@ -144,10 +144,16 @@ JURISDICTIONS = [
         "quote_lapses": False,  # the PDPA sets no lapse of an unanswered estimate
         "access_fee": FeeRule.REASONABLE,
         "currency": "SGD",
-        "refusal_grounds": ["PDPA Fifth Schedule exceptions"],
+        "refusal_grounds": [gettext_noop("PDPA Fifth Schedule exceptions")],
         "source": "PDPA s.21; PDPR 2021 reg 7 (written estimate), reg 8.",
     },
 ]
+
+# The names a requester reads, translated when shown (Jurisdiction.name_text, .law_text);
+# one a privacy officer changed in the admin, or a jurisdiction added there, shows as typed.
+LABELS: dict[str, dict[str, str]] = {
+    row["code"]: {"name": row["name"], "law": row["law"]} for row in JURISDICTIONS
+}
 
 # Where a requester may complain (GDPR Art. 15(1)(f) and 77; PDPO s.37): the authority's name
 # and postal address, as the reply letter prints them. The names (and Hong Kong's and Mainland

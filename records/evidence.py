@@ -123,7 +123,8 @@ def _events(events: list[RequestEvent]) -> list[dict]:
             "type": event.type,
             "status": event.status,
             "actor": _actor(event.actor),
-            "reason": event.reason,
+            "reason": event.reason_text,
+            "reason_code": event.reason_code,
             "asked": event.asked,
             "notice": event.notice,
             "sent_by": event.sent_by,
@@ -152,7 +153,7 @@ def _messages(request: DataRequest, events: list[RequestEvent]) -> dict:
                     "at": _iso(event.at),
                     "what": str(what),
                     "by": event.sent_by or by,
-                    "text": event.reason,
+                    "text": event.reason_text,
                 }
             )
     received = [{"at": _iso(request.received_at), "what": f"the request ({request.channel})"}]

@@ -5,7 +5,8 @@ For a calendar year, counted in California's time (the jurisdiction's zone): a r
 its closing event (fulfilled, refused) falls in, so a request received in December and
 answered in January counts once in each year, for what happened in it. Days to respond are
 the calendar days from the day of receipt to the day of the response, for responses in the
-year. Denials are split by the refusal ground the event's reason begins with.
+year. Denials are split by the refusal ground of the event (``refused``'s ground, or the one an
+older event's reason begins with).
 """
 
 from __future__ import annotations
@@ -33,7 +34,11 @@ _KIND_SQL = "CASE WHEN r.kind = 'guardian_deletion' THEN 'erasure' ELSE r.kind E
 CLOSING = (Status.FULFILLED, Status.REFUSED, Status.WITHDRAWN, Status.LAPSED)
 
 _CLOSING_SQL = """
-    SELECT DISTINCT ON (e.request_id) e.request_id, e.status, e.reason, e.at
+    SELECT DISTINCT ON (e.request_id) e.request_id, e.status,
+           CASE WHEN e.reason_code = 'refused'
+                THEN CONCAT(e.reason_params->>'ground', ': ', e.reason_params->>'explanation')
+                ELSE e.reason END AS reason,
+           e.at
     FROM datarequests_requestevent e
     WHERE e.type = 'status' AND e.status = ANY(%(closing)s)
     ORDER BY e.request_id, e.at, e.id

@@ -41,8 +41,6 @@ from datarequests.services.dispatch import (
     reply_pack_read,
 )
 from datarequests.services.fees import (
-    ESTIMATE_ACCEPTED,
-    ESTIMATE_DECLINED,
     REVISION_AMOUNT,
     REVISION_REASON_REQUIRED,
     fee_assess,
@@ -146,8 +144,6 @@ __all__ = [
     "DISPATCH_BEFORE_READY",
     "DISPATCH_IN_FUTURE",
     "DUE_SOON",
-    "ESTIMATE_ACCEPTED",
-    "ESTIMATE_DECLINED",
     "EXPORT_BUILD_TASK",
     "FEE_ASSESS_TASK",
     "GROUND_REQUIRED",

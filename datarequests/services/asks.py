@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from datarequests import notify
 from datarequests.models import Asked, DataRequest, RequestEvent, Status
+from datarequests.reasons import coded
 from datarequests.services.transitions import _locked, _record
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ def requester_answer(
         else None
     )
     back = before.status if before is not None else Status.AWAITING_IDENTITY
-    what = Asked(ask.asked).label if ask is not None and ask.asked else ""
-    reason = note.strip() or _("the requester's answer arrived: %(what)s") % {"what": what}
+    what = ask.asked if ask is not None else ""
+    reason = note.strip() or coded("answer_arrived", what=what)
     _record(request, status=back, actor=actor, reason=reason, now=now)
     return request

@@ -13,6 +13,7 @@ from datarequests import notify
 from datarequests.calendars import zone_name
 from datarequests.clock import extension_allowed_until
 from datarequests.models import DataRequest, Notice, RequestEvent, Status
+from datarequests.reasons import coded
 from datarequests.rules import rules_of
 from datarequests.services.fees import quote_cancel
 from datarequests.services.repeats import refusal_ground_check
@@ -44,7 +45,13 @@ def data_request_refuse(
         raise ValidationError({"explanation": REASON_REQUIRED})
     refusal_ground_check(request, ground, explanation)
     quote_cancel(request)
-    _record(request, status=Status.REFUSED, actor=actor, reason=f"{ground}: {explanation}", now=now)
+    _record(
+        request,
+        status=Status.REFUSED,
+        actor=actor,
+        reason=coded("refused", ground=ground, explanation=explanation),
+        now=now,
+    )
     request_refused.send(
         DataRequest, request=request, ground=ground, explanation=explanation, actor=actor, now=now
     )
@@ -61,7 +68,7 @@ def data_request_withdraw(*, request_id: int, requester: User, now: datetime) ->
         request,
         status=Status.WITHDRAWN,
         actor=requester,
-        reason=_("withdrawn by the requester"),
+        reason=coded("withdrawn"),
         now=now,
     )
     return request

@@ -21,6 +21,7 @@ from audit.services import audit_record
 from datarequests.calendars import local_day
 from datarequests.export_storage import export_file_chunks, export_file_exists
 from datarequests.models import Channel, DataRequest, Dispatch, DispatchMethod, Kind, Status
+from datarequests.reasons import coded
 from datarequests.services.transitions import CHANGE, _locked, _record
 from privacy_office.registry import Category
 from privacy_office.text import StrOrPromise
@@ -86,9 +87,9 @@ def reply_dispatch(
         request,
         status=Status.FULFILLED,
         actor=actor,
-        reason=_("reply posted on %(day)s (%(method)s)")
-        % {"day": dispatched_on.isoformat(), "method": dispatch.get_method_display()}
-        + (f" {tracking}" if tracking else ""),
+        reason=coded("posted_tracked", day=dispatched_on, method=method, tracking=tracking)
+        if tracking
+        else coded("posted", day=dispatched_on, method=method),
         now=now,
     )
     return request

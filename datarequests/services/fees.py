@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from datarequests import notify
 from datarequests.fees import FeeRules, FeeTerms, quote_lines
 from datarequests.models import DataRequest, FeeQuote, Kind, Status
+from datarequests.reasons import coded, fee_line
 from datarequests.rules import fee_schedule_of, rules_of
 from datarequests.selectors import request_subject
 from datarequests.services.fulfilment import EXPORT_BUILD_TASK
@@ -24,7 +25,6 @@ from datarequests.services.transitions import TRANSITIONS, AlreadyMoved, _locked
 from privacy_office.queue import enqueue_on_commit
 from privacy_office.registry import registry
 from privacy_office.subject_data import subject_rows
-from privacy_office.text import StrOrPromise
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -85,7 +85,7 @@ def fee_assess(*, request_id: int, now: datetime) -> DataRequest:
     if amount:
         _ask_for_the_fee(request, amount=amount, estimate=estimate, now=now)
         return request
-    _proceed(request, reason=_("no fee"), actor=None, now=now)
+    _proceed(request, reason=coded("no_fee"), actor=None, now=now)
     return request
 
 
@@ -98,26 +98,16 @@ def _ask_for_the_fee(
     actor: User | None = None,
     note: str = "",
 ) -> None:
-    values = {"amount": amount, "currency": request.jurisdiction.currency}
-    if estimate:
-        reason = _("written fee estimate sent for acceptance: %(amount)s %(currency)s") % values
-        status = Status.AWAITING_ACCEPTANCE
-    else:
-        reason = _("fee quoted: %(amount)s %(currency)s") % values
-        status = Status.AWAITING_PAYMENT
-    _record(
-        request,
-        status=status,
-        actor=actor,
-        reason=f"{reason} ({note})" if note else reason,
-        now=now,
-    )
+    values: dict = {"amount": amount, "currency": request.jurisdiction.currency}
+    code = "estimate_sent" if estimate else "fee_quoted"
+    if note:
+        code, values = f"{code}_revised", {**values, "note": note}
+    status = Status.AWAITING_ACCEPTANCE if estimate else Status.AWAITING_PAYMENT
+    _record(request, status=status, actor=actor, reason=coded(code, **values), now=now)
     request.fee_quote.refresh_from_db()
     notify.fee_quoted(request)
 
 
-ESTIMATE_DECLINED = _("the requester declined the fee estimate")
-ESTIMATE_ACCEPTED = _("the requester accepted the fee estimate of %(amount)s %(currency)s")
 REVISION_REASON_REQUIRED = _("Say why the fee changes, in words the requester will understand.")
 REVISION_AMOUNT = _("Give the new fee as an amount of at least 0.01.")
 
@@ -145,12 +135,11 @@ def fee_estimate_answer(
     quote.answered_at = now
     quote.save(update_fields=["status", "answered_at"])
     if accept:
-        reason = ESTIMATE_ACCEPTED % {"amount": quote.amount, "currency": quote.currency}
+        reason = coded("estimate_accepted", amount=quote.amount, currency=quote.currency)
         _record(request, status=Status.AWAITING_PAYMENT, actor=requester, reason=reason, now=now)
     else:
-        _record(
-            request, status=Status.WITHDRAWN, actor=requester, reason=ESTIMATE_DECLINED, now=now
-        )
+        reason = coded("estimate_declined")
+        _record(request, status=Status.WITHDRAWN, actor=requester, reason=reason, now=now)
     return request
 
 
@@ -168,7 +157,7 @@ def fee_revise(
     quote = request.fee_quote
     amount = amount.quantize(Decimal("0.01"))
     difference = amount - quote.amount
-    quote.lines = [*quote.lines, {"label": reason, "amount": str(difference)}]
+    quote.lines = [*quote.lines, fee_line("revision", difference, note=reason)]
     estimate = rules_of(request).fee_needs_accepted_estimate
     again = estimate and (request.status == Status.AWAITING_ACCEPTANCE or difference > 0)
     quote.amount = amount
@@ -183,15 +172,14 @@ def fee_revise(
             request,
             status=Status.AWAITING_PAYMENT,
             actor=actor,
-            reason=_("fee lowered to %(amount)s %(currency)s: %(reason)s")
-            % {"amount": amount, "currency": quote.currency, "reason": reason},
+            reason=coded("fee_lowered", amount=amount, currency=quote.currency, note=reason),
             now=now,
         )
     return request
 
 
 def _proceed(
-    request: DataRequest, *, reason: StrOrPromise, actor: User | None, now: datetime
+    request: DataRequest, *, reason: tuple[str, dict], actor: User | None, now: datetime
 ) -> None:
     _record(request, status=Status.IN_PROGRESS, actor=actor, reason=reason, now=now)
     if request.kind == Kind.CORRECTION:
@@ -199,7 +187,7 @@ def _proceed(
             request,
             status=Status.AWAITING_REVIEW,
             actor=None,
-            reason=_("waiting for staff to review the corrections"),
+            reason=coded("review_corrections"),
             now=now,
         )
     elif request.kind in (Kind.GUARDIAN_DELETION, Kind.ERASURE):
@@ -208,7 +196,7 @@ def _proceed(
             request,
             status=Status.AWAITING_REVIEW,
             actor=None,
-            reason=_("waiting for a privacy officer to approve the erasure"),
+            reason=coded("review_erasure"),
             now=now,
         )
     else:
@@ -234,8 +222,8 @@ def fee_settle(
     quote.settled_at = now
     quote.settlement_note = note
     quote.save(update_fields=["status", "settled_at", "settlement_note"])
-    reason = _("fee waived: %(note)s") if waived else _("fee paid: %(note)s")
-    _proceed(request, reason=reason % {"note": note}, actor=actor, now=now)
+    reason = coded("fee_waived" if waived else "fee_paid", note=note)
+    _proceed(request, reason=reason, actor=actor, now=now)
     return request
 
 
@@ -275,8 +263,7 @@ def quotes_lapse(*, now: datetime) -> int:
                 request,
                 status=Status.LAPSED,
                 actor=None,
-                reason=_("the fee was not paid within %(days)s days")
-                % {"days": rules_of(request).quote_valid_days},
+                reason=coded("fee_lapsed", days=rules_of(request).quote_valid_days),
                 now=now,
             )
             notify.lapsed(request)

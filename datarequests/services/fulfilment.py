@@ -36,6 +36,7 @@ from datarequests.exports import (
     export_record,
 )
 from datarequests.models import DataRequest, Kind, RequestEvent, Status
+from datarequests.reasons import coded
 from datarequests.services.dispatch import replies_by_post
 from datarequests.services.transitions import APPROVE_ERASURE, AlreadyMoved, _locked, _record
 from disclosures.notices import notices_create
@@ -128,13 +129,12 @@ def _export_finalise(*, request_id: int, built: BuiltExport, now: datetime) -> D
                     request,
                     status=Status.AWAITING_DISPATCH,
                     actor=None,
-                    reason=_("reply ready to print and post"),
+                    reason=coded("ready_to_post"),
                     now=now,
                 )
             else:
-                _record(
-                    request, status=Status.FULFILLED, actor=None, reason=_("export ready"), now=now
-                )
+                reason = coded("export_ready")
+                _record(request, status=Status.FULFILLED, actor=None, reason=reason, now=now)
                 notify.fulfilled(request)
     except BaseException:
         built.discard()
@@ -181,9 +181,8 @@ def guardian_deletion_fulfil(*, request_id: int, now: datetime) -> DataRequest:
     # The request keeps the tombstone, not the minor: the name the guardian gave goes too.
     request.minor_named = ""
     request.save(update_fields=["minor_named"])
-    _record(
-        request, status=Status.FULFILLED, actor=None, reason=_("the minor's data erased"), now=now
-    )
+    reason = coded("minor_erased")
+    _record(request, status=Status.FULFILLED, actor=None, reason=reason, now=now)
     notify.fulfilled(request)
     return request
 
@@ -229,10 +228,9 @@ def guardian_erasure_approve(
         request,
         status=Status.IN_PROGRESS,
         actor=actor,
-        reason=_("erasure approved, overriding the account's record of age: %(reason)s")
-        % {"reason": reason}
+        reason=coded("erasure_approved_over_age", note=reason)
         if recorded_adult
-        else _("erasure approved"),
+        else coded("erasure_approved"),
         now=now,
     )
     enqueue_on_commit(MINOR_ERASE_TASK, request.pk)
@@ -243,7 +241,8 @@ def _erasure_approve(request: DataRequest, *, actor: User, now: datetime) -> Dat
     # Four eyes as for a guardian's deletion: not whoever entered, verified or asked.
     if request.events.filter(actor=actor).exists() or request.requester_id == actor.pk:
         raise ValidationError({"actor": SAME_HANDS})
-    _record(request, status=Status.IN_PROGRESS, actor=actor, reason=_("erasure approved"), now=now)
+    reason = coded("erasure_approved")
+    _record(request, status=Status.IN_PROGRESS, actor=actor, reason=reason, now=now)
     enqueue_on_commit(SUBJECT_ERASE_TASK, request.pk)
     return request
 
@@ -262,9 +261,7 @@ def erasure_fulfil(*, request_id: int, now: datetime) -> DataRequest:
         request,
         status=Status.FULFILLED,
         actor=None,
-        reason=_("data erased, except what the law requires us to keep (listed in the reply)")
-        if kept
-        else _("data erased"),
+        reason=coded("data_erased_kept" if kept else "data_erased"),
         now=now,
     )
     notify.fulfilled(request)
@@ -293,15 +290,17 @@ def correction_approve(*, request_id: int, actor: User | None, now: datetime) ->
             actor=actor,
             type=RequestEvent.Type.NOTE,
             now=now,
-            reason=_("send the correction on to: %(recipients)s")
-            % {"recipients": ", ".join(r.organisation for r in recipients)},
+            reason=coded(
+                "correction_send_on", recipients=", ".join(r.organisation for r in recipients)
+            ),
         )
     fields = [
         {"field": item.field, "value": item.new_value, "category": _category_of(item.field)}
         for item in request.corrections.order_by("pk")
     ]
     _recipients_tell(request, kind="correction", categories=categories, fields=fields, now=now)
-    _record(request, status=Status.FULFILLED, actor=actor, reason=_("corrections applied"), now=now)
+    reason = coded("corrections_applied")
+    _record(request, status=Status.FULFILLED, actor=actor, reason=reason, now=now)
     notify.fulfilled(request)
     return request
 

@@ -7,19 +7,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from datarequests.corrections import correction_items_build
 from datarequests.models import Channel, DataRequest, Jurisdiction, Kind, Status
+from datarequests.reasons import coded, reason_text
 from datarequests.rules import rules_snapshot
 from datarequests.selectors import open_duplicate_of
 from datarequests.services.notices import receipt_confirm
 from datarequests.services.transitions import _record
 from privacy_office.queue import enqueue_on_commit
 from privacy_office.registry import Category
-from privacy_office.text import StrOrPromise
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -93,7 +95,7 @@ def data_request_submit(
     minor_named: str = "",
     guardianship_document=None,
     entered_by: User | None = None,
-    identity_checked: StrOrPromise = "",
+    identity_checked: str = "",
     categories: Iterable[str] = (),
     agent: User | None = None,
     agent_permission=None,
@@ -169,7 +171,7 @@ def data_request_submit(
         request,
         status=Status.RECEIVED,
         actor=entered_by or user,  # a letter's event names the staff member who entered it
-        reason=Channel(request.channel).label,  # lazy: stored in the site's language
+        reason=coded("received", channel=request.channel),
         now=request.received_at,
     )
     receipt_confirm(request, actor=None, now=now)
@@ -186,26 +188,23 @@ def data_request_submit(
             request,
             status=Status.ASSESSING_FEE,
             actor=user,
-            reason=_("identity verified by the signed-in session"),
+            reason=coded("identity_by_session"),
             now=now,
         )
         enqueue_on_commit(FEE_ASSESS_TASK, request.pk)
     elif identity_checked and user is None and kind == Kind.ACCESS:
-        request.identity_method = str(identity_checked)
+        with translation.override(settings.LANGUAGE_CODE):  # staff's field, in the site's
+            request.identity_method = reason_text(code=identity_checked, params={}, typed="")
         request.save(update_fields=["identity_method"])
-        _record(request, status=Status.ASSESSING_FEE, actor=None, reason=identity_checked, now=now)
+        reason = coded(identity_checked)
+        _record(request, status=Status.ASSESSING_FEE, actor=None, reason=reason, now=now)
         enqueue_on_commit(FEE_ASSESS_TASK, request.pk)
     else:
         _record(
             request,
             status=Status.AWAITING_IDENTITY,
             actor=None,
-            reason=_(
-                "waiting for staff to verify the person's identity with them directly and the "
-                "agent's signed permission"
-            )
-            if agent is not None
-            else _("waiting for staff to check the requester's identity"),
+            reason=coded("identity_awaited_agent" if agent is not None else "identity_awaited"),
             now=now,
         )
     return request

@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from datarequests import notify
 from datarequests.calendars import local_day
 from datarequests.models import DataRequest, Notice, RequestEvent
+from datarequests.reasons import coded
 from datarequests.rules import rules_of
 from datarequests.services.transitions import _locked, _record
-from privacy_office.text import StrOrPromise
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -28,11 +28,15 @@ if TYPE_CHECKING:
 NOTICE_TEXT_REQUIRED = _("Give the reasons and the date, as the requester will read them.")
 NOTICE_NOT_ASKED = _("The law of this request asks for no such notice.")
 NOTICE_ALREADY_SENT = _("This notice was already sent.")
-RECEIPT_CONFIRMED = _("confirmation of receipt sent")
 
 
 def _notice_record(
-    request: DataRequest, *, notice: str, text: StrOrPromise, actor: User | None, now: datetime
+    request: DataRequest,
+    *,
+    notice: str,
+    text: str | tuple[str, dict],
+    actor: User | None,
+    now: datetime,
 ) -> None:
     # The day the law gives this notice: by letter, the day to post it by.
     due = request.notice_due_at
@@ -47,7 +51,11 @@ def _notice_record(
         notice=notice,
         sent_by=notify.sent_by(request),
     )
-    notify.notice(request, notice=notice, text=str(text), post_by=post_by)
+    # The email of a notice staff wrote quotes their words; the product's own (a confirmation
+    # of receipt) says all in its template.
+    notify.notice(
+        request, notice=notice, text=text if isinstance(text, str) else "", post_by=post_by
+    )
 
 
 @transaction.atomic
@@ -76,7 +84,9 @@ def receipt_notice_pending(request: DataRequest) -> bool:
 def receipt_confirm(request: DataRequest, *, actor: User | None, now: datetime) -> None:
     """Confirm receipt by email where the law asks for it, inside the intake's transaction."""
     if request.requester_email and receipt_notice_pending(request):
-        _notice_record(request, notice=Notice.RECEIPT, text=RECEIPT_CONFIRMED, actor=actor, now=now)
+        _notice_record(
+            request, notice=Notice.RECEIPT, text=coded("receipt_confirmed"), actor=actor, now=now
+        )
 
 
 @transaction.atomic
@@ -85,5 +95,7 @@ def receipt_confirm_send(*, request_id: int, actor: User | None, now: datetime) 
     request = _locked(request_id, "confirm_receipt")
     if not receipt_notice_pending(request):
         raise ValidationError(NOTICE_ALREADY_SENT)
-    _notice_record(request, notice=Notice.RECEIPT, text=RECEIPT_CONFIRMED, actor=actor, now=now)
+    _notice_record(
+        request, notice=Notice.RECEIPT, text=coded("receipt_confirmed"), actor=actor, now=now
+    )
     return request

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from datarequests import notify
 from datarequests.models import DataRequest, FeePayment, FeeQuote
+from datarequests.reasons import coded
 from datarequests.selectors import payment_details_of
 from datarequests.services.fees import _proceed
 from datarequests.services.transitions import _locked
@@ -90,8 +91,9 @@ def fee_payment_record(
     quote.save(update_fields=["status", "settled_at", "settlement_note"])
     _proceed(
         request,
-        reason=_("fee paid: %(amount)s %(currency)s, reference %(reference)s")
-        % {"amount": f"{paid:,.2f}", "currency": quote.currency, "reference": reference},
+        reason=coded(
+            "fee_paid_reference", amount=paid, currency=quote.currency, reference=reference
+        ),
         actor=actor,
         now=now,
     )

@@ -40,7 +40,6 @@ CODE_EXPIRED = gettext_lazy(
     "This code has expired or was tried too many times. Ask for a new code."
 )
 NO_EMAIL = gettext_lazy("Give the email address the request is about.")
-VERIFIED_BY_CODE = gettext_lazy("identity verified by a one-time code sent to the email address")
 
 
 def _code_hash(challenge_salt: str, code: str) -> str:
@@ -144,7 +143,7 @@ def email_code_verify(*, challenge_id: int, code: str, now: datetime) -> DataReq
                 channel=Channel.PUBLIC_FORM,
                 details=challenge.details,
                 language=challenge.language,
-                identity_checked=VERIFIED_BY_CODE,
+                identity_checked="identity_by_code",  # a code of datarequests.reasons
                 now=now,
             )
             challenge.request = request

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from datarequests.calendars import local_day
 from datarequests.clock import add_months
 from datarequests.models import DataRequest, FeeQuote, Kind, RequestEvent, Status
+from datarequests.reasons import coded
 from datarequests.seed import CCPA_TWICE, HK_REPEAT
 from datarequests.selectors import earlier_requests
 from datarequests.services.intake import FEE_ASSESS_TASK
@@ -90,7 +91,7 @@ def manifestly_excessive_mark(
         request,
         status=request.status,
         actor=actor,
-        reason=_("marked manifestly unfounded or excessive: %(reason)s") % {"reason": reason},
+        reason=coded("marked_excessive", note=reason),
         now=now,
         type=RequestEvent.Type.NOTE,
     )
@@ -103,7 +104,7 @@ def manifestly_excessive_mark(
             request,
             status=Status.ASSESSING_FEE,
             actor=actor,
-            reason=_("the fee is assessed again: the request was marked excessive"),
+            reason=coded("reassessed_excessive"),
             now=now,
         )
         enqueue_on_commit(FEE_ASSESS_TASK, request.pk)

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from django.conf import settings
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import Action
@@ -398,24 +396,26 @@ def _record(
     *,
     status: str,
     actor: User | None,
-    reason: StrOrPromise,
+    reason: str | tuple[str, dict],
     now: datetime,
     type: str = RequestEvent.Type.STATUS,
     asked: str = "",
     notice: str = "",
     sent_by: str = "",
 ) -> RequestEvent:
+    """Move the request and append its event. ``reason``: what a person typed (kept as
+    typed), or one of the product's reasons as ``coded(code, **params)``, put into words in
+    each reader's language when read."""
     request.status = status
-    # Kept in the site's language, whatever page or worker recorded it: the request page and
-    # the API translate the product's own reasons for each reader (staff's words stay as typed).
-    with translation.override(settings.LANGUAGE_CODE):
-        reason = str(reason)
+    code, params = reason if isinstance(reason, tuple) else ("", {})
     event = RequestEvent.objects.create(
         request=request,
         type=type,
         status=status,
         actor=actor,
-        reason=reason,
+        reason="" if code else str(reason),
+        reason_code=code,
+        reason_params=params,
         at=now,
         asked=asked,
         notice=notice,

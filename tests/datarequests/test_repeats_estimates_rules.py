@@ -24,6 +24,7 @@ from datarequests.models import (
     Kind,
     Status,
 )
+from datarequests.reasons import fee_line_label
 from datarequests.seed import CCPA_TWICE, HK_REPEAT
 from privacy_office import clock
 from tests.conftest import verified_login
@@ -477,13 +478,14 @@ def test_a_hong_kong_fee_is_no_more_than_the_lowest_among_the_forms_offered():
     post_only = letter("HK", datetime(2026, 3, 2, 2, 0, tzinfo=UTC))
 
     lines = {
-        request.pk: [line["label"] for line in services.fee_quote_lines(request, {})]
+        request.pk: [fee_line_label(line) for line in services.fee_quote_lines(request, {})]
         for request in (both, post_only)
     }
 
-    assert quote_lines(rules=rules, schedule=schedule, volume={}) == [
-        {"label": "Locating, retrieving and redacting", "amount": "50.00"}
-    ]
+    assert [
+        (fee_line_label(line), line["amount"])
+        for line in quote_lines(rules=rules, schedule=schedule, volume={})
+    ] == [("Locating, retrieving and redacting", "50.00")]
     assert lines[both.pk] == ["Locating, retrieving and redacting"]
     assert lines[post_only.pk] == ["Locating, retrieving and redacting", "Postage"]
 

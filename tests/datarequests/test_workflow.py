@@ -111,7 +111,7 @@ def test_hong_kong_access_waits_for_the_fee_then_proceeds_when_paid(
 
     assert request.status == Status.AWAITING_PAYMENT
     assert request.fee_quote.currency == "HKD"
-    assert request.fee_quote.lines[0]["label"] == "Locating, retrieving and redacting"
+    assert request.fee_quote.shown_lines[0]["label"] == "Locating, retrieving and redacting"
     assert request.fee_quote.amount == Decimal("50.00") + Decimal(
         request.fee_quote.lines[1]["amount"]
     )
