@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from datarequests import reasons
 from privacy_office.uploads import sealed_storage, validate_document
 
 
@@ -227,10 +227,7 @@ class Jurisdiction(models.Model):
         return self._seeded_text("law", self.law)
 
     def _seeded_text(self, field: str, stored: str) -> str:
-        from datarequests.seed import LABELS
-
-        seeded = LABELS.get(self.code, {}).get(field)
-        return gettext(seeded) if seeded is not None and seeded == stored else stored
+        return reasons.jurisdiction_text(self.code, field, stored)
 
     def clean(self) -> None:
         law = LAW_BANS_CORRECTION_FEE.get(self.code)
@@ -481,9 +478,9 @@ class RequestEvent(models.Model):
     @property
     def reason_text(self) -> str:
         """The reason in the active language (typed words as typed)."""
-        from datarequests.reasons import reason_text
-
-        return reason_text(code=self.reason_code, params=self.reason_params, typed=self.reason)
+        return reasons.reason_text(
+            code=self.reason_code, params=self.reason_params, typed=self.reason
+        )
 
 
 class CorrectionItem(models.Model):
@@ -538,9 +535,9 @@ class FeeQuote(models.Model):
     @property
     def shown_lines(self) -> list[dict]:
         """The lines as the reader reads them: each label in the active language."""
-        from datarequests.reasons import fee_line_label
-
-        return [{"label": fee_line_label(line), "amount": line["amount"]} for line in self.lines]
+        return [
+            {"label": reasons.fee_line_label(line), "amount": line["amount"]} for line in self.lines
+        ]
 
 
 class Export(models.Model):
@@ -824,3 +821,11 @@ class SentMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sent_at:%Y-%m-%d %H:%M} {self.subject}"
+
+
+# Stored reasons name these choices by their value; each reader reads their label.
+reasons.PARAMETERS.update(
+    channel=reasons.choice_label(Channel),
+    method=reasons.choice_label(DispatchMethod),
+    what=reasons.choice_label(Asked),
+)

@@ -94,6 +94,17 @@ FEE_LINES: dict[str, str] = {
 
 UNKNOWN = gettext_noop("%(code)s (%(params)s)")
 
+# The names a requester reads of each jurisdiction the product knows (seed.py installs them);
+# one a privacy officer changed in the admin, or a jurisdiction added there, shows as typed.
+JURISDICTIONS: dict[str, dict[str, str]] = {
+    "HK": {"name": gettext_noop("Hong Kong"), "law": gettext_noop("PDPO Cap. 486")},
+    "EU": {"name": gettext_noop("European Union"), "law": gettext_noop("GDPR")},
+    "UK": {"name": gettext_noop("United Kingdom"), "law": gettext_noop("UK GDPR and DPA 2018")},
+    "CN": {"name": gettext_noop("Mainland China"), "law": gettext_noop("PIPL Arts. 44-50")},
+    "US-CA": {"name": gettext_noop("California"), "law": gettext_noop("CCPA/CPRA")},
+    "SG": {"name": gettext_noop("Singapore"), "law": gettext_noop("PDPA 2012")},
+}
+
 
 def _money(value: object) -> str:
     try:
@@ -117,12 +128,11 @@ def _day(value: object) -> str:
         return str(value)
 
 
-def _choice(choices: str) -> Callable[[object], str]:
-    def label(value: object) -> str:
-        from datarequests import models
+def choice_label(choices: type) -> Callable[[object], str]:
+    """Return a renderer of a parameter that is a value of these choices (TextChoices)."""
 
-        labels = dict(getattr(models, choices).choices)
-        return str(labels.get(value, value))
+    def label(value: object) -> str:
+        return str(dict(choices.choices).get(value, value))  # type: ignore[attr-defined]
 
     return label
 
@@ -139,10 +149,8 @@ PARAMETERS: dict[str, Callable[[object], str]] = {
     "records": _count,
     "days": _count,
     "day": _day,
-    "channel": _choice("Channel"),
-    "method": _choice("DispatchMethod"),
-    "what": _choice("Asked"),
     "ground": _ground,
+    # and "channel", "method", "what": the models' choices, added where they are defined
 }
 
 
@@ -163,6 +171,12 @@ def message_render(messages: Mapping[str, str], code: str, params: Mapping | Non
         return code
     listed = ", ".join(f"{name}: {value}" for name, value in sorted(rendered.items()))
     return gettext(UNKNOWN) % {"code": code, "params": listed}
+
+
+def jurisdiction_text(code: str, field: str, stored: str) -> str:
+    """Return a jurisdiction's name or law in the active language, if it is as seeded."""
+    seeded = JURISDICTIONS.get(code, {}).get(field)
+    return gettext(seeded) if seeded is not None and seeded == stored else stored
 
 
 def reason_text(*, code: str, params: Mapping | None, typed: str) -> str:

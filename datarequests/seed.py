@@ -5,11 +5,13 @@ the admin, since laws change.
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext_noop
 
 from datarequests.models import DeadlineUnit, FeeRule, Kind, Notice
+from datarequests.reasons import JURISDICTIONS as JURISDICTION_LABELS
 
 HK_GROUNDS = [
     gettext_noop("s.20(1)(a) identity or relevant-person status not established"),
@@ -30,16 +32,15 @@ GDPR_GROUNDS = [
     gettext_noop("Art.15(4) the rights and freedoms of others"),
 ]
 
-JURISDICTIONS = [
+JURISDICTIONS: list[dict[str, Any]] = [
     {
         "code": "HK",
+        **JURISDICTION_LABELS["HK"],
         "time_zone": "Asia/Hong_Kong",
         "holiday_country": "HK",
         "holiday_end_rule": True,
         "delay_notice": Notice.DELAY,
         "delay_notice_days_before": 1,
-        "name": gettext_noop("Hong Kong"),
-        "law": gettext_noop("PDPO Cap. 486"),
         "deadline_amount": 40,
         "deadline_unit": DeadlineUnit.CALENDAR_DAYS,
         "extension_notice": "No extension: before day 40, written notice with reasons, comply "
@@ -54,11 +55,10 @@ JURISDICTIONS = [
     },
     {
         "code": "EU",
+        **JURISDICTION_LABELS["EU"],
         "time_zone": "",  # the controller's member state (DATAREQUESTS_EU_MEMBER_STATE)
         "holiday_country": "",
         "clock_pauses_for_clarification": True,
-        "name": gettext_noop("European Union"),
-        "law": gettext_noop("GDPR"),
         "deadline_amount": 1,
         "deadline_unit": DeadlineUnit.MONTHS,
         "next_working_day_rule": True,
@@ -73,12 +73,11 @@ JURISDICTIONS = [
     },
     {
         "code": "UK",
+        **JURISDICTION_LABELS["UK"],
         "time_zone": "Europe/London",
         "holiday_country": "GB",
         "holiday_subdivision": "ENG",
         "clock_pauses_for_clarification": True,
-        "name": gettext_noop("United Kingdom"),
-        "law": gettext_noop("UK GDPR and DPA 2018"),
         "deadline_amount": 1,
         "deadline_unit": DeadlineUnit.MONTHS,
         "next_working_day_rule": True,
@@ -94,10 +93,9 @@ JURISDICTIONS = [
     },
     {
         "code": "CN",
+        **JURISDICTION_LABELS["CN"],
         "time_zone": "Asia/Shanghai",
         "holiday_country": "CN",
-        "name": gettext_noop("Mainland China"),
-        "law": gettext_noop("PIPL Arts. 44-50"),
         "deadline_amount": 15,
         "deadline_unit": DeadlineUnit.WORKING_DAYS,
         "access_fee": FeeRule.FREE,
@@ -108,12 +106,11 @@ JURISDICTIONS = [
     },
     {
         "code": "US-CA",
+        **JURISDICTION_LABELS["US-CA"],
         "time_zone": "America/Los_Angeles",
         "holiday_country": "US",
         "holiday_subdivision": "CA",
         "receipt_notice_working_days": 10,
-        "name": gettext_noop("California"),
-        "law": gettext_noop("CCPA/CPRA"),
         "deadline_amount": 45,
         "deadline_unit": DeadlineUnit.CALENDAR_DAYS,
         "extension_amount": 45,
@@ -131,11 +128,10 @@ JURISDICTIONS = [
     },
     {
         "code": "SG",
+        **JURISDICTION_LABELS["SG"],
         "time_zone": "Asia/Singapore",
         "holiday_country": "SG",
         "delay_notice": Notice.REPLY_DATE,
-        "name": gettext_noop("Singapore"),
-        "law": gettext_noop("PDPA 2012"),
         "deadline_amount": 30,
         "deadline_unit": DeadlineUnit.CALENDAR_DAYS,
         "extension_notice": "If not within 30 days, written notice of when (PDPR 2021).",
@@ -148,12 +144,6 @@ JURISDICTIONS = [
         "source": "PDPA s.21; PDPR 2021 reg 7 (written estimate), reg 8.",
     },
 ]
-
-# The names a requester reads, translated when shown (Jurisdiction.name_text, .law_text);
-# one a privacy officer changed in the admin, or a jurisdiction added there, shows as typed.
-LABELS: dict[str, dict[str, str]] = {
-    row["code"]: {"name": row["name"], "law": row["law"]} for row in JURISDICTIONS
-}
 
 # Where a requester may complain (GDPR Art. 15(1)(f) and 77; PDPO s.37): the authority's name
 # and postal address, as the reply letter prints them. The names (and Hong Kong's and Mainland

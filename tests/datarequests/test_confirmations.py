@@ -54,7 +54,7 @@ def test_refusing_asks_first_naming_the_consequence_then_refuses(client, officer
 
     refused = DataRequest.objects.get(pk=request.pk)
     assert refused.status == Status.REFUSED
-    assert "Exempt under s.58." in refused.events.last().reason
+    assert "Exempt under s.58." in refused.events.last().reason_text
 
 
 def test_approving_an_erasure_asks_first_and_erases_nothing_until_confirmed(client, officer):

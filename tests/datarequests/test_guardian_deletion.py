@@ -305,7 +305,7 @@ def test_an_adult_by_the_accounts_own_record_needs_an_officers_written_override(
     assert request.status == Status.FULFILLED
     assert not PageView.objects.filter(user=adult).exists()
     approval = request.events.get(status=Status.IN_PROGRESS, actor__isnull=False)
-    assert "the birth date was typed by the minor to register" in approval.reason
+    assert "the birth date was typed by the minor to register" in approval.reason_text
 
 
 def test_a_request_handler_without_the_officers_permission_is_refused_at_the_door(

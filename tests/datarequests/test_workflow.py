@@ -705,6 +705,7 @@ def test_event_reasons_read_in_each_readers_language(client):
     client.cookies["django_language"] = "zh-hans"
     chinese = client.get(reverse("api-request", args=[request.pk]))
 
-    assert request.events.first().reason == "Self-service page"
+    first = request.events.first()
+    assert (first.reason_code, first.reason_params) == ("received", {"channel": "self_service"})
     assert "Self-service page" in english and "自助服务页面" not in english
     assert "自助服务页面" in [event["reason"] for event in chinese.json()["events"]]

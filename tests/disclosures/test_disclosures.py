@@ -85,7 +85,7 @@ def test_an_approved_correction_lists_the_recipients_to_notify(recipients, clien
     services.correction_approve(request_id=request_id, actor=None, now=clock.now())
 
     note = DataRequest.objects.get(pk=request_id).events.get(type="note")
-    assert note.reason == "send the correction on to: SF Express"
+    assert note.reason_text == "send the correction on to: SF Express"
 
 
 def test_disclosures_are_in_the_export_and_the_reply_letter(
