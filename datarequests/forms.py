@@ -12,6 +12,13 @@ CORRECTION_ROWS = 5
 NO_PROOF = _("Attach the proof that you are the minor's parent or guardian.")
 
 
+class JurisdictionChoiceField(forms.ModelChoiceField):
+    """Each jurisdiction by its name and law, in the reader's language."""
+
+    def label_from_instance(self, obj: Jurisdiction) -> str:
+        return f"{obj.name_text} ({obj.law_text})"
+
+
 class RequestForm(forms.Form):
     """A signed-in person's request: every kind the API takes. Corrections list every
     correctable field of the person's own records, several at once; the guardian's fields
@@ -20,7 +27,7 @@ class RequestForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("What do you ask for?"), choices=Kind.choices, widget=forms.RadioSelect
     )
-    jurisdiction = forms.ModelChoiceField(
+    jurisdiction = JurisdictionChoiceField(
         label=_("Your jurisdiction (its law sets the deadline and any fee)"),
         queryset=Jurisdiction.objects.all(),
         to_field_name="code",
@@ -99,7 +106,7 @@ class PublicRequestForm(forms.Form):
         help_text=_("We send a code to it, to make sure the request comes from you."),
     )
     name = forms.CharField(label=_("Your name (optional)"), required=False, max_length=200)
-    jurisdiction = forms.ModelChoiceField(
+    jurisdiction = JurisdictionChoiceField(
         label=_("Your jurisdiction (its law sets the deadline and any fee)"),
         queryset=Jurisdiction.objects.all(),
         to_field_name="code",

@@ -333,3 +333,13 @@ def test_the_migration_gives_english_texts_their_codes_and_leaves_the_rest():
     }
     typed = {"label": "extra pages", "amount": "3.00"}
     assert migration._line(typed) == typed
+
+
+def test_the_request_form_names_each_jurisdiction_and_its_law_in_the_readers_language(client):
+    client.force_login(UserFactory())
+    client.cookies["django_language"] = "zh-hans"
+
+    page = client.get(reverse("requests:list")).content.decode()
+
+    assert "香港 (《个人资料（私隐）条例》（第486章）)" in page
+    assert "PDPO Cap. 486" not in page
