@@ -343,3 +343,41 @@ def test_the_request_form_names_each_jurisdiction_and_its_law_in_the_readers_lan
 
     assert "香港 (《个人资料（私隐）条例》（第486章）)" in page
     assert "PDPO Cap. 486" not in page
+
+
+def test_the_migration_codes_stored_english_rows_and_they_then_read_in_chinese(
+    client, django_capture_on_commit_callbacks
+):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("datarequests.migrations.0022_i18n_reasons_from_stored_text")
+    user = person_with_data_in_every_category()
+    with django_capture_on_commit_callbacks(execute=True):
+        request_id = submit(client, user, jurisdiction="HK").json()["id"]
+    request = DataRequest.objects.get(pk=request_id)
+    old = [
+        RequestEvent.objects.create(
+            request=request, status="in_progress", reason=text, at=clock.now()
+        )
+        for text in ("fee quoted: 50.65 HKD", "The ID arrived by post")
+    ]
+    quote = request.fee_quote
+    quote.lines = [{"label": "Postage", "amount": "12.00"}, {"label": "extra", "amount": "1.00"}]
+    quote.save(update_fields=["lines"])
+
+    migration.events_coded(apps, None)
+    migration.fee_lines_coded(apps, None)
+
+    coded_row, typed_row = (RequestEvent.objects.get(pk=event.pk) for event in old)
+    assert (coded_row.reason_code, coded_row.reason_params, coded_row.reason) == (
+        "fee_quoted",
+        {"amount": "50.65", "currency": "HKD"},
+        "",
+    )
+    assert (typed_row.reason_code, typed_row.reason) == ("", "The ID arrived by post")
+    quote.refresh_from_db()
+    with translation.override("zh-hans"):
+        assert coded_row.reason_text == "费用报价：50.65 HKD"
+        assert [line["label"] for line in quote.shown_lines] == ["邮费", "extra"]
