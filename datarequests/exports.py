@@ -13,9 +13,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import queue
 import re
 import secrets
 import stat
+import threading
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -27,7 +31,6 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from isal import isal_zlib
-from stream_zip import ZIP_64, stream_zip
 
 from datarequests.export_storage import (
     export_file_delete,
@@ -39,6 +42,7 @@ from datarequests.export_storage import (
     staging_dir,
     staging_path,
 )
+from datarequests.zipwriter import Deflated, DeflatedData, Streamed, zip_chunks
 from privacy_office.encrypted_files import EncryptingWriter, Spool
 from privacy_office.registry import Category, Declaration, registry
 from privacy_office.subject_data import display_value, subject_filter, subject_rows
@@ -119,24 +123,42 @@ def _csv_blocks(declaration: Declaration, user) -> Iterator[bytes]:
 
 
 class ModelRows:
-    """One model's rows for the subject: read from the database once, then replayed from
-    an encrypted spool (for a second category's section and for the model's CSV file)."""
+    """One model's rows for the subject, read from the database once. As they are read, a
+    ``CsvDeflater`` thread makes the model's CSV file (deflated, in its own encrypted spool)
+    while data.json is written; a model whose fields fall in several categories also keeps
+    its rows in an encrypted spool, replayed for the later categories' sections."""
 
-    def __init__(self, declaration: Declaration, user) -> None:
+    def __init__(self, declaration: Declaration, user, deflater: CsvDeflater) -> None:
+        self.label = declaration.label
         self.names = [d.name for d in declaration.fields]
         self.count = 0
         self._source = _csv_blocks(declaration, user)
-        self._spool = Spool()
+        categories = {declaration.category_of(d) for d in declaration.fields}
+        self._spool = Spool() if len(categories) > 1 else None
         self._read = False
+        self._deflater = deflater
+        self.csv = deflater.member(self)
 
     def blocks(self) -> Iterator[bytes]:
         if self._read:
+            if self._spool is None:
+                raise RuntimeError(f"{self.label}: rows read twice without a spool")
             yield from self._spool.blocks()
             return
         for block in self._source:
-            self._spool.write(block)
+            if self._spool is not None:
+                self._spool.write(block)
+            self._deflater.feed(self.csv, block)
             yield block
         self._read = True
+        self._deflater.finish(self.csv)
+
+    def csv_ready(self) -> DeflatedData:
+        """The model's CSV file, deflated; read the rows first if no section has."""
+        if not self._read:
+            for _block in self.frames():
+                pass
+        return self.csv.ready()
 
     def frames(self) -> Iterator[pl.DataFrame]:
         import polars as pl  # here, so only the worker that builds exports loads it (34 MB)
@@ -158,7 +180,8 @@ class ModelRows:
 
     def close(self) -> None:
         self._source.close()
-        self._spool.close()
+        if self._spool is not None:
+            self._spool.close()
 
 
 def _dump(value) -> bytes:
@@ -218,11 +241,89 @@ def csv_formulas_neutralise(block: bytes) -> bytes:
     return text.getvalue().encode()
 
 
-def _csv_chunks(rows: ModelRows) -> Iterator[bytes]:
-    yield b"\xef\xbb\xbf" + (",".join(rows.names) + "\n").encode()
-    for block in rows.blocks():
-        yield csv_formulas_neutralise(block)
-    rows.close()  # the last reader of the spool: free it now, not at the end
+class CsvMember:
+    """One model's CSV file as it is deflated: CRC, sizes and the deflated bytes' spool."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.crc = 0
+        self.size = 0
+        self.compressed_size = 0
+        self.deflate = _Deflate()
+        self.spool = Spool()
+        self.done = threading.Event()
+        self.error: BaseException | None = None
+        self.add(b"\xef\xbb\xbf" + (",".join(names) + "\n").encode())
+
+    def add(self, plain: bytes) -> None:
+        self.crc = zlib.crc32(plain, self.crc)
+        self.size += len(plain)
+        self._keep(self.deflate.compress(plain))
+
+    def end(self) -> None:
+        self._keep(self.deflate.flush())
+
+    def _keep(self, deflated: bytes) -> None:
+        if deflated:
+            self.compressed_size += len(deflated)
+            self.spool.write(deflated)
+
+    def ready(self) -> DeflatedData:
+        self.done.wait()
+        if self.error is not None:
+            raise self.error
+        return DeflatedData(
+            crc=self.crc,
+            size=self.size,
+            compressed_size=self.compressed_size,
+            chunks=self.spool.blocks(),
+        )
+
+    def close(self) -> None:
+        self.spool.close()
+
+
+class CsvDeflater:
+    """A thread that neutralises formulas in, checksums and deflates each model's CSV
+    blocks as they are read, so the CSV files are ready when data.json is written, their
+    deflating done on the second core while PostgreSQL still works."""
+
+    def __init__(self) -> None:
+        self._jobs: queue.Queue = queue.Queue(maxsize=4)
+        self._members: list[CsvMember] = []
+        self._thread = threading.Thread(target=self._run, name="csv-deflate", daemon=True)
+        self._thread.start()
+
+    def member(self, rows: ModelRows) -> CsvMember:
+        member = CsvMember(rows.names)
+        self._members.append(member)
+        return member
+
+    def feed(self, member: CsvMember, block: bytes) -> None:
+        self._jobs.put((member, block))
+
+    def finish(self, member: CsvMember) -> None:
+        self._jobs.put((member, None))
+
+    def _run(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            member, block = job
+            if member.error is not None:
+                continue
+            try:
+                if block is None:
+                    member.end()
+                    member.done.set()
+                else:
+                    member.add(csv_formulas_neutralise(block))
+            except BaseException as error:  # raised by the zip writer, in the caller's thread
+                member.error = error
+                member.done.set()
+
+    def close(self) -> None:
+        self._jobs.put(None)
+        self._thread.join()
+        for member in self._members:
+            member.close()
 
 
 def _summaries(models: dict[str, ModelRows]) -> list[ModelSummary]:
@@ -286,6 +387,16 @@ class _Deflate:
         return self._deflate.compress(bytes(self._pending)) + self._deflate.flush()
 
 
+def export_write(path: Path, chunks: Iterator[bytes]) -> int:
+    """Write the export's plain bytes to ``path``, encrypted (where a storage backend would
+    take the file instead), and return their size; on failure what was written never
+    decrypts as whole."""
+    with EncryptingWriter(path) as writer:
+        for chunk in chunks:
+            writer.write(chunk)
+    return writer.plain_size
+
+
 @dataclass(frozen=True)
 class BuiltExport:
     """An export file written but not yet recorded: what ``export_record`` needs."""
@@ -311,7 +422,8 @@ def export_build(*, request, now: datetime) -> BuiltExport:
     name = f"{request.pk}-{secrets.token_hex(8)}.zip.enc"
     partial = staging_path(name, PARTIAL)
     stored = None
-    models = {d.label: ModelRows(d, user) for d in _declarations()}
+    deflater = CsvDeflater()
+    models = {d.label: ModelRows(d, user, deflater) for d in _declarations()}
     stamp = timezone.localtime(now)
 
     def letter() -> Iterator[bytes]:  # last: the counts are known once the rows were read
@@ -320,18 +432,13 @@ def export_build(*, request, now: datetime) -> BuiltExport:
         )
 
     members = [
-        ("data.json", stamp, FILE_MODE, ZIP_64, _json_chunks(request, now, models)),
-        *(
-            (f"csv/{label}.csv", stamp, FILE_MODE, ZIP_64, _csv_chunks(rows))
-            for label, rows in models.items()
-        ),
-        ("letter.pdf", stamp, FILE_MODE, ZIP_64, letter()),
+        Streamed("data.json", _json_chunks(request, now, models)),
+        *(Deflated(f"csv/{label}.csv", rows.csv_ready) for label, rows in models.items()),
+        Streamed("letter.pdf", letter()),
     ]
+    chunks = zip_chunks(members, modified=stamp, mode=FILE_MODE, compressor=_Deflate)
     try:
-        with EncryptingWriter(partial) as writer:
-            for chunk in stream_zip(members, chunk_size=BLOCK_BYTES, get_compressobj=_Deflate):
-                writer.write(chunk)
-            plain_size = writer.plain_size
+        plain_size = export_write(partial, chunks)
         stored = export_file_store(staged=partial, name=name)  # appears whole or not at all
     except BaseException:
         partial.unlink(missing_ok=True)
@@ -341,6 +448,7 @@ def export_build(*, request, now: datetime) -> BuiltExport:
     finally:
         for rows in models.values():
             rows.close()
+        deflater.close()
     row_count = sum(summary.rows for summary in _summaries(models))
     return BuiltExport(path=stored, size=plain_size, row_count=row_count)
 
