@@ -2,10 +2,12 @@
 the reply letter, built from the registry and streamed into an encrypted file.
 
 Each model's rows are read once, as CSV: formatted by PostgreSQL (``COPY``) where the
-fields allow, by Python where a field is masked. The CSV blocks wait in an encrypted
-spool for the model's CSV file while polars turns them into the JSON objects; deflate is
-ISA-L's (``isal``), four times as fast as zlib for the same size. Memory stays flat: a
-few blocks of about 1 MiB are held at a time, whatever the subject's size.
+fields allow, by Python where a field is masked. As each block is read, a thread deflates
+it into the model's CSV file (kept deflated in an encrypted spool, so the CSV files need no
+work once data.json is written) while polars, in a process of its own
+(``datarequests.csv_json``), turns it into data.json's objects; deflate is ISA-L's
+(``isal``), four times as fast as zlib for the same size. Memory stays flat: a few blocks
+of about 1 MiB are held at a time, whatever the subject's size.
 """
 
 from __future__ import annotations
@@ -25,13 +27,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from isal import isal_zlib
 
+from datarequests.csv_json import CsvToJson
 from datarequests.export_storage import (
     export_file_delete,
     export_file_exists,
@@ -52,9 +54,6 @@ from privacy_office.subject_sql import (
     sql_formattable,
     subject_values_sql,
 )
-
-if TYPE_CHECKING:
-    import polars as pl
 
 LINK_DAYS = 14
 KEEP_DAYS = 30
@@ -128,7 +127,9 @@ class ModelRows:
     while data.json is written; a model whose fields fall in several categories also keeps
     its rows in an encrypted spool, replayed for the later categories' sections."""
 
-    def __init__(self, declaration: Declaration, user, deflater: CsvDeflater) -> None:
+    def __init__(
+        self, declaration: Declaration, user, deflater: CsvDeflater, converter: CsvToJson
+    ) -> None:
         self.label = declaration.label
         self.names = [d.name for d in declaration.fields]
         self.count = 0
@@ -137,6 +138,7 @@ class ModelRows:
         self._spool = Spool() if len(categories) > 1 else None
         self._read = False
         self._deflater = deflater
+        self._converter = converter
         self.csv = deflater.member(self)
 
     def blocks(self) -> Iterator[bytes]:
@@ -156,27 +158,19 @@ class ModelRows:
     def csv_ready(self) -> DeflatedData:
         """The model's CSV file, deflated; read the rows first if no section has."""
         if not self._read:
-            for _block in self.frames():
+            for _objects in self.json_objects([]):
                 pass
         return self.csv.ready()
 
-    def frames(self) -> Iterator[pl.DataFrame]:
-        import polars as pl  # here, so only the worker that builds exports loads it (34 MB)
-
+    def json_objects(self, selected: list[str]) -> Iterator[bytes]:
+        """The rows' selected columns as JSON objects, comma-separated, a block at a time."""
         counting = not self._read
-        # A header line of our own: polars drops a byte-order mark at the start of its
-        # input, which would take it off a value that begins with one.
-        header = ",".join(self.names).encode() + b"\n"
         for block in self.blocks():
-            frame = pl.read_csv(
-                header + block,
-                has_header=True,
-                schema=dict.fromkeys(self.names, pl.String),
-                empty_string_is_null=False,
-            )
+            count, objects = self._converter.objects(self.names, selected, block)
             if counting:
-                self.count += frame.height
-            yield frame
+                self.count += count
+            if objects:
+                yield objects
 
     def close(self) -> None:
         self._source.close()
@@ -208,13 +202,10 @@ def _json_chunks(request, now: datetime, models: dict[str, ModelRows]) -> Iterat
             yield b'{"public": ' + _dump(all(f.public for f in declared)) + b', "rows": ['
             names = [f.name for f in declared]
             separator = b""
-            for frame in models[declaration.label].frames():
-                if frame.height:
-                    objects = io.BytesIO()
-                    frame.select(names).write_json(objects)
-                    yield separator
-                    yield objects.getbuffer()[1:-1]  # the objects, without the array's brackets
-                    separator = b","
+            for objects in models[declaration.label].json_objects(names):
+                yield separator
+                yield objects
+                separator = b","
             yield b"]}"
             first_model = False
         yield b"}}"
@@ -422,8 +413,9 @@ def export_build(*, request, now: datetime) -> BuiltExport:
     name = f"{request.pk}-{secrets.token_hex(8)}.zip.enc"
     partial = staging_path(name, PARTIAL)
     stored = None
+    converter = CsvToJson()
     deflater = CsvDeflater()
-    models = {d.label: ModelRows(d, user, deflater) for d in _declarations()}
+    models = {d.label: ModelRows(d, user, deflater, converter) for d in _declarations()}
     stamp = timezone.localtime(now)
 
     def letter() -> Iterator[bytes]:  # last: the counts are known once the rows were read
@@ -431,7 +423,7 @@ def export_build(*, request, now: datetime) -> BuiltExport:
             request=request, summaries=_summaries(models), recipients=_recipients(user), now=now
         )
 
-    members = [
+    members: list[Streamed | Deflated] = [
         Streamed("data.json", _json_chunks(request, now, models)),
         *(Deflated(f"csv/{label}.csv", rows.csv_ready) for label, rows in models.items()),
         Streamed("letter.pdf", letter()),
@@ -449,6 +441,7 @@ def export_build(*, request, now: datetime) -> BuiltExport:
         for rows in models.values():
             rows.close()
         deflater.close()
+        converter.close()
     row_count = sum(summary.rows for summary in _summaries(models))
     return BuiltExport(path=stored, size=plain_size, row_count=row_count)
 
