@@ -61,6 +61,13 @@ def children(pid: int) -> list[int]:
     return [int(p) for p in path.read_text().split()] if path.exists() else []
 
 
+def cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
 def descendants(pid: int) -> list[int]:
     found = []
     for child in children(pid):
@@ -131,7 +138,9 @@ def export_bench(views: int, runs: int) -> None:
             while open_count([request_id]):
                 for pid in children(worker.pid):
                     peak = max(peak, kib(pid, "VmRSS"), kib(pid, "VmHWM"))
-                    for below in descendants(pid):  # the CSV to JSON process (polars)
+                    for below in descendants(pid):
+                        if b"csv_json" not in cmdline(below):  # the letter's forked child
+                            continue
                         helper = max(helper, kib(below, "VmRSS"), kib(below, "VmHWM"))
                 time.sleep(0.01)
             times.append(time.perf_counter() - began)

@@ -25,7 +25,7 @@ import secrets
 import stat
 import threading
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache, partial
@@ -403,38 +403,6 @@ class BuiltExport:
         export_file_delete(self.path)
 
 
-def _in_forked_child(build: Callable[[], bytes]) -> bytes:
-    """Return ``build()`` computed in a forked child that exits after: the letter's font
-    (Chinese glyphs) takes 23 MiB once parsed, which the building worker then never holds.
-    The child has no database; if it fails, the letter is built here instead."""
-    from django.db import connection
-
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: write the bytes and leave without running any clean-up
-        code = 1
-        try:
-            os.close(read_end)
-            connection.connection = None  # the parent's socket stays referenced, never closed
-            connection.connect = _no_database  # type: ignore[method-assign]
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(build())
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write_end)
-    with os.fdopen(read_end, "rb") as pipe:
-        built = pipe.read()
-    _, status = os.waitpid(pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        return build()
-    return built
-
-
-def _no_database(*args, **kwargs):
-    raise RuntimeError("the letter's process has no database connection")
-
-
 M_MMAP_THRESHOLD = -3
 
 
@@ -444,9 +412,8 @@ def _malloc_large_blocks_mapped() -> None:
     system when freed. By default the threshold rises to 32 MiB once a large block is freed,
     and the export's blocks of 1 MiB then stay in the heap, fragmented, after their use."""
     with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").mallopt(
-            M_MMAP_THRESHOLD, 256 * 1024
-        )
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt(M_MMAP_THRESHOLD, 256 * 1024)
 
 
 def export_build(*, request, now: datetime) -> BuiltExport:
@@ -469,12 +436,8 @@ def export_build(*, request, now: datetime) -> BuiltExport:
     stamp = timezone.localtime(now)
 
     def letter() -> Iterator[bytes]:  # last: the counts are known once the rows were read
-        summaries, recipients = _summaries(models), _recipients(user)
-        request.jurisdiction  # noqa: B018 - read here: the letter's own process has no database
-        yield _in_forked_child(
-            lambda: reply_letter_pdf(
-                request=request, summaries=summaries, recipients=recipients, now=now
-            )
+        yield reply_letter_pdf(
+            request=request, summaries=_summaries(models), recipients=_recipients(user), now=now
         )
 
     members: list[Streamed | Deflated] = [

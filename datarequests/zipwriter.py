@@ -13,6 +13,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 DEFLATE = 8
 ZIP64_VERSION = 45
@@ -22,6 +23,11 @@ MAX_32 = 0xFFFFFFFF
 MAX_16 = 0xFFFF
 FILE_MODE_SHIFT = 16
 UNIX = 3
+
+
+class Compressor(Protocol):
+    def compress(self, data: bytes, /) -> bytes: ...
+    def flush(self) -> bytes: ...
 
 
 @dataclass
@@ -71,7 +77,7 @@ def zip_chunks(
     *,
     modified: datetime,
     mode: int,
-    compressor: Callable[[], object],
+    compressor: Callable[[], Compressor],
 ) -> Iterator[bytes]:
     """Yield the bytes of a zip of ``members``, each with the same time and Unix mode.
 
