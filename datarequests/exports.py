@@ -25,7 +25,7 @@ import secrets
 import stat
 import threading
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache, partial
@@ -412,8 +412,9 @@ def _malloc_large_blocks_mapped() -> None:
     system when freed. By default the threshold rises to 32 MiB once a large block is freed,
     and the export's blocks of 1 MiB then stay in the heap, fragmented, after their use."""
     with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.mallopt(M_MMAP_THRESHOLD, 256 * 1024)
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").mallopt(
+            M_MMAP_THRESHOLD, 256 * 1024
+        )
 
 
 def export_build(*, request, now: datetime) -> BuiltExport:
@@ -422,7 +423,7 @@ def export_build(*, request, now: datetime) -> BuiltExport:
     Run with no lock held: it reads every declared model, which takes long for a
     subject with much data. The file is written under a temporary name and renamed into
     place only once complete; a failed build leaves no file behind."""
-    from datarequests.letters import reply_letter_pdf
+    from datarequests.letters import recipient_kinds, reply_letter_pdf
     from datarequests.selectors import request_subject
 
     _malloc_large_blocks_mapped()
@@ -436,8 +437,13 @@ def export_build(*, request, now: datetime) -> BuiltExport:
     stamp = timezone.localtime(now)
 
     def letter() -> Iterator[bytes]:  # last: the counts are known once the rows were read
-        yield reply_letter_pdf(
-            request=request, summaries=_summaries(models), recipients=_recipients(user), now=now
+        summaries, recipients = _summaries(models), _recipients(user)
+        request.jurisdiction  # noqa: B018 - read here: the letter's own process has no database
+        kinds = recipient_kinds()
+        yield _in_forked_child(
+            lambda: reply_letter_pdf(
+                request=request, summaries=summaries, recipients=recipients, now=now, kinds=kinds
+            )
         )
 
     members: list[Streamed | Deflated] = [

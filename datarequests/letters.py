@@ -82,26 +82,39 @@ def _kept(retention_days) -> str:
     return "; ".join(words)
 
 
-def _recipient_categories() -> list[str]:
-    """The kinds of recipient in the disclosures app's register (policy C): who data may go
-    to, in the active language."""
+def recipient_kinds() -> set[str]:
+    """The kinds of recipient in the disclosures app's register (policy C)."""
     from disclosures.models import Recipient
 
-    kinds = set(Recipient.objects.values_list("kind", flat=True).distinct())
+    return set(Recipient.objects.values_list("kind", flat=True).distinct())
+
+
+def _recipient_categories(kinds: set[str] | None = None) -> list[str]:
+    """The kinds of recipient in the register: who data may go to, in the active language."""
+    from disclosures.models import Recipient
+
+    if kinds is None:
+        kinds = recipient_kinds()
     return [str(label) for value, label in Recipient.Kind.choices if value in kinds]
 
 
-def reply_letter_pdf(*, request, summaries, recipients=(), now: datetime) -> bytes:
+def reply_letter_pdf(
+    *, request, summaries, recipients=(), now: datetime, kinds: set[str] | None = None
+) -> bytes:
+    """The letter as PDF; ``kinds`` (``recipient_kinds()``) read beforehand leaves it no
+    database query to make."""
     with translation.override(request.language):
         story = reply_letter_story(
-            request=request, summaries=summaries, recipients=recipients, now=now
+            request=request, summaries=summaries, recipients=recipients, now=now, kinds=kinds
         )
         buffer = io.BytesIO()
         SimpleDocTemplate(buffer, pagesize=A4, title=_("Reply to your access request")).build(story)
     return buffer.getvalue()
 
 
-def reply_letter_story(*, request, summaries, recipients=(), now: datetime) -> list:
+def reply_letter_story(
+    *, request, summaries, recipients=(), now: datetime, kinds: set[str] | None = None
+) -> list:
     """Return the reply letter's flowables, in the active language (a print pack adds the
     data after them)."""
     body, title = _styles()
@@ -170,7 +183,7 @@ def reply_letter_story(*, request, summaries, recipients=(), now: datetime) -> l
         Spacer(1, 5 * mm),
         *_retention_paragraphs(summaries, body, labels),
         Spacer(1, 3 * mm),
-        *_recipient_paragraphs(recipients, body, labels),
+        *_recipient_paragraphs(recipients, body, labels, kinds),
         *_source_paragraphs(summaries, body),
         Spacer(1, 3 * mm),
         Paragraph(escape(_("Card and account numbers are shown by their last four digits.")), body),
@@ -268,8 +281,8 @@ def _complaint_paragraphs(jurisdiction, body) -> list:
     ]
 
 
-def _recipient_paragraphs(recipients, body, labels) -> list:
-    categories = _recipient_categories()
+def _recipient_paragraphs(recipients, body, labels, kinds=None) -> list:
+    categories = _recipient_categories(kinds)
     may_go_to = (
         [
             Paragraph(

