@@ -55,6 +55,7 @@ class Method(models.TextChoices):
     API = "api", _("API")
     GPC = "gpc", _("Global Privacy Control signal")
     OPT_OUT_SALE = "opt_out_sale", _("Do not sell or share my personal information")
+    EDGE_IMPORT = "edge_import", _("Imported from an edge or CDN log")
 
 
 @pgtrigger.register(
@@ -82,6 +83,10 @@ class ConsentRecord(models.Model):
     created_at = models.DateTimeField(_("at"), db_index=True)
     ip_truncated = models.CharField(_("IP address (truncated)"), max_length=50, blank=True)
     user_agent_hash = models.CharField(_("browser (hash)"), max_length=64, blank=True)
+    # Set by the edge that saw the decision, so importing the same log twice stores it once.
+    event_id = models.CharField(
+        _("edge event id"), max_length=64, null=True, blank=True, unique=True, default=None
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -42,6 +42,7 @@ declare(
             "created_at",
             "ip_truncated",
             "user_agent_hash",
+            "event_id",
         )
     ],
     retained_from="created_at",

@@ -147,6 +147,13 @@ def consent_forget_user(user) -> None:
     cache.delete(_user_key(user))
 
 
+def consent_forget_visitors(visitor_ids) -> None:
+    """Drop the cached consent of these browsers (read again from the records when needed)."""
+    keys = [_visitor_key(visitor_id) for visitor_id in visitor_ids]
+    for start in range(0, len(keys), 1000):
+        cache.delete_many(keys[start : start + 1000])
+
+
 def consent_needed(consent: Consent | None, *, now: datetime) -> bool:
     """Return whether the banner must ask: no decision, older than 12 months, or cookies changed."""
     if consent is None:
