@@ -403,6 +403,38 @@ class BuiltExport:
         export_file_delete(self.path)
 
 
+def _in_forked_child(build: Callable[[], bytes]) -> bytes:
+    """Return ``build()`` computed in a forked child that exits after: the letter's font
+    (Chinese glyphs) takes 23 MiB once parsed, which the building worker then never holds.
+    The child has no database; if it fails, the letter is built here instead."""
+    from django.db import connection
+
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: write the bytes and leave without running any clean-up
+        code = 1
+        try:
+            os.close(read_end)
+            connection.connection = None  # the parent's socket stays referenced, never closed
+            connection.connect = _no_database  # type: ignore[method-assign]
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(build())
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        built = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        return build()
+    return built
+
+
+def _no_database(*args, **kwargs):
+    raise RuntimeError("the letter's process has no database connection")
+
+
 M_MMAP_THRESHOLD = -3
 
 
