@@ -98,7 +98,10 @@ def export_file_delete(recorded: str) -> None:
 
 def export_file_names(prefix: str = "") -> list[str]:
     """Return the names of the stored export files that start with ``prefix``."""
-    _folders, files = export_storage().listdir("")
+    try:
+        _folders, files = export_storage().listdir("")
+    except FileNotFoundError:  # a folder not made yet: no export was ever stored here
+        return []
     return [name for name in files if name.startswith(prefix)]
 
 
