@@ -194,7 +194,7 @@ class LetterForm(forms.ModelForm):
             return
         jurisdiction = cleaned.get("jurisdiction")
         if jurisdiction is not None and jurisdiction.code not in AGENT_JURISDICTIONS:
-            self.add_error("agent", AGENT_NOT_HERE % {"law": jurisdiction.law})
+            self.add_error("agent", AGENT_NOT_HERE % {"law": jurisdiction.law_text})
         if not cleaned.get("agent_permission"):
             self.add_error("agent_permission", AGENT_NEEDS_PERMISSION)
 
@@ -205,7 +205,7 @@ class LetterForm(forms.ModelForm):
             return
         jurisdiction = cleaned.get("jurisdiction")
         if jurisdiction is not None and not jurisdiction.erasure_right:
-            self.add_error("kind", NO_ERASURE_RIGHT % {"law": jurisdiction.law})
+            self.add_error("kind", NO_ERASURE_RIGHT % {"law": jurisdiction.law_text})
         if cleaned.get("requester") is None:
             self.add_error("requester", ERASURE_NEEDS_ACCOUNT)
 

@@ -136,7 +136,7 @@ def reply_letter_story(
                     "As you asked under %(law)s, here is a copy of the personal data we hold "
                     "about you. The enclosed files list every record; this letter sums them up."
                 )
-                % {"law": request.jurisdiction.law}
+                % {"law": request.jurisdiction.law_text}
             ),
             body,
         ),

@@ -130,7 +130,7 @@ def data_request_submit(
     if kind == Kind.ERASURE:
         if not jurisdiction.erasure_right:
             # HK, SG: no such right; the refusal says so at the door, with what is offered.
-            raise ValidationError({"kind": NO_ERASURE_RIGHT % {"law": jurisdiction.law}})
+            raise ValidationError({"kind": NO_ERASURE_RIGHT % {"law": jurisdiction.law_text}})
         if user is None and agent is None:
             raise ValidationError({"requester": ERASURE_NEEDS_ACCOUNT})
     request = DataRequest(
@@ -212,7 +212,7 @@ def data_request_submit(
 
 def _agent_check(jurisdiction: Jurisdiction, requester: Requester, permission) -> None:
     if jurisdiction.code not in AGENT_JURISDICTIONS:
-        raise ValidationError({"on_behalf_of": AGENT_NOT_HERE % {"law": jurisdiction.law}})
+        raise ValidationError({"on_behalf_of": AGENT_NOT_HERE % {"law": jurisdiction.law_text}})
     if requester.user is None and not requester.name.strip():
         raise ValidationError({"on_behalf_of": AGENT_NEEDS_PERSON})
     if permission is None:
