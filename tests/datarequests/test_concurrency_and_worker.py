@@ -93,18 +93,18 @@ class HeldBuild:
     the build run once the submission commits."""
 
     def __init__(self, monkeypatch, user):
-        from datarequests import letters
+        from datarequests import exports
 
         self.building, self.released = threading.Event(), threading.Event()
         self.errors = []
-        real_letter = letters.reply_letter_pdf
+        real_letter = exports._in_forked_child  # the letter is rendered in a forked child
 
-        def held_letter(**kwargs):
+        def held_letter(build):
             self.building.set()
             self.released.wait(30)
-            return real_letter(**kwargs)
+            return real_letter(build)
 
-        monkeypatch.setattr(letters, "reply_letter_pdf", held_letter)
+        monkeypatch.setattr(exports, "_in_forked_child", held_letter)
         self.thread = threading.Thread(target=self._submit, args=(user,))
 
     def _submit(self, user):
