@@ -103,6 +103,7 @@ from datarequests.services.public import (
     WRONG_CODE,
     email_code_send,
     email_code_verify,
+    phone_code_send,
     export_by_link,
 )
 from datarequests.services.repeats import (
@@ -201,6 +202,7 @@ __all__ = [
     "delay_notice_send",
     "email_code_send",
     "email_code_verify",
+    "phone_code_send",
     "erasure_fulfil",
     "export_by_link",
     "fee_assess",
