@@ -107,7 +107,10 @@ class PublicRequestForm(forms.Form):
     EMAIL, PHONE = "email", "phone"
 
     by = forms.ChoiceField(
-        choices=[(EMAIL, EMAIL), (PHONE, PHONE)], initial=EMAIL, widget=forms.HiddenInput
+        choices=[(EMAIL, EMAIL), (PHONE, PHONE)],
+        initial=EMAIL,
+        required=False,
+        widget=forms.HiddenInput,
     )
     email = forms.EmailField(
         label=_("Your email address"),

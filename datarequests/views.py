@@ -265,3 +265,16 @@ class PublicExportView(View):
         response["Content-Length"] = str(export.size)
         response["Cache-Control"] = "no-store"
         return response
+
+
+class PublicMessageView(View):
+    """The full text of a message texted to a requester known only by a phone number, through
+    the signed link in the text message."""
+
+    def get(self, request, token: str):
+        message = services.message_by_link(token=token)
+        if message is None:
+            raise Http404(_("There is no message to show, or its link has expired."))
+        response = render(request, "datarequests/public_message.html", {"message": message})
+        response["Cache-Control"] = "no-store"
+        return response

@@ -105,6 +105,7 @@ from datarequests.services.public import (
     email_code_verify,
     phone_code_send,
     export_by_link,
+    message_by_link,
 )
 from datarequests.services.repeats import (
     MARK_REASON_REQUIRED,
@@ -205,6 +206,7 @@ __all__ = [
     "phone_code_send",
     "erasure_fulfil",
     "export_by_link",
+    "message_by_link",
     "fee_assess",
     "fee_estimate_answer",
     "fee_letter_read",

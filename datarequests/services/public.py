@@ -253,3 +253,19 @@ def export_by_link(*, token: str, now: datetime):
     if export is None or not export_is_downloadable(export, now=now):
         return None
     return export
+
+
+def message_by_link(*, token: str):
+    """Return the text message a texted link names (to a requester without an account), or
+    None (a link not made here, or expired)."""
+    from datarequests.links import message_link_read
+    from datarequests.models import MessageChannel, SentMessage
+
+    message_id = message_link_read(token)
+    if message_id is None:
+        return None
+    return (
+        SentMessage.objects.select_related("request")
+        .filter(pk=message_id, channel=MessageChannel.SMS, request__requester__isnull=True)
+        .first()
+    )
