@@ -332,7 +332,9 @@ def test_a_message_link_never_opens_an_email_or_a_letter(client):
 def test_how_a_notice_is_sent_keeps_email_and_letters_as_they_were():
     by_phone = DataRequest(requester_phone="+8657188880000")
     by_phone_and_post = DataRequest(requester_phone="+8657188880000", postal_address="Kowloon")
-    by_email_and_phone = DataRequest(requester_email="a@example.com", requester_phone="+85291234567")
+    by_email_and_phone = DataRequest(
+        requester_email="a@example.com", requester_phone="+85291234567"
+    )
     by_post = DataRequest(postal_address="8 Nathan Road, Kowloon")
 
     assert notify.sent_by(by_phone) == notify.SMS
