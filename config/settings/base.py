@@ -443,6 +443,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "privacy@localhost")
 # like the logs, unless a gateway is named (sms.backends.twilio.SmsBackend, ...messagebird...).
 SMS_BACKEND = env_str("SMS_BACKEND", "privacy_office.sms.MaskedConsoleSmsBackend")
 DEFAULT_FROM_SMS = env_str("DEFAULT_FROM_SMS", "PrivacyOff")
+# The gateways' credentials, read by their backends (production requires the chosen one's).
+TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN", "")
+MESSAGEBIRD_ACCESS_KEY = env_str("MESSAGEBIRD_ACCESS_KEY", "")
 # Where the site is reached, for links in emails sent by workers (no request to ask).
 SITE_URL = (env_str("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
 
