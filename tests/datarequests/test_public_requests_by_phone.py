@@ -25,6 +25,7 @@ from datarequests.models import (
     SentMessage,
     Status,
 )
+from datarequests.rules import rules_of
 from privacy_office import clock
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_tasks")]
@@ -341,3 +342,27 @@ def test_how_a_notice_is_sent_keeps_email_and_letters_as_they_were():
     assert notify.sent_by(by_phone_and_post) == notify.LETTER
     assert notify.sent_by(by_email_and_phone) == notify.EMAIL
     assert notify.sent_by(by_post) == notify.LETTER
+
+
+def test_a_refusal_to_a_phone_only_requester_is_texted_never_posted(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        request = phone_only_request()
+        ground = next(iter(rules_of(request).refusal_grounds))
+        services.data_request_refuse(
+            request_id=request.pk,
+            actor=None,
+            ground=ground,
+            explanation="The request repeats one answered last month.",
+            now=clock.now(),
+        )
+
+    assert mail.outbox == []
+    assert not request.messages.filter(channel=MessageChannel.LETTER).exists()
+    text = sms.outbox[-1]
+    assert f"Your data request {request.pk} was refused" in text.body
+    kept = request.messages.get(key="refused")
+    assert "The request repeats one answered last month." in kept.full_text
+    shown = client.get(MESSAGE.search(text.body).group(1))
+    assert "The request repeats one answered last month." in shown.content.decode()
