@@ -106,12 +106,8 @@ class PublicRequestForm(forms.Form):
 
     EMAIL, PHONE = "email", "phone"
 
-    by = forms.ChoiceField(
-        choices=[(EMAIL, EMAIL), (PHONE, PHONE)],
-        initial=EMAIL,
-        required=False,
-        widget=forms.HiddenInput,
-    )
+    # Any other value is read as email (__init__): a hidden field's error would not be seen.
+    by = forms.CharField(initial=EMAIL, required=False, widget=forms.HiddenInput)
     email = forms.EmailField(
         label=_("Your email address"),
         help_text=_("We send a code to it, to make sure the request comes from you."),
