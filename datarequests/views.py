@@ -182,8 +182,7 @@ class PublicRequestView(View):
     template_name = "datarequests/public_request.html"
 
     def get(self, request):
-        form = PublicRequestForm(by=request.GET.get("by", ""))
-        return render(request, self.template_name, {"form": form})
+        return self._render(request, PublicRequestForm(by=request.GET.get("by", "")))
 
     def post(self, request):
         form = PublicRequestForm(data=request.POST)
@@ -207,7 +206,11 @@ class PublicRequestView(View):
                 request.session[PUBLIC_CHALLENGE_KEY] = challenge.pk
                 request.session[PUBLIC_SENT_TO_KEY] = [form.by, _sent_to_masked(form.by, to)]
                 return redirect("requests:public-code")
-        return render(request, self.template_name, {"form": form}, status=400)
+        return self._render(request, form, status=400)
+
+    def _render(self, request, form, status=200):
+        context = {"form": form, "by_phone": form.by == PublicRequestForm.PHONE}
+        return render(request, self.template_name, context, status=status)
 
 
 @method_decorator(rate_limited("public_request"), name="dispatch")

@@ -85,6 +85,9 @@ def test_the_form_asks_for_a_phone_number_only_when_chosen(client):
     assert 'name="phone"' in by_phone and 'name="email"' not in by_phone
     assert 'name="by" value="phone"' in by_phone
     assert "with its country code" in by_phone
+    assert "you left your phone number at a trade fair" in by_phone
+    assert "you left your card" not in by_phone
+    assert "you left your card" in by_email
 
 
 def test_a_lead_verified_by_texted_code_downloads_their_export_from_the_texted_link(
@@ -169,6 +172,7 @@ def test_a_number_that_is_not_valid_is_refused_with_the_form_expected(client, ty
     assert response.status_code == 400
     assert BAD_NUMBER in response.content.decode()
     assert 'name="phone"' in response.content.decode()
+    assert "you left your phone number at a trade fair" in response.content.decode()
     assert not EmailCodeChallenge.objects.exists()
     assert sms.outbox == []
 
