@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from datarequests.corrections import correctable_choices_of, correction_from_choice
 from datarequests.models import Jurisdiction, Kind
 from datarequests.services.intake import NO_MINOR
+from privacy_office.phones import phone_e164
 from privacy_office.registry import Category
 from privacy_office.uploads import validate_document
 
@@ -99,11 +100,26 @@ class RequestForm(forms.Form):
 
 
 class PublicRequestForm(forms.Form):
-    """A request for a copy of one's data from a person with no account, known by email."""
+    """A request for a copy of one's data from a person with no account, known by an email
+    address or, with ``by="phone"``, by a phone number: only that one field is asked for
+    (the page links to the other form), and ``by`` is kept in a hidden field."""
 
+    EMAIL, PHONE = "email", "phone"
+
+    # Any other value is read as email (__init__): a hidden field's error would not be seen.
+    by = forms.CharField(initial=EMAIL, required=False, widget=forms.HiddenInput)
     email = forms.EmailField(
         label=_("Your email address"),
         help_text=_("We send a code to it, to make sure the request comes from you."),
+    )
+    phone = forms.CharField(
+        label=_("Your mobile phone number, with its country code"),
+        help_text=_(
+            "For example +852 9123 4567. We send a code to it by text message, to make sure "
+            "the request comes from you."
+        ),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
     name = forms.CharField(label=_("Your name (optional)"), required=False, max_length=200)
     jurisdiction = JurisdictionChoiceField(
@@ -118,10 +134,28 @@ class PublicRequestForm(forms.Form):
         max_length=5000,
     )
 
+    def __init__(self, *args, by: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not by:
+            by = (self.data.get("by") if self.is_bound else "") or self.EMAIL
+        self.by = self.PHONE if by == self.PHONE else self.EMAIL
+        self.fields["by"].initial = self.by
+        del self.fields[self.EMAIL if self.by == self.PHONE else self.PHONE]
+
+    def clean_phone(self) -> str:
+        return phone_e164(self.cleaned_data["phone"])
+
 
 class EmailCodeForm(forms.Form):
+    """The one-time code, as typed; ``texted`` when it was sent by text message."""
+
     code = forms.CharField(
         label=_("The code from the email"),
         max_length=12,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
+
+    def __init__(self, *args, texted: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if texted:
+            self.fields["code"].label = _("The code from the text message")

@@ -603,9 +603,11 @@ class Dispatch(models.Model):
 
 class EmailCodeChallenge(models.Model):
     """A request from a person with no account, held until they type the one-time code
-    mailed to the address they gave (only its hash is kept); then it is submitted."""
+    mailed to the address, or texted to the phone number (E.164), they gave (only its hash
+    is kept); then it is submitted. Exactly one of the two is given."""
 
-    email = models.EmailField(_("email"))
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
     name = models.CharField(_("name"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE, related_name="+")
@@ -620,8 +622,15 @@ class EmailCodeChallenge(models.Model):
     )
 
     class Meta:
-        verbose_name = _("email code challenge")
-        verbose_name_plural = _("email code challenges")
+        verbose_name = _("one-time code challenge")
+        verbose_name_plural = _("one-time code challenges")
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(email="") & ~models.Q(phone=""))
+                | (~models.Q(email="") & models.Q(phone="")),
+                name="datarequests_code_to_email_or_phone",
+            )
+        ]
 
     def __str__(self) -> str:
         return _("Code challenge %(id)s") % {"id": self.pk}
@@ -733,10 +742,12 @@ class Correspondence(models.TextChoices):
 
 
 class MessageChannel(models.TextChoices):
-    """How a message reaches the requester: emailed, or a letter staff print and post."""
+    """How a message reaches the requester: emailed, a letter staff print and post, or a
+    text message to a requester known only by a phone number."""
 
     EMAIL = "email", _("email")
     LETTER = "letter", _("letter")
+    SMS = "sms", _("text message")
 
 
 class CorrespondenceTemplate(models.Model):
@@ -778,10 +789,13 @@ class SentMessage(models.Model):
     channel = models.CharField(
         _("sent by"), max_length=10, choices=MessageChannel.choices, default=MessageChannel.EMAIL
     )
-    # The email address, or for a letter the postal address it is posted to.
+    # The email address, the phone number of a text message, or for a letter the postal
+    # address it is posted to.
     to = models.TextField(_("to"))
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("text"))
+    # A text message is short: it links to its full text, kept here (without any link).
+    full_text = models.TextField(_("full text behind the link"), blank=True)
     sent_at = models.DateTimeField(_("sent at"))
     failed_at = models.DateTimeField(_("delivery failed at"), null=True, blank=True)
     # The step the message tells the requester of: an ask by letter pauses the clock only

@@ -19,12 +19,17 @@ from privacy_office import clock
 logger = logging.getLogger("datarequests")
 
 
-EMAIL, LETTER = "email", "letter"
+EMAIL, LETTER, SMS = "email", "letter", "sms"
 
 
 def sent_by(request) -> str:
-    """Return how a notice reaches the requester: by email, or else by a letter staff post."""
-    return EMAIL if request.requester_email else LETTER
+    """Return how a notice reaches the requester: by email; to one known only by a phone
+    number (no email, no postal address), by text message; else by a letter staff post."""
+    if request.requester_email:
+        return EMAIL
+    if request.requester_phone and not request.postal_address:
+        return SMS
+    return LETTER
 
 
 def _compose(request, template: str, context: dict) -> tuple[str, str]:
@@ -47,18 +52,25 @@ def _compose(request, template: str, context: dict) -> tuple[str, str]:
 
 
 def _send(request, template: str, *, post_by=None, **context) -> None:
-    """Email the message, or, to a requester without an email address, keep it as a letter
-    for staff to print and post (``letters.notice_letter_pdf``); either way it is kept on
-    the request as it was sent, tied to the step it tells of (the one just recorded)."""
+    """Email the message; to a requester known only by a phone number, text it (``_text``);
+    else keep it as a letter for staff to print and post (``letters.notice_letter_pdf``).
+    Either way it is kept on the request as it was sent, tied to the step it tells of (the
+    one just recorded)."""
     from datarequests.models import MessageChannel, SentMessage
 
-    by_letter = not request.requester_email
-    subject, body = _compose(request, template, {**context, "by_letter": by_letter})
+    by = sent_by(request)
+    by_letter = by == LETTER
+    subject, body = _compose(
+        request, template, {**context, "by_letter": by_letter, "by_text": by == SMS}
+    )
     subject = " ".join(subject.split())
     # Kept on the request as it was sent (issue 15): what the requester was told, and when;
     # but never a download link, which opens the export to whoever holds it, unaudited.
     link = context.get("download_link")
     kept_body = body.replace(link, str(_("[the download link sent]"))) if link else body
+    if by == SMS:
+        _text(request, template, subject=subject, full_text=kept_body, download_link=link)
+        return
     stored = SentMessage.objects.create(
         request=request,
         key=template,
@@ -81,6 +93,54 @@ def _send(request, template: str, *, post_by=None, **context) -> None:
     message = (subject, body, settings.DEFAULT_FROM_EMAIL, [request.requester_email])
     # After commit: a mail failure must not undo the step, and a rolled-back step sends nothing.
     transaction.on_commit(lambda: _deliver(request.pk, template, message, stored.pk))
+
+
+def _text(request, template: str, *, subject: str, full_text: str, download_link: str) -> None:
+    """Text a requester known only by a phone number: the subject and one link, to the
+    export itself for a reply that has one, else to the message's full text."""
+    from datarequests.links import message_link
+    from datarequests.models import MessageChannel, SentMessage
+
+    stored = SentMessage.objects.create(
+        request=request,
+        key=template,
+        language=request.language,
+        channel=MessageChannel.SMS,
+        to=request.requester_phone,
+        subject=subject[:300],
+        body="",
+        full_text=full_text,
+        sent_at=clock.now(),
+        event=request.events.order_by("-at", "-pk").first(),
+    )
+    with translation.override(request.language):
+        if download_link:
+            text = _(
+                "%(subject)s. Download your copy within 14 days; it is for you alone: %(link)s"
+            )
+            placeholder = _("[the download link sent]")
+        else:
+            text = _("%(subject)s. Read the message: %(link)s")
+            placeholder = _("[the link to the message sent]")
+        link = download_link or message_link(stored)
+        body = text % {"subject": subject, "link": link}
+        stored.body = text % {"subject": subject, "link": placeholder}
+    stored.save(update_fields=["body"])
+    logger.info("Request %s: its %s notice goes by text message", request.pk, template)
+    transaction.on_commit(lambda: _deliver_text(request.pk, template, body, stored.pk))
+
+
+def _deliver_text(request_id: int, template: str, body: str, stored_id: int) -> None:
+    from sms import send_sms
+
+    from datarequests.models import SentMessage
+
+    to = SentMessage.objects.values_list("to", flat=True).get(pk=stored_id)
+    try:
+        send_sms(body, settings.DEFAULT_FROM_SMS, [to])
+    except Exception:  # any gateway's error: the step stands, the failure is shown to staff
+        logger.warning("Could not text request %s its %s notice", request_id, template)
+        SentMessage.objects.filter(pk=stored_id).update(failed_at=clock.now())
 
 
 def _deliver(request_id: int, template: str, message: tuple, stored_id: int | None = None) -> None:
@@ -108,7 +168,8 @@ def fulfilled(request) -> None:
     from datarequests.links import export_link
 
     export = getattr(request, "export", None)
-    # No account to sign in to: the export comes as a signed link to the verified address.
+    # No account to sign in to: the export comes as a signed link to the verified address
+    # or phone number.
     link = export_link(export) if request.requester_id is None and export is not None else ""
     kept: list[str] = []
     tombstone = getattr(request, "tombstone", None)

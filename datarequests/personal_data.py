@@ -58,7 +58,7 @@ def record(name: str, **options):
 
 declare(
     DataRequest,
-    subject=Identifiers(email="requester_email", user="requester"),
+    subject=Identifiers(email="requester_email", phone="requester_phone", user="requester"),
     category=Category.ACTIVITY,
     fields=[
         record("kind"),
@@ -147,11 +147,11 @@ declare(
 # A request held for its one-time code: the code only as a hash, the row gone after a day.
 declare(
     EmailCodeChallenge,
-    subject=Identifiers(email="email"),
+    subject=Identifiers(email="email", phone="phone"),
     category=Category.ACTIVITY,
     fields=[
         personal(name, purposes=["B4"], erasure=Erasure.DELETE, retention_days=1)
-        for name in ("email", "name", "details", "created_at")
+        for name in ("email", "phone", "name", "details", "created_at")
     ],
     retained_from="created_at",
 )
@@ -194,6 +194,7 @@ declare(
         record("to"),
         record("subject"),
         record("body"),
+        record("full_text"),
         record("sent_at"),
         record("posted_on"),
         record("posted_method"),

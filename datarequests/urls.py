@@ -16,4 +16,5 @@ urlpatterns = [
     path("without-an-account/", views.PublicRequestView.as_view(), name="public"),
     path("without-an-account/code/", views.PublicCodeView.as_view(), name="public-code"),
     path("download/<str:token>/", views.PublicExportView.as_view(), name="public-export"),
+    path("message/<str:token>/", views.PublicMessageView.as_view(), name="public-message"),
 ]

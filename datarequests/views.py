@@ -20,6 +20,8 @@ from datarequests.forms import EmailCodeForm, PublicRequestForm, RequestForm
 from datarequests.models import OPEN_STATUSES, Channel, Kind
 from datarequests.selectors import account_named, acting_as_agent, request_of, requests_of
 from privacy_office import clock
+from privacy_office.logging import mask_text
+from privacy_office.phones import phone_masked
 from privacy_office.ratelimit import rate_limited
 
 
@@ -163,23 +165,34 @@ def _page_language(request) -> str:
 
 
 PUBLIC_CHALLENGE_KEY = "datarequests_public_challenge"
+# Where the code went, masked, and how (email or phone): what the person typed, not what
+# is known, so the page tells nothing of whether the address or number is held.
+PUBLIC_SENT_TO_KEY = "datarequests_public_sent_to"
+
+
+def _sent_to_masked(by: str, value: str) -> str:
+    return phone_masked(value) if by == PublicRequestForm.PHONE else mask_text(value)
 
 
 @method_decorator(rate_limited("public_request"), name="dispatch")
 class PublicRequestView(View):
-    """A person with no account asks for a copy of their data; a code goes to their address."""
+    """A person with no account asks for a copy of their data; a code goes to their address
+    or, with ``?by=phone``, by text message to their phone number."""
 
     template_name = "datarequests/public_request.html"
 
     def get(self, request):
-        return render(request, self.template_name, {"form": PublicRequestForm()})
+        return self._render(request, PublicRequestForm(by=request.GET.get("by", "")))
 
     def post(self, request):
         form = PublicRequestForm(data=request.POST)
         if form.is_valid():
+            by_phone = form.by == PublicRequestForm.PHONE
+            send = services.phone_code_send if by_phone else services.email_code_send
+            to = form.cleaned_data[form.by]
             try:
-                challenge = services.email_code_send(
-                    email=form.cleaned_data["email"],
+                challenge = send(
+                    **{form.by: to},
                     name=form.cleaned_data["name"],
                     jurisdiction_code=form.cleaned_data["jurisdiction"].code,
                     details=form.cleaned_data["details"],
@@ -191,8 +204,13 @@ class PublicRequestView(View):
                     form.add_error(None, message)
             else:
                 request.session[PUBLIC_CHALLENGE_KEY] = challenge.pk
+                request.session[PUBLIC_SENT_TO_KEY] = [form.by, _sent_to_masked(form.by, to)]
                 return redirect("requests:public-code")
-        return render(request, self.template_name, {"form": form}, status=400)
+        return self._render(request, form, status=400)
+
+    def _render(self, request, form, status=200):
+        context = {"form": form, "by_phone": form.by == PublicRequestForm.PHONE}
+        return render(request, self.template_name, context, status=status)
 
 
 @method_decorator(rate_limited("public_request"), name="dispatch")
@@ -202,13 +220,13 @@ class PublicCodeView(View):
     def get(self, request):
         if PUBLIC_CHALLENGE_KEY not in request.session:
             return redirect("requests:public")
-        return render(request, self.template_name, {"form": EmailCodeForm()})
+        return self._render(request, EmailCodeForm(texted=self._texted(request)))
 
     def post(self, request):
         challenge_id = request.session.get(PUBLIC_CHALLENGE_KEY)
         if challenge_id is None:
             return redirect("requests:public")
-        form = EmailCodeForm(data=request.POST)
+        form = EmailCodeForm(data=request.POST, texted=self._texted(request))
         if form.is_valid():
             try:
                 created = services.email_code_verify(
@@ -219,9 +237,20 @@ class PublicCodeView(View):
                     form.add_error("code", message)
             else:
                 del request.session[PUBLIC_CHALLENGE_KEY]
+                request.session.pop(PUBLIC_SENT_TO_KEY, None)
                 context = {"data_request": created}
                 return render(request, "datarequests/public_received.html", context)
-        return render(request, self.template_name, {"form": form}, status=400)
+        return self._render(request, form, status=400)
+
+    @staticmethod
+    def _texted(request) -> bool:
+        by, _to = request.session.get(PUBLIC_SENT_TO_KEY) or ["", ""]
+        return by == PublicRequestForm.PHONE
+
+    def _render(self, request, form, status=200):
+        by, to = request.session.get(PUBLIC_SENT_TO_KEY) or [PublicRequestForm.EMAIL, ""]
+        context = {"form": form, "texted": by == PublicRequestForm.PHONE, "sent_to": to}
+        return render(request, self.template_name, context, status=status)
 
 
 class PublicExportView(View):
@@ -237,5 +266,18 @@ class PublicExportView(View):
         filename = f"my-data-request-{export.request_id}.zip"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         response["Content-Length"] = str(export.size)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class PublicMessageView(View):
+    """The full text of a message texted to a requester known only by a phone number, through
+    the signed link in the text message."""
+
+    def get(self, request, token: str):
+        message = services.message_by_link(token=token)
+        if message is None:
+            raise Http404(_("There is no message to show, or its link has expired."))
+        response = render(request, "datarequests/public_message.html", {"message": message})
         response["Cache-Control"] = "no-store"
         return response

@@ -7,6 +7,9 @@ import re
 # digits (card and bank account numbers), left alone when shorter (order numbers, amounts)
 # or when it is the fraction of a decimal number (Celery's "succeeded in 0.5871602180005s").
 DIGIT_RUN = re.compile(r"(?<!\d)(?<!\d\.)\d(?:[ -]?\d){11,}")
+# A phone number in international form (+852 9123 4567, +85291234567): shorter than a card
+# number, so masked on its own, keeping its last four digits.
+PHONE = re.compile(r"(?<![\w+])\+\d(?:[ -]?\d){6,14}(?!\d)")
 EMAIL = re.compile(r"\b([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})\b")
 
 
@@ -15,7 +18,13 @@ def _mask_run(match: re.Match) -> str:
     return f"•••• {digits[-4:]}"
 
 
+def _mask_phone(match: re.Match) -> str:
+    digits = re.sub(r"\D", "", match.group())
+    return f"+•••• {digits[-4:]}"
+
+
 def mask_text(text: str) -> str:
+    text = PHONE.sub(_mask_phone, text)
     text = DIGIT_RUN.sub(_mask_run, text)
     return EMAIL.sub(r"\1•••@\2", text)
 

@@ -17,9 +17,12 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Func, Q, Value
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from privacy_office.phones import phone_digits
 
 
 class Category(models.TextChoices):
@@ -46,6 +49,18 @@ class ContactPerson:
 
     email: str = ""
     phone: str = ""
+
+
+def _phone_digits_of(field: str) -> Func:
+    """The number a field holds as ``+`` and digits only (PostgreSQL), as ``phone_digits``."""
+    return Func(
+        F(field),
+        Value(r"[^0-9+]"),
+        Value(""),
+        Value("g"),
+        function="REGEXP_REPLACE",
+        output_field=models.CharField(),
+    )
 
 
 def _user_model() -> type[models.Model]:
@@ -198,7 +213,8 @@ class Identifiers(Subject):
         if self.email and person.email:
             condition |= Q(**{f"{self.email}__iexact": person.email})
         if self.phone and person.phone:
-            condition |= Q(**{self.phone: person.phone})
+            # Numbers are kept as typed (+86 571 8888 0000) or as E.164 (+8657188880000).
+            condition |= Q(Exact(_phone_digits_of(self.phone), phone_digits(person.phone)))
         if condition and self.user:
             # A row already tied to an account is that account's, whoever holds the address now.
             condition &= Q(**{f"{self.user}__isnull": True})

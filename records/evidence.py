@@ -51,6 +51,7 @@ from datarequests.models import (
     SentMessage,
     Status,
 )
+from datarequests.notify import sent_by
 from datarequests.scans import SCAN_FIELDS
 from datarequests.services.transitions import clock_inputs
 from policies.models import PolicyVersion
@@ -135,7 +136,7 @@ def _events(events: list[RequestEvent]) -> list[dict]:
 
 def _messages(request: DataRequest, events: list[RequestEvent]) -> dict:
     """Each message the events record as sent, and each document received."""
-    by = "email" if request.requester_email else "letter"
+    by = sent_by(request)
     sent = []
     for event in events:
         what = None

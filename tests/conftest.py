@@ -240,6 +240,14 @@ def _replica_only_where_asked(request, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _empty_sms_outbox():
+    """The SMS locmem backend's outbox, emptied like Django empties ``mail.outbox``."""
+    import sms
+
+    sms.outbox = []
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     from django.core.cache import cache
 

@@ -185,6 +185,7 @@ RATE_LIMITS = {  # (uses, seconds); sign-in and registration per address, reques
     "password_reset_email": (3, 60 * 60),  # links mailed to one address, whoever asks
     "public_request": (10, 60 * 60),  # the no-account request form and its code, per address
     "public_request_email": (3, 60 * 60),  # codes mailed to one email address, whoever asks
+    "public_request_phone": (3, 60 * 60),  # codes texted to one phone number, whoever asks
 }
 # A reset link works once, for an hour (Django's default is three days).
 PASSWORD_RESET_TIMEOUT = 60 * 60
@@ -438,6 +439,14 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "privacy_office.mail.MaskedConsoleEmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "privacy@localhost")
+# Text messages to requesters known only by a phone number (django-sms): the console, masked
+# like the logs, unless a gateway is named (sms.backends.twilio.SmsBackend, ...messagebird...).
+SMS_BACKEND = env_str("SMS_BACKEND", "privacy_office.sms.MaskedConsoleSmsBackend")
+DEFAULT_FROM_SMS = env_str("DEFAULT_FROM_SMS", "PrivacyOff")
+# The gateways' credentials, read by their backends (production requires the chosen one's).
+TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN", "")
+MESSAGEBIRD_ACCESS_KEY = env_str("MESSAGEBIRD_ACCESS_KEY", "")
 # Where the site is reached, for links in emails sent by workers (no request to ask).
 SITE_URL = (env_str("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
 

@@ -136,6 +136,14 @@ SITE_URL = SITE_URL.rstrip("/")
 if not SITE_URL.startswith("https://"):
     raise ImproperlyConfigured("SITE_URL must be the site's https:// address in production.")
 
+# Text messages through a gateway: its credentials, or it would fail at the first code sent.
+_SMS_CREDENTIALS = {
+    "sms.backends.twilio.SmsBackend": ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"),
+    "sms.backends.messagebird.SmsBackend": ("MESSAGEBIRD_ACCESS_KEY",),
+}
+for _name in _SMS_CREDENTIALS.get(SMS_BACKEND or "", ()):  # noqa: F405
+    env_required(_name, f"the credentials of SMS_BACKEND={SMS_BACKEND}.")  # noqa: F405
+
 # Exports: MEDIA_ROOT/exports, or with EXPORT_STORAGE_BUCKET a bucket every host shares
 # (EXPORT_STORAGE_ENDPOINT_URL, EXPORT_STORAGE_REGION, EXPORT_STORAGE_PREFIX; see base.py).
 STORAGES = {

@@ -8,6 +8,7 @@ from config.settings.local import *  # noqa: F403
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; never elsewhere
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SMS_BACKEND = "sms.backends.locmem.SmsBackend"
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 # Connections held past a request by live-server or worker threads would block
 # dropping the test database at the end of the run.

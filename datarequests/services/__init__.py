@@ -104,6 +104,8 @@ from datarequests.services.public import (
     email_code_send,
     email_code_verify,
     export_by_link,
+    message_by_link,
+    phone_code_send,
 )
 from datarequests.services.repeats import (
     MARK_REASON_REQUIRED,
@@ -219,8 +221,10 @@ __all__ = [
     "letter_posted_record",
     "letter_read",
     "manifestly_excessive_mark",
+    "message_by_link",
     "paused_clocks_refresh",
     "payment_details_of",
+    "phone_code_send",
     "quote_cancel",
     "quotes_lapse",
     "receipt_confirm_send",

@@ -138,6 +138,9 @@ def test_log_records_are_masked_by_the_configured_handlers():
         ("mail mei.chen@example.com now", "mail m•••@example.com now"),
         ("Task export succeeded in 0.5871602180005s", "Task export succeeded in 0.5871602180005s"),
         ("card:4111111111111111.", "card:•••• 1111."),
+        ("texted +85291234567 ok", "texted +•••• 4567 ok"),
+        ("lead +86 571 8888 0000.", "lead +•••• 0000."),
+        ("at 2026-11-25T02:00:00+08:00", "at 2026-11-25T02:00:00+08:00"),
     ],
 )
 def test_masking_of_numbers_and_emails_in_text(text, masked):

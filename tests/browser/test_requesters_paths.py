@@ -140,3 +140,49 @@ def test_a_lead_verified_by_code_downloads_the_export_from_the_mailed_link(
     archive = zipfile.ZipFile(io.BytesIO(download_info.value.path().read_bytes()))
     assert "Canton Fair" in archive.read("csv/activity.Lead.csv").decode()
     assert DataRequest.objects.get().status == Status.FULFILLED
+
+
+def test_a_lead_known_by_phone_gets_the_code_and_the_export_link_by_sms(
+    browser_page, live_server, eager_tasks, tmp_path
+):
+    import io
+    import zipfile
+    from datetime import date
+
+    import sms
+
+    from activity.models import Lead
+
+    Lead.objects.create(
+        event_name="Canton Fair",
+        event_date=date(2025, 10, 15),
+        full_name="Mei Chen",
+        phone="+86 571 8888 0000",
+    )
+    page = browser_page
+    page.goto(f"{live_server.url}/requests/without-an-account/")
+
+    page.click("text=We know you only by your phone number? Ask with it instead.")
+    assert page.locator("#id_email").count() == 0
+    page.fill("#id_phone", "+86 571 8888")
+    page.select_option("#id_jurisdiction", "EU")
+    page.click("main button[type=submit]")
+    page.locator("p.error", has_text="for example +852 9123 4567").wait_for()
+    page.fill("#id_phone", "+86 571 8888 0000")
+    screenshots(page, tmp_path, "phone-ask")
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/without-an-account/code/")
+    assert "+86 •••• 0000" in page.inner_text("main")
+    code = re.search(r"\b(\d{6})\b", sms.outbox[0].body).group(1)
+    page.fill("#id_code", code)
+    page.click("main button[type=submit]")
+    page.locator("text=is confirmed").wait_for()
+    screenshots(page, tmp_path, "phone-confirmed")
+
+    assert mail.outbox == []
+    link = re.search(r"https?://\S+(/requests/download/\S+/)", sms.outbox[-1].body).group(1)
+    with page.expect_download() as download_info:
+        page.evaluate("url => { window.location.href = url; }", live_server.url + link)
+    archive = zipfile.ZipFile(io.BytesIO(download_info.value.path().read_bytes()))
+    assert "Canton Fair" in archive.read("csv/activity.Lead.csv").decode()
+    assert DataRequest.objects.get().requester_phone == "+8657188880000"

@@ -173,3 +173,14 @@ def test_production_without_them_reads_the_primary_and_keeps_exports_in_the_fold
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["FileSystemStorage", "/srv/media/exports", "[]", "['default']"]
+
+
+def test_production_with_an_sms_gateway_refuses_to_start_without_its_credentials():
+    gateway = {"SMS_BACKEND": "sms.backends.twilio.SmsBackend", "TWILIO_ACCOUNT_SID": "AC123"}
+
+    without_token = manage("check", **gateway, TWILIO_AUTH_TOKEN=None)
+    with_both = manage("check", **gateway, TWILIO_AUTH_TOKEN="secret-token")
+
+    assert without_token.returncode != 0
+    assert "TWILIO_AUTH_TOKEN must be set in production" in without_token.stderr
+    assert with_both.returncode == 0, with_both.stderr
