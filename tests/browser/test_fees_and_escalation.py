@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from playwright.sync_api import expect
 
-from accounts.roles import REQUEST_HANDLER
+from accounts.roles import PRIVACY_OFFICER, REQUEST_HANDLER
 from datarequests import services
 from datarequests.models import (
     Channel,
@@ -126,6 +126,7 @@ def test_an_overdue_request_escalates_to_its_assignee_once_a_day(
     handler.set_password(STAFF_PASSWORD)
     handler.save()
     handler.groups.add(Group.objects.get(name=REQUEST_HANDLER))
+    staff_user.groups.add(Group.objects.get(name=PRIVACY_OFFICER))  # the officer is told too
     request = services.data_request_submit(
         requester=services.Requester(name="Wong Siu Ming", postal_address="8 Nathan Road"),
         kind=Kind.ACCESS,
