@@ -3,13 +3,15 @@ in English and in Simplified Chinese. axe-core comes inside axe-playwright-pytho
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.test import Client
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from datarequests import services
-from datarequests.models import Channel, Kind
+from datarequests.links import message_link
+from datarequests.models import Channel, Correspondence, Kind, MessageChannel, SentMessage
 from privacy_office import clock
 from tests.conftest import verified_login
 from tests.factories import UserFactory, person_with_data_in_every_category
@@ -65,7 +67,8 @@ def public_request_sent(page):
 
 
 # (name, who signs in, address, what the person does there before the check, if anything);
-# "{request}" stands for the request's id, "{reset}" for a password reset link's uid/token.
+# "{request}" stands for the request's id, "{reset}" for a password reset link's uid/token,
+# "{message}" for the signed link to a texted message's full text.
 PAGES = [
     ("home", None, "/", None),
     ("sign-in", None, "/accounts/login/", None),
@@ -78,6 +81,8 @@ PAGES = [
     ("registration refused", None, "/accounts/register/", registration_refused),
     ("public request form", None, "/requests/without-an-account/", None),
     ("public request's code", None, "/requests/without-an-account/", public_request_sent),
+    ("public request form by phone", None, "/requests/without-an-account/?by=phone", None),
+    ("a texted message's full text", None, "{message}", None),
     ("cookie preferences", None, "/cookies/", None),
     ("do not sell", None, "/cookies/do-not-sell/", None),
     ("privacy policy", None, "/privacy-policy/", None),
@@ -92,6 +97,7 @@ PAGES = [
     ("staff home", "staff", "/admin/", None),
     ("staff sign-in", None, "/admin/login/", None),
     ("request queue", "staff", "/admin/datarequests/datarequest/", None),
+    ("letters to post", "staff", "/admin/datarequests/datarequest/letters/", None),
     ("a request's change page", "staff", "/admin/datarequests/datarequest/{request}/change/", None),
     ("requests dashboard", "staff", "/admin/datarequests/datarequest/dashboard/", None),
     ("compliance", "staff", "/admin/records/trailcheck/compliance/", None),
@@ -149,7 +155,26 @@ def test_the_page_has_no_serious_accessibility_violation(
 
     reset = urlsafe_base64_encode(force_bytes(buyer.pk)) + "/"
     reset += default_token_generator.make_token(buyer)
-    url = live_server.url + address.format(request=request.pk, reset=reset)
+    lead = services.data_request_submit(  # a lead known only by a phone number
+        requester=services.Requester(name="Chan Tai Man", phone="+85291234567"),
+        kind=Kind.ACCESS,
+        jurisdiction_code="HK",
+        channel=Channel.PUBLIC_FORM,
+        now=clock.now(),
+    )
+    message = SentMessage.objects.create(
+        request=lead,
+        key=Correspondence.FEE_QUOTED,
+        language=language,
+        channel=MessageChannel.SMS,
+        to="+85291234567",
+        subject="Your data request: fee to pay",
+        body="Your data request: fee to pay. Read it: [link]",
+        full_text="The fee for your request is 50.21 HKD.",
+        sent_at=clock.now(),
+    )
+    texted = message_link(message).removeprefix(settings.SITE_URL)
+    url = live_server.url + address.format(request=request.pk, reset=reset, message=texted)
     response = page.goto(url)
     assert response is not None and response.status == 200, f"{name}: HTTP {response.status}"
     assert "login" not in page.url or who is None, f"{name}: sent to sign in ({page.url})"
