@@ -22,8 +22,11 @@ import os
 import queue
 import re
 import secrets
+import select
+import signal
 import stat
 import threading
+import time
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -403,14 +406,24 @@ class BuiltExport:
         export_file_delete(self.path)
 
 
+LETTER_CHILD_SECONDS = 120
+
+
 def _in_forked_child(build: Callable[[], bytes]) -> bytes:
     """Return ``build()`` computed in a forked child that exits after: the letter's font
     (Chinese glyphs) takes 23 MiB once parsed, which the building worker then never holds.
-    The child has no database; if it fails, the letter is built here instead."""
+    The child has no database. If the fork fails, the child fails, or it has not answered
+    within ``LETTER_CHILD_SECONDS`` (a lock held by another thread at the fork), the child is
+    killed and reaped and the letter is built here instead."""
     from django.db import connection
 
     read_end, write_end = os.pipe()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return build()
     if pid == 0:  # the child: write the bytes and leave without running any clean-up
         code = 1
         try:
@@ -423,12 +436,26 @@ def _in_forked_child(build: Callable[[], bytes]) -> bytes:
         finally:
             os._exit(code)
     os.close(write_end)
-    with os.fdopen(read_end, "rb") as pipe:
-        built = pipe.read()
-    _, status = os.waitpid(pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
+    built, complete = bytearray(), False
+    deadline = time.monotonic() + LETTER_CHILD_SECONDS
+    try:
+        with os.fdopen(read_end, "rb", buffering=0) as pipe:
+            while (left := deadline - time.monotonic()) > 0:
+                if not select.select([pipe], [], [], left)[0]:
+                    break
+                chunk = pipe.read(1 << 20)
+                if not chunk:
+                    complete = True
+                    break
+                built += chunk
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            if not complete:
+                os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
+    if not complete or os.waitstatus_to_exitcode(status) != 0:
         return build()
-    return built
+    return bytes(built)
 
 
 def _no_database(*args, **kwargs):

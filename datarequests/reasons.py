@@ -29,6 +29,9 @@ REASONS: dict[str, str] = {
     "identity_by_code": gettext_noop(
         "identity verified by a one-time code sent to the email address"
     ),
+    "identity_by_sms_code": gettext_noop(
+        "identity verified by a one-time code texted to the phone number"
+    ),
     "identity_awaited": gettext_noop("waiting for staff to check the requester's identity"),
     "identity_awaited_agent": gettext_noop(
         "waiting for staff to verify the person's identity with them directly and the "

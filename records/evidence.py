@@ -167,7 +167,8 @@ def _messages(request: DataRequest, events: list[RequestEvent]) -> dict:
 
 
 def _sent_messages(request: DataRequest) -> list[dict]:
-    """Each message as it was sent (emails and letters), a letter with its posting step."""
+    """Each message as it was sent (emails, letters, text messages with the full text they
+    linked to), a letter with its posting step."""
     return [
         {
             "at": _iso(message.sent_at),
@@ -177,6 +178,8 @@ def _sent_messages(request: DataRequest) -> list[dict]:
             "to": message.to,
             "subject": message.subject,
             "text": message.body,
+            # A text message links to its full text: what the requester was told.
+            "full_text": message.full_text,
             "delivery_failed_at": _iso(message.failed_at),
             "event_at": _iso(message.event.at) if message.event else None,
             "post_by": _iso(message.post_by),

@@ -96,6 +96,14 @@ def _challenge_hold(
     return challenge, code
 
 
+def _spent(challenge: EmailCodeChallenge) -> EmailCodeChallenge:
+    """Over the limit no code is sent, and none may be tried: a code nobody received could
+    otherwise be guessed, five tries a challenge, as often as challenges can be made."""
+    challenge.attempts = MAX_ATTEMPTS
+    challenge.save(update_fields=["attempts"])
+    return challenge
+
+
 @transaction.atomic
 def email_code_send(
     *,
@@ -119,7 +127,7 @@ def email_code_send(
         now=now,
     )
     if seconds_to_wait(EMAIL_SCOPE, _address_key(email)):
-        return challenge  # the same answer; this inbox has had enough codes for the hour
+        return _spent(challenge)  # the same answer; this inbox had enough codes for the hour
     with translation.override(language):
         message = (
             _("Your code for your personal data request"),
@@ -171,7 +179,7 @@ def phone_code_send(
         now=now,
     )
     if seconds_to_wait(PHONE_SCOPE, _number_key(phone)):
-        return challenge  # the same answer; this number has had enough codes for the hour
+        return _spent(challenge)  # the same answer; this number had enough codes for the hour
     with translation.override(language):
         text = _(
             "Your code for your personal data request: %(code)s. It works for %(minutes)s "
@@ -223,7 +231,8 @@ def email_code_verify(*, challenge_id: int, code: str, now: datetime) -> DataReq
                 channel=Channel.PUBLIC_FORM,
                 details=challenge.details,
                 language=challenge.language,
-                identity_checked="identity_by_code",  # a code of datarequests.reasons
+                # codes of datarequests.reasons
+                identity_checked="identity_by_sms_code" if challenge.phone else "identity_by_code",
                 now=now,
             )
             challenge.request = request

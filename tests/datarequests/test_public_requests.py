@@ -196,6 +196,10 @@ def test_one_inbox_gets_at_most_three_codes_an_hour_and_the_answer_stays_the_sam
 
     assert len(mail.outbox) == 3
     assert page(answers[3]) == page(answers[0])
+    # No code was mailed for the fourth: none may be tried on it (it could be guessed).
+    refused = type_code(client, "123456", django_capture_on_commit_callbacks)
+    assert "This code has expired or was tried too many times" in refused.content.decode()
+    assert EmailCodeChallenge.objects.order_by("pk").last().attempts == 5
 
 
 def test_the_mailed_link_expires_with_the_export(

@@ -126,6 +126,9 @@ def test_a_lead_verified_by_texted_code_downloads_their_export_from_the_texted_l
         "",
     )
     assert (request.channel, request.status) == (Channel.PUBLIC_FORM, Status.FULFILLED)
+    assert request.identity_method == (
+        "identity verified by a one-time code texted to the phone number"
+    )
     assert mail.outbox == []  # every message went by SMS, none as an email or a letter
     assert set(request.messages.values_list("channel", flat=True)) == {MessageChannel.SMS}
     reply = sms.outbox[-1]
@@ -232,6 +235,13 @@ def test_one_number_gets_at_most_three_codes_an_hour_and_the_answer_stays_the_sa
     assert len(sms.outbox) == 3
     assert answers[3].status_code == 200
     assert page(answers[3]) == page(answers[0])
+    # The fourth code was never sent, so none may be tried on it: guessing it would open
+    # the data held on the number to whoever asks often enough, unknown to its owner.
+    fourth = EmailCodeChallenge.objects.order_by("pk").last()
+    for guess in ("000000", "123456"):
+        refused = type_code(client, guess, django_capture_on_commit_callbacks)
+        assert "This code has expired or was tried too many times" in refused.content.decode()
+    assert fourth.attempts == 5 and not DataRequest.objects.exists()
 
 
 def test_the_answer_is_the_same_whether_or_not_the_number_is_known(
