@@ -3,6 +3,7 @@ a child that fails or hangs is killed and reaped, and the letter is drawn in the
 
 import os
 import time
+from pathlib import Path
 
 from datarequests import exports
 
@@ -41,5 +42,5 @@ def test_a_child_that_hangs_is_killed_and_the_letter_drawn_in_the_worker(monkeyp
 
     assert exports._in_forked_child(_drawn_where(hang)) == b"drawn in the worker"
     # Reaped: no child of this process is left, as a zombie or alive.
-    children = open(f"/proc/self/task/{os.getpid()}/children").read().split()
+    children = Path(f"/proc/self/task/{os.getpid()}/children").read_text().split()
     assert children == [] and set(os.listdir("/proc/self/task")) == before
