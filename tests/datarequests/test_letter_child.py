@@ -44,3 +44,14 @@ def test_a_child_that_hangs_is_killed_and_the_letter_drawn_in_the_worker(monkeyp
     # Reaped: no child of this process is left, as a zombie or alive.
     children = Path(f"/proc/self/task/{os.getpid()}/children").read_text().split()
     assert children == [] and set(os.listdir("/proc/self/task")) == before
+
+
+def test_a_fork_refused_leaves_the_letter_to_the_worker_and_no_pipe_open(monkeypatch):
+    def refused():
+        raise OSError(12, "Cannot allocate memory")
+
+    before = len(os.listdir("/proc/self/fd"))
+    monkeypatch.setattr(exports.os, "fork", refused)
+
+    assert exports._in_forked_child(lambda: b"drawn in the worker") == b"drawn in the worker"
+    assert len(os.listdir("/proc/self/fd")) == before
