@@ -85,6 +85,9 @@ def as_owner():
         _connect_as(app)
 
 
+STAFF_PASSWORD = "correct horse battery"  # the staff fixtures' password
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     """Create and migrate the test database as the owner (pytest-django's setup runs next)."""
@@ -169,7 +172,7 @@ def app_role(db):
 def staff_user(django_user_model):
     return django_user_model.objects.create_user(
         username="officer",
-        password="correct horse battery",
+        password=STAFF_PASSWORD,
         is_staff=True,
         is_superuser=True,
         email="officer@example.com",
@@ -309,3 +312,12 @@ def _site_language_after_each_test():
     from django.utils import translation
 
     translation.activate(settings.LANGUAGE_CODE)
+
+
+def staff_signs_in(page, live_server, user, password: str = STAFF_PASSWORD) -> None:
+    """Sign a staff member in through the admin's real form: password and recovery code."""
+    page.goto(f"{live_server.url}/admin/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", password)
+    page.fill("#id_otp_token", staff_recovery_code(user))
+    page.click("input[type=submit]")

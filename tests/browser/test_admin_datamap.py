@@ -1,18 +1,14 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import staff_recovery_code
+from tests.conftest import staff_signs_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_staff_signs_in_and_reads_the_data_map(browser_page, live_server, staff_user):
     page = browser_page
-    page.goto(f"{live_server.url}/admin/")
-    page.fill("#id_username", "officer")
-    page.fill("#id_password", "correct horse battery")
-    page.fill("#id_otp_token", staff_recovery_code(staff_user))
-    page.click("input[type=submit]")
+    staff_signs_in(page, live_server, staff_user)
 
     page.click("text=Data map")
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import staff_recovery_code
+from tests.conftest import staff_signs_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,11 +23,7 @@ def test_the_language_change_button_stands_out_from_the_header(browser_page, liv
 
 def test_the_data_maps_yes_is_readable(browser_page, live_server, staff_user):
     page = browser_page
-    page.goto(f"{live_server.url}/admin/")
-    page.fill("#id_username", "officer")
-    page.fill("#id_password", "correct horse battery")
-    page.fill("#id_otp_token", staff_recovery_code(staff_user))
-    page.click("input[type=submit]")
+    staff_signs_in(page, live_server, staff_user)
     page.goto(f"{live_server.url}/admin/datamap/")
 
     colour, _background = page.evaluate(STYLES, ".datamap td.yes")

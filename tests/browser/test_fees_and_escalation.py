@@ -21,7 +21,7 @@ from datarequests.models import (
     Status,
 )
 from privacy_office import clock
-from tests.conftest import staff_recovery_code
+from tests.conftest import STAFF_PASSWORD, staff_signs_in
 from tests.factories import PASSWORD, UserFactory, person_with_data_in_every_category
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,16 +32,9 @@ def _a_wednesday_in_hong_kong(time_machine):
     time_machine.move_to(datetime(2026, 11, 25, 2, 0, tzinfo=UTC))
 
 
-STAFF_PASSWORD = "correct horse battery"
-
-
 def _staff_page(browser_page, live_server, user):
     page = browser_page.context.browser.new_page()
-    page.goto(f"{live_server.url}/admin/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", STAFF_PASSWORD)
-    page.fill("#id_otp_token", staff_recovery_code(user))
-    page.click("input[type=submit]")
+    staff_signs_in(page, live_server, user)
     return page
 
 

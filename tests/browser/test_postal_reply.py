@@ -7,7 +7,7 @@ import pytest
 
 from activity.models import Lead
 from datarequests.models import DataRequest, Dispatch, SentMessage, Status
-from tests.conftest import staff_recovery_code
+from tests.conftest import staff_signs_in
 from tests.pdf_text import letter_paragraphs
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,11 +24,7 @@ def test_a_letter_without_an_account_ends_in_a_posted_reply(
         email="mei.chen@example.com",
     )
     page = browser_page
-    page.goto(f"{live_server.url}/admin/")
-    page.fill("#id_username", "officer")
-    page.fill("#id_password", "correct horse battery")
-    page.fill("#id_otp_token", staff_recovery_code(staff_user))
-    page.click("input[type=submit]")
+    staff_signs_in(page, live_server, staff_user)
 
     page.goto(f"{live_server.url}/admin/datarequests/datarequest/add/")
     page.select_option("#id_kind", "access")
@@ -79,11 +75,7 @@ def test_a_letter_without_an_account_or_email_gets_an_ask_by_letter_then_the_rep
         email="mei.chen@example.com",
     )
     page = browser_page
-    page.goto(f"{live_server.url}/admin/")
-    page.fill("#id_username", "officer")
-    page.fill("#id_password", "correct horse battery")
-    page.fill("#id_otp_token", staff_recovery_code(staff_user))
-    page.click("input[type=submit]")
+    staff_signs_in(page, live_server, staff_user)
 
     page.goto(f"{live_server.url}/admin/datarequests/datarequest/add/")
     page.select_option("#id_kind", "access")

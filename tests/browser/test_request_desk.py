@@ -10,7 +10,7 @@ from accounts.roles import REQUEST_HANDLER
 from datarequests import services
 from datarequests.models import Channel, DataRequest, Kind
 from privacy_office import clock
-from tests.conftest import staff_recovery_code
+from tests.conftest import staff_signs_in
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -43,14 +43,6 @@ def _letters(count: int) -> list[DataRequest]:
     return made
 
 
-def _sign_in(page, live_server, user):
-    page.goto(f"{live_server.url}/admin/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", "correct horse battery")
-    page.fill("#id_otp_token", staff_recovery_code(user))
-    page.click("input[type=submit]")
-
-
 def test_the_queue_fits_1280_px_and_staff_bulk_assign_and_note(
     browser_page, live_server, staff_user, tmp_path
 ):
@@ -59,7 +51,7 @@ def test_the_queue_fits_1280_px_and_staff_bulk_assign_and_note(
     requests = _letters(6)
     page = browser_page
     page.set_viewport_size({"width": 1280, "height": 800})
-    _sign_in(page, live_server, staff_user)
+    staff_signs_in(page, live_server, staff_user)
 
     page.goto(f"{live_server.url}/admin/datarequests/datarequest/")
 
