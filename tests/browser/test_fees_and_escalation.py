@@ -142,7 +142,11 @@ def test_an_overdue_request_escalates_to_its_assignee_once_a_day(
     page = _staff_page(browser_page, live_server, handler)
     page.set_viewport_size({"width": 1280, "height": 800})
     page.wait_for_url("**/admin/")
-    expect(page.locator("main, #content").first).to_contain_text("verdue")
+    overdue = page.locator("#desk-cards a.desk-card.alert", has_text="overdue")
+    expect(overdue.locator(".n")).to_have_text("1")  # the card is red, with this request
+    expect(page.locator("#desk-cards a", has_text="my open requests").locator(".n")).to_have_text(
+        "1"
+    )
     _both_widths(page, tmp_path, "escalation-home")
     page.goto(f"{live_server.url}/admin/datarequests/datarequest/{request.pk}/change/")
     notes = page.locator("#internal-notes")
