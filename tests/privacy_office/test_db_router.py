@@ -6,7 +6,7 @@ in sessions that are read-only (tests/conftest.py): a write routed there fails l
 with e.g. DATABASE_REPLICA_URL=postgres://privacy_office_replica@127.0.0.1:5432/po_x (README).
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
@@ -104,7 +104,8 @@ def test_the_dashboard_from_the_replica_counts_what_the_primary_holds(client, of
 def test_after_a_write_the_staff_members_pages_read_the_primary_for_a_while(
     client, officer, time_machine
 ):
-    time_machine.move_to(datetime(2026, 11, 25, 2, 0, tzinfo=UTC), tick=False)
+    # Frozen from the sign-in's instant on, so the staff session stays fresh on any "today".
+    time_machine.move_to(clock.now(), tick=False)
     request = a_letter()
     client.post(
         reverse("admin:datarequests_datarequest_note", args=[request.pk]), {"text": "Called her."}
@@ -112,7 +113,7 @@ def test_after_a_write_the_staff_members_pages_read_the_primary_for_a_while(
     dashboard = reverse("admin:datarequests_dashboard")
 
     _response, just_after, primary = get_counting(client, dashboard)
-    time_machine.move_to(datetime(2026, 11, 25, 2, 1, 1, tzinfo=UTC), tick=False)
+    time_machine.shift(timedelta(seconds=settings.REPLICA_READ_YOUR_WRITES_SECONDS + 1))
     _response, a_minute_later, _primary = get_counting(client, dashboard)
 
     assert not just_after.captured_queries and reads_of(primary, "datarequests_datarequest")
