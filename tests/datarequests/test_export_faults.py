@@ -2,6 +2,8 @@
 no partial or empty file is ever an export, and CSV cells cannot run as formulas."""
 
 import contextlib
+import csv
+import io
 import os
 import signal
 import subprocess
@@ -15,6 +17,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.urls import reverse
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from datarequests import exports, services
 from datarequests.export_storage import staging_dir
@@ -70,6 +75,10 @@ def worker_thread():
 
 # --- CSV formula injection (item 13) ------------------------------------------------------
 
+settings_for_hypothesis = hypothesis_settings(
+    max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+
 
 @pytest.mark.django_db
 def test_csv_cells_that_start_like_a_formula_are_shown_as_text_but_json_keeps_them():
@@ -93,6 +102,41 @@ def test_csv_cells_that_start_like_a_formula_are_shown_as_text_but_json_keeps_th
     assert cells["username"] == user.username  # nothing else changed
     json_user = export_json(export)["categories"]["registration"]["models"]["accounts.User"]
     assert {name: json_user["rows"][0][name] for name in formulas} == formulas
+
+
+def _cells(block: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(block.decode(), newline="")))
+
+
+def _as_postgresql_quotes(cell: str) -> str:
+    """A cell as ``COPY … CSV`` writes it: quoted when empty or holding , " CR or LF."""
+    if cell and not any(mark in cell for mark in ',"\r\n'):
+        return cell
+    return '"' + cell.replace('"', '""') + '"'
+
+
+@settings_for_hypothesis
+@given(
+    rows=st.lists(
+        st.lists(st.text(alphabet='ab,"=+-@\t\r\n 1', max_size=6), min_size=1, max_size=4),
+        max_size=5,
+    )
+)
+def test_every_cell_starting_like_a_formula_gets_a_quote_mark_and_no_other_cell_changes(rows):
+    block = "".join(",".join(map(_as_postgresql_quotes, row)) + "\n" for row in rows).encode()
+
+    neutralised = exports.csv_formulas_neutralise(block)
+
+    assert _cells(neutralised) == [
+        ["'" + cell if cell.startswith(exports.FORMULA_STARTS) else cell for cell in row]
+        for row in rows
+    ]
+
+
+def test_a_block_of_page_views_comes_back_as_it_is_without_being_rewritten():
+    block = b'2026-03-01 10:00:00+00,visitor-7,session-1,,Chrome,Windows,"/a,b-c"\n' * 1000
+
+    assert exports.csv_formulas_neutralise(block) is block
 
 
 # --- no partial, empty or old-format file is served (items 16, 20) -------------------------
