@@ -15,9 +15,11 @@ import contextlib
 import io
 import json
 import os
+import queue
 import struct
 import subprocess
 import sys
+import threading
 from typing import BinaryIO, cast
 
 LENGTH = struct.Struct(">I")
@@ -26,6 +28,7 @@ FAILED = 2**64 - 1
 # polars' allocator (jemalloc) returns freed pages at once and keeps one arena: about
 # 10 MiB less at the peak, for no measurable time on blocks of 1 MiB.
 ALLOCATOR = "narenas:1,tcache:false,dirty_decay_ms:0,muzzy_decay_ms:0"
+IN_FLIGHT = 2  # blocks sent ahead of their answers
 
 
 def _read_exactly(stream: BinaryIO, size: int) -> bytes:
@@ -72,7 +75,12 @@ def _serve(source: BinaryIO, sink: BinaryIO) -> None:
 
 
 class CsvToJson:
-    """The converter process, started at once so its import overlaps the first query."""
+    """The converter process, started at once so its import overlaps the first query.
+
+    Blocks are sent and answers read by two threads of their own, so the caller can send
+    the next block while polars converts the one before (``submit`` then ``answer``, in the
+    same order): polars works on one core while PostgreSQL and the caller use the other.
+    """
 
     def __init__(self) -> None:
         self._process: subprocess.Popen[bytes] = subprocess.Popen(
@@ -84,24 +92,63 @@ class CsvToJson:
         )
         self._input = cast(BinaryIO, self._process.stdin)  # both piped above
         self._output = cast(BinaryIO, self._process.stdout)
+        self._requests: queue.Queue[list[bytes] | None] = queue.Queue(maxsize=IN_FLIGHT)
+        self._answers: queue.Queue[tuple[int, bytes] | None] = queue.Queue()
+        self._pending = 0
+        self._writer = threading.Thread(target=self._send, name="csv-json-send", daemon=True)
+        self._reader = threading.Thread(target=self._receive, name="csv-json-read", daemon=True)
+        self._writer.start()
+        self._reader.start()
+
+    def _send(self) -> None:
+        broken = False
+        while (parts := self._requests.get()) is not None:
+            if broken:
+                continue  # the reader reports the process's death; keep taking requests
+            try:
+                for part in parts:
+                    self._input.write(LENGTH.pack(len(part)))
+                    self._input.write(part)
+                self._input.flush()
+            except (BrokenPipeError, OSError, ValueError):
+                broken = True
+
+    def _receive(self) -> None:
+        try:
+            while True:
+                (count,) = COUNT.unpack(_read_exactly(self._output, COUNT.size))
+                self._answers.put((count, _read_part(self._output)))
+        except (EOFError, OSError, ValueError):
+            self._answers.put(None)
+
+    def submit(self, names: list[str], selected: list[str], block: bytes) -> None:
+        """Send a block of CSV rows to convert; its answer comes from ``answer``, in order."""
+        self._requests.put([json.dumps(names).encode(), json.dumps(selected).encode(), block])
+        self._pending += 1
+
+    def answer(self) -> tuple[int, bytes]:
+        """The oldest submitted block's row count and its rows as JSON objects of the
+        selected columns."""
+        if not self._pending:
+            raise RuntimeError("no block was submitted")
+        self._pending -= 1
+        answer = self._answers.get()
+        if answer is None:
+            self._answers.put(None)  # and every later answer
+            raise RuntimeError("the CSV to JSON process has died")
+        count, objects = answer
+        if count == FAILED:
+            raise ValueError(objects.decode())
+        return count, objects
 
     def objects(self, names: list[str], selected: list[str], block: bytes) -> tuple[int, bytes]:
         """Return the block's row count and its rows as JSON objects of the selected columns."""
-        parts = [json.dumps(names).encode(), json.dumps(selected).encode(), block]
-        try:
-            for part in parts:
-                self._input.write(LENGTH.pack(len(part)))
-                self._input.write(part)
-            self._input.flush()
-            (count,) = COUNT.unpack(_read_exactly(self._output, COUNT.size))
-            answer = _read_part(self._output)
-        except (BrokenPipeError, EOFError) as error:
-            raise RuntimeError("the CSV to JSON process has died") from error
-        if count == FAILED:
-            raise ValueError(answer.decode())
-        return count, answer
+        self.submit(names, selected, block)
+        return self.answer()
 
     def close(self) -> None:
+        self._requests.put(None)
+        self._writer.join()
         with contextlib.suppress(BrokenPipeError):
             self._input.close()
         try:
@@ -109,6 +156,7 @@ class CsvToJson:
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.wait()
+        self._reader.join()
         self._output.close()
 
 

@@ -170,12 +170,28 @@ class ModelRows:
     def json_objects(self, selected: list[str]) -> Iterator[bytes]:
         """The rows' selected columns as JSON objects, comma-separated, a block at a time."""
         counting = not self._read
-        for block in self.blocks():
-            count, objects = self._converter.objects(self.names, selected, block)
-            if counting:
-                self.count += count
-            if objects:
-                yield objects
+        pending = 0
+        try:
+            for block in self.blocks():
+                self._converter.submit(self.names, selected, block)
+                pending += 1
+                if pending > 1:  # one block converting while the next is read
+                    pending -= 1
+                    yield from self._converted(counting)
+            while pending:
+                pending -= 1
+                yield from self._converted(counting)
+        finally:
+            for _unread in range(pending):  # abandoned: the next caller's answers come next
+                with contextlib.suppress(RuntimeError, ValueError):
+                    self._converter.answer()
+
+    def _converted(self, counting: bool) -> Iterator[bytes]:
+        count, objects = self._converter.answer()
+        if counting:
+            self.count += count
+        if objects:
+            yield objects
 
     def close(self) -> None:
         self._source.close()

@@ -12,10 +12,12 @@ import pytest
 from django.db import DataError, connection, transaction
 
 from activity.models import ForumPost, PageView
-from datarequests.exports import export_create, export_dir
+from datarequests.csv_json import CsvToJson
+from datarequests.exports import CsvDeflater, ModelRows, export_create, export_dir
 from datarequests.models import Channel, Kind
 from datarequests.services import Requester, data_request_submit
 from privacy_office import clock, subject_sql
+from privacy_office.registry import registry
 from privacy_office.subject_sql import copy_csv_blocks
 from tests.datarequests.helpers import export_json, export_zip, stored_path
 from tests.factories import UserFactory
@@ -60,6 +62,30 @@ def test_rows_spanning_many_blocks_arrive_once_and_newest_first(monkeypatch):
     rows = csv_rows(export_zip(export), "activity.PageView")
     assert rows[0][-1] == "path" and [row[-1] for row in rows[1:]] == expected
     assert export.row_count >= 700
+
+
+def test_a_model_read_abandoned_with_blocks_in_flight_leaves_the_next_answers_in_order(
+    monkeypatch,
+):
+    monkeypatch.setattr(subject_sql, "BLOCK_BYTES", 2_000)
+    user = UserFactory()
+    PageView.objects.bulk_create(
+        PageView(viewed_at=clock.now(), visitor_id="v", session_id="s", user=user, path="/p")
+        for _ in range(200)
+    )
+    declaration = next(d for d in registry.declarations() if d.model is PageView)
+    converter, deflater = CsvToJson(), CsvDeflater()
+    try:
+        rows = ModelRows(declaration, user, deflater, converter)
+        objects = rows.json_objects(["path"])
+        next(objects)  # a second block was sent before the first's answer came
+        objects.close()
+
+        assert converter.objects(["a"], ["a"], b'"after"\n') == (1, b'{"a":"after"}')
+        rows.close()
+    finally:
+        deflater.close()
+        converter.close()
 
 
 def test_control_characters_and_line_breaks_survive_json_and_csv():
