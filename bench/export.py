@@ -54,7 +54,8 @@ def subject(views: int, orders: int) -> User:
         username=SUBJECT, defaults={"email": "bench@example.com", "country": "CN"}
     )
     have = PageView.objects.filter(user=user).count()
-    if have < views:
+    loaded = have < views
+    if loaded:
         print(f"loading {views - have:,} page views…", flush=True)
         browsing_ingest(rows=chronological(user, views - have))
     have = Order.objects.filter(buyer=user).count()
@@ -74,6 +75,13 @@ def subject(views: int, orders: int) -> User:
             )
             for n in range(orders - have)
         )
+        loaded = True
+    if loaded:
+        # As autovacuum would in time: without statistics of the new rows the planner
+        # expects a few and sorts them all before sending the first (1.2 s more here).
+        print("VACUUM ANALYZE…", flush=True)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE) activity_pageview, activity_order")
     return user
 
 

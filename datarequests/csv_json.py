@@ -25,9 +25,10 @@ from typing import BinaryIO, cast
 LENGTH = struct.Struct(">I")
 COUNT = struct.Struct(">Q")
 FAILED = 2**64 - 1
-# polars' allocator (jemalloc) returns freed pages at once and keeps one arena: about
-# 10 MiB less at the peak, for no measurable time on blocks of 1 MiB.
-ALLOCATOR = "narenas:1,tcache:false,dirty_decay_ms:0,muzzy_decay_ms:0"
+# polars' allocator (jemalloc) keeps one arena and no thread cache: about 10 MiB less at
+# the peak. Returning freed pages at once as well (dirty_decay_ms:0) saved 3 MiB more but
+# cost 0.2 core-seconds of page faults per million rows (bench/README.md).
+ALLOCATOR = "narenas:1,tcache:false"
 IN_FLIGHT = 2  # blocks sent ahead of their answers
 
 

@@ -43,6 +43,25 @@ def money(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+def fee_may_apply(*, rules: FeeRules, schedule: FeeTerms | None) -> bool:
+    """Whether the request can cost anything: not where the law bans the fee or gives the
+    request free, nor where no schedule is set."""
+    if rules.kind == Kind.CORRECTION and rules.correction_fee_banned:
+        return False
+    if rules.kind == Kind.ERASURE:
+        return False  # no law here lets erasure be charged for
+    if rules.access_fee == FeeRule.FREE and not rules.manifestly_excessive:
+        return False
+    return schedule is not None
+
+
+def volume_matters(*, rules: FeeRules, schedule: FeeTerms | None) -> bool:
+    """Whether the number of records changes the fee (only then are they counted)."""
+    return fee_may_apply(rules=rules, schedule=schedule) and bool(
+        schedule and schedule.per_thousand_records
+    )
+
+
 def quote_lines(
     *, rules: FeeRules, schedule: FeeTerms | None, volume: Mapping[str, int]
 ) -> list[dict]:
@@ -52,13 +71,7 @@ def quote_lines(
     No lines where the law bans the fee or gives the request free, or no schedule is set;
     the lines that cost nothing are left out, and a reduction brings a total above the
     cap down to it."""
-    if rules.kind == Kind.CORRECTION and rules.correction_fee_banned:
-        return []
-    if rules.kind == Kind.ERASURE:
-        return []  # no law here lets erasure be charged for
-    if rules.access_fee == FeeRule.FREE and not rules.manifestly_excessive:
-        return []
-    if schedule is None:
+    if schedule is None or not fee_may_apply(rules=rules, schedule=schedule):
         return []
     records = sum(volume.values())
     lines = [

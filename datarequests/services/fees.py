@@ -15,7 +15,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from datarequests import notify
-from datarequests.fees import FeeRules, FeeTerms, quote_lines
+from datarequests.fees import FeeRules, FeeTerms, quote_lines, volume_matters
 from datarequests.models import DataRequest, FeeQuote, Kind, Status
 from datarequests.reasons import coded, fee_line
 from datarequests.rules import fee_schedule_of, rules_of
@@ -43,8 +43,11 @@ def request_volume(request: DataRequest) -> dict[str, int]:
     return volume
 
 
-def fee_quote_lines(request: DataRequest, volume: Mapping[str, int]) -> list[dict]:
-    """Return the quote's lines for this request under its jurisdiction's rules."""
+def fee_quote_lines(request: DataRequest, volume: Mapping[str, int] | None = None) -> list[dict]:
+    """Return the quote's lines for this request under its jurisdiction's rules.
+
+    Without ``volume``, the requester's rows are counted only where their number changes
+    the fee (a free request's counts would read every declared table for nothing)."""
     jurisdiction = rules_of(request)
     rules = FeeRules(
         access_fee=jurisdiction.access_fee,
@@ -58,6 +61,9 @@ def fee_quote_lines(request: DataRequest, volume: Mapping[str, int]) -> list[dic
     )
     row = fee_schedule_of(request)
     schedule = FeeTerms(**row) if row is not None else None
+    if volume is None:
+        counted = volume_matters(rules=rules, schedule=schedule)
+        volume = request_volume(request) if counted else {}
     return quote_lines(rules=rules, schedule=schedule, volume=volume)
 
 
@@ -68,7 +74,7 @@ def fee_assess(*, request_id: int, now: datetime) -> DataRequest:
     Where the law asks for a written estimate the applicant accepts first (SG, PDPR reg 7),
     the quote is that estimate and nothing is charged until it is accepted."""
     request = _locked(request_id, "assess")
-    lines = fee_quote_lines(request, request_volume(request))
+    lines = fee_quote_lines(request)
     amount = sum((Decimal(line["amount"]) for line in lines), Decimal(0))
     estimate = bool(amount) and rules_of(request).fee_needs_accepted_estimate
     FeeQuote.objects.update_or_create(

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from datarequests.fees import FeeRules, FeeTerms, quote_lines
+from datarequests.fees import FeeRules, FeeTerms, quote_lines, volume_matters
 from datarequests.models import FeeRule, Kind
 from datarequests.reasons import fee_line_label
 
@@ -65,3 +65,16 @@ def test_a_banned_correction_fee_and_a_missing_schedule_charge_nothing():
 
     assert quote_lines(rules=correction, schedule=SCHEDULE, volume={"a.A": 10}) == []
     assert quote_lines(rules=access, schedule=None, volume={"a.A": 10}) == []
+
+
+def test_the_records_matter_only_where_a_fee_is_charged_for_each_thousand():
+    reasonable = FeeRules(access_fee=FeeRule.REASONABLE)
+    flat = FeeTerms(base_amount=Decimal("50.00"))
+
+    assert volume_matters(rules=reasonable, schedule=SCHEDULE)
+    assert not volume_matters(rules=reasonable, schedule=flat)
+    assert not volume_matters(rules=reasonable, schedule=None)
+    assert not volume_matters(rules=FeeRules(access_fee=FeeRule.FREE), schedule=SCHEDULE)
+    assert volume_matters(
+        rules=FeeRules(access_fee=FeeRule.FREE, manifestly_excessive=True), schedule=SCHEDULE
+    )
