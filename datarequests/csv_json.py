@@ -152,12 +152,13 @@ class CsvToJson:
         self._writer.join()
         with contextlib.suppress(BrokenPipeError):
             self._input.close()
-        try:
-            self._process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
+        # The reader sees the end of the output when the process exits; waiting for that
+        # is prompt, where Popen.wait with a timeout polls in sleeps of up to 50 ms.
+        self._reader.join(timeout=10)
+        if self._reader.is_alive():
             self._process.kill()
-            self._process.wait()
-        self._reader.join()
+            self._reader.join()
+        self._process.wait()
         self._output.close()
 
 

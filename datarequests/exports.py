@@ -433,53 +433,108 @@ class BuiltExport:
 LETTER_CHILD_SECONDS = 120
 
 
-def _in_forked_child(build: Callable[[], bytes]) -> bytes:
-    """Return ``build()`` computed in a forked child that exits after: the letter's font
-    (Chinese glyphs) takes 23 MiB once parsed, which the building worker then never holds.
-    The child has no database. If the fork fails, the child fails, or it has not answered
-    within ``LETTER_CHILD_SECONDS`` (a lock held by another thread at the fork), the child is
-    killed and reaped and the letter is built here instead."""
-    from django.db import connection
+class ForkedChild:
+    """A forked child, started before the rows are read, that prepares while they are
+    (the letter's Chinese font takes 0.1 s to parse and 23 MiB once parsed, which the
+    building worker then never holds), then turns the bytes sent to it into the bytes it
+    answers (``answer``). The child has no database and exits after.
 
-    read_end, write_end = os.pipe()
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(read_end)
-        os.close(write_end)
-        return build()
-    if pid == 0:  # the child: write the bytes and leave without running any clean-up
-        code = 1
+    Fork it before any thread or subprocess of the build starts: it inherits their pipes.
+    If the fork fails, the child fails, or it has not answered within
+    ``LETTER_CHILD_SECONDS``, it is killed and reaped and ``work`` runs here instead;
+    ``close`` kills and reaps a child whose answer was never asked for."""
+
+    def __init__(self, prepare: Callable[[], None], work: Callable[[bytes], bytes]) -> None:
+        from django.db import connection
+
+        self._work = work
+        self._pid: int | None = None
+        inbox_read, inbox_write = os.pipe()
+        outbox_read, outbox_write = os.pipe()
         try:
-            os.close(read_end)
-            connection.connection = None  # the parent's socket stays referenced, never closed
-            connection.connect = _no_database  # type: ignore[method-assign]
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(build())
-            code = 0
+            pid = os.fork()
+        except OSError:
+            for end in (inbox_read, inbox_write, outbox_read, outbox_write):
+                os.close(end)
+            return
+        if pid == 0:  # the child: answer and leave without running any clean-up
+            code = 1
+            try:
+                os.close(inbox_write)
+                os.close(outbox_read)
+                connection.connection = None  # the parent's socket stays referenced, never closed
+                connection.connect = _no_database  # type: ignore[method-assign]
+                prepare()
+                with os.fdopen(inbox_read, "rb") as inbox:
+                    given = inbox.read()
+                if given:  # nothing: the build was abandoned
+                    with os.fdopen(outbox_write, "wb") as outbox:
+                        outbox.write(work(given))
+                    code = 0
+            finally:
+                os._exit(code)
+        os.close(inbox_read)
+        os.close(outbox_write)
+        self._pid, self._inbox, self._outbox = pid, inbox_write, outbox_read
+
+    def answer(self, given: bytes) -> bytes:
+        """The child's answer to ``given`` (not empty), or ``work(given)`` computed here."""
+        if self._pid is None:
+            return self._work(given)
+        deadline = time.monotonic() + LETTER_CHILD_SECONDS
+        answered, complete = bytearray(), False
+        try:
+            if _send_until(self._inbox, given, deadline):
+                complete = _receive_until(self._outbox, answered, deadline)
         finally:
-            os._exit(code)
-    os.close(write_end)
-    built, complete = bytearray(), False
-    deadline = time.monotonic() + LETTER_CHILD_SECONDS
-    try:
-        with os.fdopen(read_end, "rb", buffering=0) as pipe:
-            while (left := deadline - time.monotonic()) > 0:
-                if not select.select([pipe], [], [], left)[0]:
-                    break
-                chunk = pipe.read(1 << 20)
-                if not chunk:
-                    complete = True
-                    break
-                built += chunk
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            if not complete:
+            code = self._end(kill=not complete)
+        if not complete or code != 0:
+            return self._work(given)
+        return bytes(answered)
+
+    def close(self) -> None:
+        if self._pid is not None:
+            self._end(kill=True)
+
+    def _end(self, *, kill: bool) -> int:
+        pid, self._pid = self._pid, None
+        for end in (self._inbox, self._outbox):
+            with contextlib.suppress(OSError):
+                os.close(end)
+        if kill:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
         _, status = os.waitpid(pid, 0)
-    if not complete or os.waitstatus_to_exitcode(status) != 0:
-        return build()
-    return bytes(built)
+        return os.waitstatus_to_exitcode(status)
+
+
+def _send_until(end: int, data: bytes, deadline: float) -> bool:
+    """Write ``data`` to the pipe and close it; False if the reader has gone or is too slow."""
+    view = memoryview(data)
+    os.set_blocking(end, False)
+    while view:
+        if (left := deadline - time.monotonic()) <= 0 or not select.select([], [end], [], left)[1]:
+            return False
+        try:
+            view = view[os.write(end, view) :]
+        except BlockingIOError:
+            continue
+        except OSError:  # BrokenPipeError: the child has exited
+            return False
+    os.close(end)
+    return True
+
+
+def _receive_until(end: int, into: bytearray, deadline: float) -> bool:
+    """Read the pipe to its end into ``into``; False if it did not end before ``deadline``."""
+    while (left := deadline - time.monotonic()) > 0:
+        if not select.select([end], [], [], left)[0]:
+            return False
+        chunk = os.read(end, 1 << 20)
+        if not chunk:
+            return True
+        into += chunk
+    return False
 
 
 def _no_database(*args, **kwargs):
@@ -506,7 +561,7 @@ def export_build(*, request, now: datetime) -> BuiltExport:
     Run with no lock held: it reads every declared model, which takes long for a
     subject with much data. The file is written under a temporary name and renamed into
     place only once complete; a failed build leaves no file behind."""
-    from datarequests.letters import recipient_kinds, reply_letter_pdf
+    from datarequests.letters import letter_font_load, recipient_kinds, reply_letter_pdf
     from datarequests.selectors import request_subject
 
     _malloc_large_blocks_mapped()
@@ -514,40 +569,48 @@ def export_build(*, request, now: datetime) -> BuiltExport:
     name = f"{request.pk}-{secrets.token_hex(8)}.zip.enc"
     partial = staging_path(name, PARTIAL)
     stored = None
-    converter = CsvToJson()
-    deflater = CsvDeflater()
-    models = {d.label: ModelRows(d, user, deflater, converter) for d in _declarations()}
-    stamp = timezone.localtime(now)
+    # Read before the fork: the letter's process has no database.
+    recipients, kinds = _recipients(user), recipient_kinds()
+    request.jurisdiction  # noqa: B018
 
-    def letter() -> Iterator[bytes]:  # last: the counts are known once the rows were read
-        summaries, recipients = _summaries(models), _recipients(user)
-        request.jurisdiction  # noqa: B018 - read here: the letter's own process has no database
-        kinds = recipient_kinds()
-        yield _in_forked_child(
-            lambda: reply_letter_pdf(
-                request=request, summaries=summaries, recipients=recipients, now=now, kinds=kinds
-            )
+    def letter_pdf(counts: bytes) -> bytes:
+        rows = json.loads(counts)
+        summaries = [_summary(d, rows[d.label]) for d in _declarations() if rows.get(d.label)]
+        return reply_letter_pdf(
+            request=request, summaries=summaries, recipients=recipients, now=now, kinds=kinds
         )
 
-    members: list[Streamed | Deflated] = [
-        Streamed("data.json", _json_chunks(request, now, models)),
-        *(Deflated(f"csv/{label}.csv", rows.csv_ready) for label, rows in models.items()),
-        Streamed("letter.pdf", letter()),
-    ]
-    chunks = zip_chunks(members, modified=stamp, mode=FILE_MODE, compressor=_Deflate)
-    try:
-        plain_size = export_write(partial, chunks)
-        stored = export_file_store(staged=partial, name=name)  # appears whole or not at all
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        if stored is not None:
-            export_file_delete(stored)
-        raise
-    finally:
-        for rows in models.values():
-            rows.close()
-        deflater.close()
-        converter.close()
+    with contextlib.ExitStack() as closing:  # each closed, the last made first, however it ends
+        letter_child = ForkedChild(letter_font_load, letter_pdf)  # first: before any thread
+        closing.callback(letter_child.close)
+        converter = CsvToJson()
+        closing.callback(converter.close)
+        deflater = CsvDeflater()
+        closing.callback(deflater.close)
+        models: dict[str, ModelRows] = {}
+        for declaration in _declarations():
+            models[declaration.label] = rows = ModelRows(declaration, user, deflater, converter)
+            closing.callback(rows.close)
+
+        def letter() -> Iterator[bytes]:  # last: the counts are known once the rows were read
+            counts = {label: rows.count for label, rows in models.items()}
+            yield letter_child.answer(json.dumps(counts).encode())
+
+        members: list[Streamed | Deflated] = [
+            Streamed("data.json", _json_chunks(request, now, models)),
+            *(Deflated(f"csv/{label}.csv", rows.csv_ready) for label, rows in models.items()),
+            Streamed("letter.pdf", letter()),
+        ]
+        stamp = timezone.localtime(now)
+        chunks = zip_chunks(members, modified=stamp, mode=FILE_MODE, compressor=_Deflate)
+        try:
+            plain_size = export_write(partial, chunks)
+            stored = export_file_store(staged=partial, name=name)  # appears whole or not at all
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            if stored is not None:
+                export_file_delete(stored)
+            raise
     row_count = sum(summary.rows for summary in _summaries(models))
     return BuiltExport(path=stored, size=plain_size, row_count=row_count)
 

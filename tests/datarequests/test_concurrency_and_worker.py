@@ -97,14 +97,14 @@ class HeldBuild:
 
         self.building, self.released = threading.Event(), threading.Event()
         self.errors = []
-        real_letter = exports._in_forked_child  # the letter is rendered in a forked child
+        real_letter = exports.ForkedChild.answer  # the letter is drawn in a forked child
 
-        def held_letter(build):
+        def held_letter(child, counts):
             self.building.set()
             self.released.wait(30)
-            return real_letter(build)
+            return real_letter(child, counts)
 
-        monkeypatch.setattr(exports, "_in_forked_child", held_letter)
+        monkeypatch.setattr(exports.ForkedChild, "answer", held_letter)
         self.thread = threading.Thread(target=self._submit, args=(user,))
 
     def _submit(self, user):

@@ -1,49 +1,99 @@
-"""The reply letter is drawn in a forked child (its font then never stays in the worker);
-a child that fails or hangs is killed and reaped, and the letter is drawn in the worker."""
+"""The reply letter is drawn in a child forked as the build begins: it parses the font
+while the rows are read (the font then never stays in the worker) and draws the letter
+once it is sent the counts. A child that fails or hangs is killed and reaped and the
+letter is drawn in the worker; an abandoned build's child is reaped too."""
 
 import os
 import time
 from pathlib import Path
 
+import pytest
+
 from datarequests import exports
+from datarequests.exports import ForkedChild
 
 
-def _drawn_where(child_does):
+def _done_where(child_does):
     parent = os.getpid()
 
-    def build() -> bytes:
+    def work(given: bytes) -> bytes:
         if os.getpid() == parent:
-            return b"drawn in the worker"
-        return child_does()
+            return b"drawn in the worker for " + given
+        return child_does(given)
 
-    return build
-
-
-def test_the_letter_comes_from_the_child():
-    assert exports._in_forked_child(_drawn_where(lambda: b"drawn in the child")) == (
-        b"drawn in the child"
-    )
+    return work
 
 
-def test_a_child_that_fails_leaves_the_letter_to_the_worker():
-    def fail() -> bytes:
+def _nothing() -> None:
+    pass
+
+
+def no_child_left() -> bool:
+    """No child of this process is left, as a zombie or alive."""
+    return Path(f"/proc/self/task/{os.getpid()}/children").read_text().split() == []
+
+
+def test_the_letter_comes_from_the_child_prepared_before_it_was_asked():
+    marker = Path(f"/tmp/letter-child-{os.getpid()}")
+    marker.unlink(missing_ok=True)
+
+    def prepare() -> None:
+        marker.write_text(str(os.getpid()))
+
+    child = ForkedChild(prepare, _done_where(lambda given: b"drawn in the child for " + given))
+    deadline = time.monotonic() + 10
+    while not marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    prepared_by = int(marker.read_text())  # before any counts were sent
+
+    assert child.answer(b"3 rows") == b"drawn in the child for 3 rows"
+    assert prepared_by != os.getpid()
+    assert no_child_left()
+    marker.unlink()
+
+
+def test_a_long_answer_and_a_long_question_cross_the_pipes_whole():
+    question = os.urandom(300_000)  # more than a pipe holds: sent while the child reads
+    child = ForkedChild(_nothing, _done_where(lambda given: given[::-1] * 8))
+
+    assert child.answer(question) == question[::-1] * 8
+
+
+@pytest.mark.parametrize("fails_in", ["prepare", "work"])
+def test_a_child_that_fails_leaves_the_letter_to_the_worker(fails_in):
+    def fail(*_args) -> bytes:
         raise RuntimeError("the letter's process has no database connection")
 
-    assert exports._in_forked_child(_drawn_where(fail)) == b"drawn in the worker"
+    prepare = fail if fails_in == "prepare" else _nothing
+    work = _done_where(fail if fails_in == "work" else lambda given: b"drawn in the child")
+    child = ForkedChild(prepare, work)
+
+    assert child.answer(b"counts") == b"drawn in the worker for counts"
+    assert no_child_left()
 
 
 def test_a_child_that_hangs_is_killed_and_the_letter_drawn_in_the_worker(monkeypatch):
     monkeypatch.setattr(exports, "LETTER_CHILD_SECONDS", 1)
     before = set(os.listdir("/proc/self/task"))
 
-    def hang() -> bytes:
+    def hang(_given) -> bytes:
         time.sleep(600)
         return b"never"
 
-    assert exports._in_forked_child(_drawn_where(hang)) == b"drawn in the worker"
-    # Reaped: no child of this process is left, as a zombie or alive.
-    children = Path(f"/proc/self/task/{os.getpid()}/children").read_text().split()
-    assert children == [] and set(os.listdir("/proc/self/task")) == before
+    child = ForkedChild(_nothing, _done_where(hang))
+
+    assert child.answer(b"counts") == b"drawn in the worker for counts"
+    assert no_child_left() and set(os.listdir("/proc/self/task")) == before
+
+
+def test_a_child_whose_answer_is_never_asked_for_is_reaped_and_its_pipes_closed():
+    fds = len(os.listdir("/proc/self/fd"))
+    child = ForkedChild(lambda: time.sleep(600), _done_where(lambda given: b"never"))
+
+    child.close()
+
+    assert no_child_left()
+    assert len(os.listdir("/proc/self/fd")) == fds
 
 
 def test_a_fork_refused_leaves_the_letter_to_the_worker_and_no_pipe_open(monkeypatch):
@@ -53,5 +103,7 @@ def test_a_fork_refused_leaves_the_letter_to_the_worker_and_no_pipe_open(monkeyp
     before = len(os.listdir("/proc/self/fd"))
     monkeypatch.setattr(exports.os, "fork", refused)
 
-    assert exports._in_forked_child(lambda: b"drawn in the worker") == b"drawn in the worker"
+    child = ForkedChild(_nothing, lambda given: b"drawn in the worker")
+
+    assert child.answer(b"counts") == b"drawn in the worker"
     assert len(os.listdir("/proc/self/fd")) == before
