@@ -1,9 +1,11 @@
 """Benchmark of consent writes through the real server (issue 5).
 
-    .venv/bin/python bench/consent.py [--rounds 10] [--requests 500] [--clients 4] [--workers 2]
+    .venv/bin/python bench/consent.py [--rounds 10] [--requests 500] [--clients 4]
+                                      [--workers 3] [--threads 8]
     .venv/bin/python bench/consent.py --bulk 100000    # manage.py consent_import's service
 
-Starts gunicorn on 127.0.0.1 (embedded PostgreSQL and Redis, DEBUG off), then sends, in
+Starts gunicorn on 127.0.0.1 (embedded PostgreSQL and Redis, DEBUG off) as ``make demo``
+runs it (3 workers of 8 threads; ``--threads 1`` for sync workers), then sends, in
 the same run, ``PUT /api/v1/cookies/consent/`` (each a new consent record) and the
 trivial ``GET /api/v1/health/`` from ``--clients`` threads over keep-alive connections, in
 many short rounds interleaved (health, consent, consent, health, …: the order alternates so
@@ -127,7 +129,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--requests", type=int, default=500, help="per round and endpoint")
     parser.add_argument("--clients", type=int, default=4)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=8,
+        help="threads per gunicorn worker (8, as make demo runs it; 1: sync workers)",
+    )
     parser.add_argument("--bulk", type=int, default=0, help="rows for the bulk import instead")
     args = parser.parse_args()
     if args.bulk:
@@ -144,6 +152,8 @@ def main() -> None:
             f"127.0.0.1:{PORT}",
             "--workers",
             str(args.workers),
+            "--threads",
+            str(args.threads),
             "--log-level",
             "warning",
         ],
@@ -157,7 +167,7 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.2)
-        hammer("GET", "/api/v1/health/", 200, args.clients)  # warm both workers
+        hammer("GET", "/api/v1/health/", 200, args.clients)  # warm the workers
         hammer("PUT", "/api/v1/cookies/consent/", 200, args.clients, prefix="warm")
         rounds = []
         for number in range(args.rounds):
@@ -175,6 +185,7 @@ def main() -> None:
     trivial = statistics.median(r[0] for r in rounds)
     consent = statistics.median(r[1] for r in rounds)
     ratios = [c / t for t, c in rounds]
+    print(f"gunicorn: {args.workers} workers × {args.threads} threads, {args.clients} clients")
     print(f"trivial DRF endpoint (GET /api/v1/health/): median {trivial:,.0f} requests/s")
     print(f"consent writes (PUT /api/v1/cookies/consent/): median {consent:,.0f} records/s")
     print(

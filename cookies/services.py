@@ -73,7 +73,6 @@ def clean_choices(choices: Mapping) -> dict[str, bool]:
     return {"necessary": True, **{code: bool(choices.get(code, False)) for code in known}}
 
 
-@transaction.atomic
 def consent_record(
     *,
     visitor_id: str,
@@ -99,15 +98,22 @@ def consent_record(
         user_agent_hash=hash_user_agent(user_agent),
     )
     record.full_clean()
-    record.save()
-    user_id = record.user_id
-    # Choosing ad targeting or partner tracking again is the opt-in CCPA §1798.120 allows.
-    opts_in = method not in (Method.GPC, Method.OPT_OUT_SALE) and any(
-        record.choices.get(code) for code in AD_CATEGORIES
-    )
-    if user_id is not None and opts_in and SaleOptOut.objects.filter(user_id=user_id).delete()[0]:
-        transaction.on_commit(lambda: sale_opt_out_forget(user_id))
-    transaction.on_commit(lambda: consent_remember(record))
+    if record.user_id is None:
+        # A visitor's decision is one INSERT, whole by itself: no BEGIN and COMMIT around it
+        # (two round trips of the three). on_commit runs at once, or after the caller's.
+        record.save()
+        transaction.on_commit(lambda: consent_remember(record))
+        return record
+    with transaction.atomic():
+        record.save()
+        user_id = record.user_id
+        # Choosing ad targeting or partner tracking again is the opt-in CCPA §1798.120 allows.
+        opts_in = method not in (Method.GPC, Method.OPT_OUT_SALE) and any(
+            record.choices.get(code) for code in AD_CATEGORIES
+        )
+        if opts_in and SaleOptOut.objects.filter(user_id=user_id).delete()[0]:
+            transaction.on_commit(lambda: sale_opt_out_forget(user_id))
+        transaction.on_commit(lambda: consent_remember(record))
     return record
 
 

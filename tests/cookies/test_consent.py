@@ -264,6 +264,25 @@ def test_consent_api_records_and_reads_choices(client):
     assert ConsentRecord.objects.get().method == "api"
 
 
+def test_a_visitors_decision_is_one_insert_and_is_read_back_from_the_cache(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(reverse("api-cookie-consent"))  # the visitor's cookie, and the caches warm
+    with CaptureQueriesContext(connection) as captured:
+        put = client.put(
+            reverse("api-cookie-consent"),
+            {"choices": {"ad_targeting": True}},
+            content_type="application/json",
+        )
+
+    assert put.status_code == 200
+    assert [q["sql"].split()[0] for q in captured.captured_queries] == ["INSERT"]
+    visitor = client.cookies["po_visitor"].value
+    assert consent_current(visitor_id=visitor).choices["ad_targeting"] is True
+    assert ConsentRecord.objects.get(visitor_id=visitor).choices["ad_targeting"] is True
+
+
 @pytest.mark.parametrize(
     ("body", "message"),
     [
