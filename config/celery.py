@@ -2,7 +2,7 @@
 
 import os
 
-from celery import Celery, signals
+from celery import Celery
 from celery.contrib.django.task import DjangoTask
 from django.db import InterfaceError, OperationalError
 
@@ -29,11 +29,3 @@ app = Celery("privacy_office", task_cls=PrivacyOfficeTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-
-@signals.worker_init.connect
-def libraries_preload(**_kwargs) -> None:
-    """Import in the worker's main process what every task's child would import on its first
-    use, so a prefork child (replaced after a large export) starts with it (fork shares it)
-    instead of spending 0.1 s importing holidays' country modules during its first request.
-    No database access here: connections must not cross the fork."""
-    import holidays.countries  # noqa: F401

@@ -96,22 +96,3 @@ def test_tasks_acknowledge_late_and_retry_with_back_off():
     assert sessions_purge_task.retry_backoff and sessions_purge_task.max_retries == 6
     assert app.conf.task_soft_time_limit < app.conf.broker_transport_options["visibility_timeout"]
 
-
-def test_a_worker_imports_the_holiday_calendars_before_it_forks_its_children():
-    """A prefork child replaced after a large export starts with them, instead of importing
-    holidays' country modules during the next request."""
-    import subprocess
-    import sys
-
-    script = (
-        "import sys, django; django.setup(); from celery import signals; "
-        "import config.celery; "
-        "before = 'holidays.countries' in sys.modules; "
-        "signals.worker_init.send(sender=None); "
-        "print(before, 'holidays.countries' in sys.modules)"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
-    )
-
-    assert result.stdout.split() == ["False", "True"]
