@@ -1,11 +1,11 @@
 """Benchmark of consent writes through the real server (issue 5).
 
     .venv/bin/python bench/consent.py [--rounds 10] [--requests 500] [--clients 4]
-                                      [--workers 3] [--threads 8]
+                                      [--workers 2] [--threads 1]
     .venv/bin/python bench/consent.py --bulk 100000    # manage.py consent_import's service
 
-Starts gunicorn on 127.0.0.1 (embedded PostgreSQL and Redis, DEBUG off) as ``make demo``
-runs it (3 workers of 8 threads; ``--threads 1`` for sync workers), then sends, in
+Starts gunicorn on 127.0.0.1 (embedded PostgreSQL and Redis, DEBUG off; two sync workers,
+or ``--workers 3 --threads 8`` as ``make demo`` runs it), then sends, in
 the same run, ``PUT /api/v1/cookies/consent/`` (each a new consent record) and the
 trivial ``GET /api/v1/health/`` from ``--clients`` threads over keep-alive connections, in
 many short rounds interleaved (health, consent, consent, health, …: the order alternates so
@@ -129,12 +129,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--requests", type=int, default=500, help="per round and endpoint")
     parser.add_argument("--clients", type=int, default=4)
-    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
         "--threads",
         type=int,
-        default=8,
-        help="threads per gunicorn worker (8, as make demo runs it; 1: sync workers)",
+        default=1,
+        help="threads per gunicorn worker (1: sync workers; make demo runs 3 workers × 8)",
     )
     parser.add_argument("--bulk", type=int, default=0, help="rows for the bulk import instead")
     args = parser.parse_args()
