@@ -28,4 +28,3 @@ class PrivacyOfficeTask(DjangoTask):
 app = Celery("privacy_office", task_cls=PrivacyOfficeTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-

@@ -33,9 +33,8 @@ def no_child_left() -> bool:
     return Path(f"/proc/self/task/{os.getpid()}/children").read_text().split() == []
 
 
-def test_the_letter_comes_from_the_child_prepared_before_it_was_asked():
-    marker = Path(f"/tmp/letter-child-{os.getpid()}")
-    marker.unlink(missing_ok=True)
+def test_the_letter_comes_from_the_child_prepared_before_it_was_asked(tmp_path):
+    marker = tmp_path / "prepared-by"
 
     def prepare() -> None:
         marker.write_text(str(os.getpid()))
@@ -49,7 +48,6 @@ def test_the_letter_comes_from_the_child_prepared_before_it_was_asked():
     assert child.answer(b"3 rows") == b"drawn in the child for 3 rows"
     assert prepared_by != os.getpid()
     assert no_child_left()
-    marker.unlink()
 
 
 def test_a_long_answer_and_a_long_question_cross_the_pipes_whole():

@@ -95,4 +95,3 @@ def test_tasks_acknowledge_late_and_retry_with_back_off():
     assert app.conf.worker_prefetch_multiplier == 1
     assert sessions_purge_task.retry_backoff and sessions_purge_task.max_retries == 6
     assert app.conf.task_soft_time_limit < app.conf.broker_transport_options["visibility_timeout"]
-
