@@ -184,7 +184,9 @@ def oldest_month_purge() -> dict:
         try:
             return execute(sql, params, many, context)
         finally:
-            statements["detach" if "DETACH" in sql else "drop"] += time.perf_counter() - began
+            kind = "detach" if "DETACH" in sql else "drop" if sql.startswith("DROP") else None
+            if kind:  # not the catalog's list of partitions
+                statements[kind] += time.perf_counter() - began
 
     with connection.cursor() as cursor:
         for name, month in sorted(existing_partitions().items(), key=lambda item: item[1]):

@@ -155,10 +155,12 @@ class CsvToJson:
         # The reader sees the end of the output when the process exits; waiting for that
         # is prompt, where Popen.wait with a timeout polls in sleeps of up to 50 ms.
         self._reader.join(timeout=10)
-        if self._reader.is_alive():
+        try:
+            self._process.wait(timeout=0 if self._reader.is_alive() else 10)
+        except subprocess.TimeoutExpired:
             self._process.kill()
-            self._reader.join()
-        self._process.wait()
+            self._process.wait()
+        self._reader.join()
         self._output.close()
 
 

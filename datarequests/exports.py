@@ -439,7 +439,9 @@ class ForkedChild:
     building worker then never holds), then turns the bytes sent to it into the bytes it
     answers (``answer``). The child has no database and exits after.
 
-    Fork it before any thread or subprocess of the build starts: it inherits their pipes.
+    Fork it before the build's own threads and subprocess start: it would inherit their
+    pipes (the polars process would never see the end of its input). Threads of the
+    worker's own (the claim's heartbeat) may be running.
     If the fork fails, the child fails, or it has not answered within
     ``LETTER_CHILD_SECONDS``, it is killed and reaped and ``work`` runs here instead;
     ``close`` kills and reaps a child whose answer was never asked for."""
@@ -462,6 +464,7 @@ class ForkedChild:
             try:
                 os.close(inbox_write)
                 os.close(outbox_read)
+                _die_with_parent()
                 connection.connection = None  # the parent's socket stays referenced, never closed
                 connection.connect = _no_database  # type: ignore[method-assign]
                 prepare()
@@ -484,7 +487,10 @@ class ForkedChild:
         deadline = time.monotonic() + LETTER_CHILD_SECONDS
         answered, complete = bytearray(), False
         try:
-            if _send_until(self._inbox, given, deadline):
+            sent = _send_until(self._inbox, given, deadline)
+            os.close(self._inbox)  # the child reads to the end of what was sent
+            self._inbox = -1
+            if sent:
                 complete = _receive_until(self._outbox, answered, deadline)
         finally:
             code = self._end(kill=not complete)
@@ -499,8 +505,9 @@ class ForkedChild:
     def _end(self, *, kill: bool) -> int:
         pid, self._pid = self._pid, None
         for end in (self._inbox, self._outbox):
-            with contextlib.suppress(OSError):
+            if end >= 0:  # each closed once: a number closed twice may be another thread's
                 os.close(end)
+        self._inbox = self._outbox = -1
         if kill:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
@@ -508,8 +515,19 @@ class ForkedChild:
         return os.waitstatus_to_exitcode(status)
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """Have the kernel kill this child if the worker dies (its time limit, the OOM killer)
+    while the child is still preparing: nothing else would."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 def _send_until(end: int, data: bytes, deadline: float) -> bool:
-    """Write ``data`` to the pipe and close it; False if the reader has gone or is too slow."""
+    """Write ``data`` to the pipe; False if the reader has gone or is too slow."""
     view = memoryview(data)
     os.set_blocking(end, False)
     while view:
@@ -521,7 +539,6 @@ def _send_until(end: int, data: bytes, deadline: float) -> bool:
             continue
         except OSError:  # BrokenPipeError: the child has exited
             return False
-    os.close(end)
     return True
 
 

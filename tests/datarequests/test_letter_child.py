@@ -55,6 +55,7 @@ def test_a_long_answer_and_a_long_question_cross_the_pipes_whole():
     child = ForkedChild(_nothing, _done_where(lambda given: given[::-1] * 8))
 
     assert child.answer(question) == question[::-1] * 8
+    assert no_child_left()
 
 
 @pytest.mark.parametrize("fails_in", ["prepare", "work"])
@@ -105,3 +106,64 @@ def test_a_fork_refused_leaves_the_letter_to_the_worker_and_no_pipe_open(monkeyp
 
     assert child.answer(b"counts") == b"drawn in the worker"
     assert len(os.listdir("/proc/self/fd")) == before
+
+
+def _export_of_someone():
+    from datarequests import services
+    from datarequests.models import Channel, Kind
+    from privacy_office import clock
+    from tests.factories import person_with_data_in_every_category
+
+    request = services.data_request_submit(
+        requester=services.Requester(user=person_with_data_in_every_category()),
+        kind=Kind.ACCESS,
+        jurisdiction_code="EU",
+        channel=Channel.API,
+        now=clock.now(),
+    )
+    return request
+
+
+@pytest.mark.django_db
+def test_an_export_has_its_letter_drawn_in_the_child_not_in_the_worker(monkeypatch):
+    from datarequests import letters
+    from datarequests.exports import export_create
+    from privacy_office import clock
+    from tests.datarequests.helpers import export_zip
+
+    worker = os.getpid()
+    real = letters.reply_letter_pdf
+
+    def drawn_where(**kwargs) -> bytes:
+        return (
+            real(**kwargs)
+            + f"\n%drawn by {'worker' if os.getpid() == worker else 'child'}".encode()
+        )
+
+    monkeypatch.setattr(letters, "reply_letter_pdf", drawn_where)
+    request = _export_of_someone()
+
+    export = export_create(request=request, now=clock.now())
+
+    letter = export_zip(export).read("letter.pdf")
+    assert letter.startswith(b"%PDF") and letter.endswith(b"%drawn by child")
+    assert no_child_left()
+
+
+@pytest.mark.django_db
+def test_an_export_that_fails_midway_leaves_no_child_and_no_pipe_open(monkeypatch):
+    from datarequests.exports import export_create
+    from privacy_office import clock
+
+    request = _export_of_someone()
+    fds = len(os.listdir("/proc/self/fd"))
+
+    def storage_down(**_kwargs):
+        raise OSError("the export storage is down")
+
+    monkeypatch.setattr(exports, "export_file_store", storage_down)
+
+    with pytest.raises(OSError, match="storage is down"):
+        export_create(request=request, now=clock.now())
+    assert no_child_left()
+    assert len(os.listdir("/proc/self/fd")) == fds
