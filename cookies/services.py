@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import hmac
@@ -98,20 +99,20 @@ def consent_record(
         user_agent_hash=hash_user_agent(user_agent),
     )
     record.full_clean()
-    if record.user_id is None:
-        # A visitor's decision is one INSERT, whole by itself: no BEGIN and COMMIT around it
-        # (two round trips of the three). on_commit runs at once, or after the caller's.
+    user_id = record.user_id
+    # A visitor's decision is one INSERT, whole by itself: no BEGIN and COMMIT around it
+    # (two round trips of the three). A user's may lift their sale opt-out with it.
+    with transaction.atomic() if user_id is not None else contextlib.nullcontext():
         record.save()
-        transaction.on_commit(lambda: consent_remember(record))
-        return record
-    with transaction.atomic():
-        record.save()
-        user_id = record.user_id
         # Choosing ad targeting or partner tracking again is the opt-in CCPA §1798.120 allows.
         opts_in = method not in (Method.GPC, Method.OPT_OUT_SALE) and any(
             record.choices.get(code) for code in AD_CATEGORIES
         )
-        if opts_in and SaleOptOut.objects.filter(user_id=user_id).delete()[0]:
+        if (
+            user_id is not None
+            and opts_in
+            and SaleOptOut.objects.filter(user_id=user_id).delete()[0]
+        ):
             transaction.on_commit(lambda: sale_opt_out_forget(user_id))
         transaction.on_commit(lambda: consent_remember(record))
     return record

@@ -27,7 +27,7 @@ import stat
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache, partial
@@ -347,13 +347,9 @@ class CsvDeflater:
             member.close()
 
 
-def _summaries(models: dict[str, ModelRows]) -> list[ModelSummary]:
-    """What each model held, for the letter (models with no rows are left out)."""
-    return [
-        _summary(declaration, models[declaration.label].count)
-        for declaration in _declarations()
-        if models[declaration.label].count
-    ]
+def _summaries(counts: Mapping[str, int]) -> list[ModelSummary]:
+    """What each model held (its rows by label), for the letter; models with none left out."""
+    return [_summary(d, counts[d.label]) for d in _declarations() if counts.get(d.label)]
 
 
 def _recipients(subject) -> list[dict]:
@@ -451,6 +447,8 @@ class ForkedChild:
 
         self._work = work
         self._pid: int | None = None
+        _libc()  # loaded here: the child must not run ldconfig before it can die with us
+        parent = os.getpid()
         inbox_read, inbox_write = os.pipe()
         outbox_read, outbox_write = os.pipe()
         try:
@@ -464,7 +462,7 @@ class ForkedChild:
             try:
                 os.close(inbox_write)
                 os.close(outbox_read)
-                _die_with_parent()
+                _die_with_parent(parent)
                 connection.connection = None  # the parent's socket stays referenced, never closed
                 connection.connect = _no_database  # type: ignore[method-assign]
                 prepare()
@@ -518,12 +516,25 @@ class ForkedChild:
 PR_SET_PDEATHSIG = 1
 
 
-def _die_with_parent() -> None:
+@cache
+def _libc() -> ctypes.CDLL | None:
+    """The C library (found by running ldconfig: do it before a fork, not in the child)."""
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:
+        return None
+
+
+def _die_with_parent(parent: int) -> None:
     """Have the kernel kill this child if the worker dies (its time limit, the OOM killer)
-    while the child is still preparing: nothing else would."""
-    with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    while the child is still preparing: nothing else would. A worker already gone before
+    this took effect ends the child here."""
+    libc = _libc()
+    with contextlib.suppress(AttributeError):  # a C library without it
+        if libc is not None:
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _send_until(end: int, data: bytes, deadline: float) -> bool:
@@ -566,10 +577,10 @@ def _malloc_large_blocks_mapped() -> None:
     """Have glibc give every allocation of 256 KiB or more its own mapping, returned to the
     system when freed. By default the threshold rises to 32 MiB once a large block is freed,
     and the export's blocks of 1 MiB then stay in the heap, fragmented, after their use."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").mallopt(
-            M_MMAP_THRESHOLD, 256 * 1024
-        )
+    libc = _libc()
+    with contextlib.suppress(AttributeError):  # a C library without it
+        if libc is not None:
+            libc.mallopt(M_MMAP_THRESHOLD, 256 * 1024)
 
 
 def export_build(*, request, now: datetime) -> BuiltExport:
@@ -591,10 +602,12 @@ def export_build(*, request, now: datetime) -> BuiltExport:
     request.jurisdiction  # noqa: B018
 
     def letter_pdf(counts: bytes) -> bytes:
-        rows = json.loads(counts)
-        summaries = [_summary(d, rows[d.label]) for d in _declarations() if rows.get(d.label)]
         return reply_letter_pdf(
-            request=request, summaries=summaries, recipients=recipients, now=now, kinds=kinds
+            request=request,
+            summaries=_summaries(json.loads(counts)),
+            recipients=recipients,
+            now=now,
+            kinds=kinds,
         )
 
     with contextlib.ExitStack() as closing:  # each closed, the last made first, however it ends
@@ -609,9 +622,11 @@ def export_build(*, request, now: datetime) -> BuiltExport:
             models[declaration.label] = rows = ModelRows(declaration, user, deflater, converter)
             closing.callback(rows.close)
 
+        def counts() -> dict[str, int]:
+            return {label: rows.count for label, rows in models.items()}
+
         def letter() -> Iterator[bytes]:  # last: the counts are known once the rows were read
-            counts = {label: rows.count for label, rows in models.items()}
-            yield letter_child.answer(json.dumps(counts).encode())
+            yield letter_child.answer(json.dumps(counts()).encode())
 
         members: list[Streamed | Deflated] = [
             Streamed("data.json", _json_chunks(request, now, models)),
@@ -628,7 +643,7 @@ def export_build(*, request, now: datetime) -> BuiltExport:
             if stored is not None:
                 export_file_delete(stored)
             raise
-    row_count = sum(summary.rows for summary in _summaries(models))
+    row_count = sum(counts().values())
     return BuiltExport(path=stored, size=plain_size, row_count=row_count)
 
 

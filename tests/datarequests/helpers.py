@@ -3,7 +3,22 @@ import json
 import zipfile
 from pathlib import Path
 
+from datarequests import services
 from datarequests.export_storage import export_file_chunks, export_name
+from datarequests.models import Channel, DataRequest, Kind
+from privacy_office import clock
+
+
+def access_request(user, jurisdiction: str = "EU") -> DataRequest:
+    """The user's access request, received now through the API (its fee not yet assessed
+    unless tasks run eagerly)."""
+    return services.data_request_submit(
+        requester=services.Requester(user=user),
+        kind=Kind.ACCESS,
+        jurisdiction_code=jurisdiction,
+        channel=Channel.API,
+        now=clock.now(),
+    )
 
 
 def export_zip(export) -> zipfile.ZipFile:

@@ -6,21 +6,12 @@ from django.test.utils import CaptureQueriesContext
 
 from activity.models import PageView
 from datarequests import services
-from datarequests.models import Channel, FeeSchedule, Kind, Status
+from datarequests.models import FeeSchedule, Status
 from privacy_office import clock
+from tests.datarequests.helpers import access_request
 from tests.factories import person_with_data_in_every_category
 
 pytestmark = pytest.mark.django_db
-
-
-def received(user, jurisdiction: str):
-    return services.data_request_submit(
-        requester=services.Requester(user=user),
-        kind=Kind.ACCESS,
-        jurisdiction_code=jurisdiction,
-        channel=Channel.API,
-        now=clock.now(),
-    )
 
 
 def page_view_queries(captured) -> list[str]:
@@ -28,7 +19,7 @@ def page_view_queries(captured) -> list[str]:
 
 
 def test_a_free_request_is_assessed_without_counting_the_requesters_rows():
-    request = received(person_with_data_in_every_category(), "EU")
+    request = access_request(person_with_data_in_every_category(), "EU")
 
     with CaptureQueriesContext(connection) as captured:
         assessed = services.fee_assess(request_id=request.pk, now=clock.now())
@@ -40,7 +31,7 @@ def test_a_free_request_is_assessed_without_counting_the_requesters_rows():
 
 def test_a_fee_by_the_thousand_counts_every_row_of_the_requester():
     user = person_with_data_in_every_category()
-    request = received(user, "HK")
+    request = access_request(user, "HK")
     volume = services.request_volume(request)  # before the quote and its events are stored
 
     with CaptureQueriesContext(connection) as captured:
@@ -54,7 +45,7 @@ def test_a_fee_by_the_thousand_counts_every_row_of_the_requester():
 
 def test_a_schedule_without_a_charge_per_record_does_not_count_them():
     FeeSchedule.objects.filter(jurisdiction__code="HK").update(per_thousand_records=0)
-    request = received(person_with_data_in_every_category(), "HK")
+    request = access_request(person_with_data_in_every_category(), "HK")
 
     with CaptureQueriesContext(connection) as captured:
         assessed = services.fee_assess(request_id=request.pk, now=clock.now())

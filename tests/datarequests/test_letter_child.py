@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from datarequests import exports
-from datarequests.exports import ForkedChild
+from datarequests import exports, letters
+from datarequests.exports import ForkedChild, export_create
+from privacy_office import clock
+from tests.datarequests.helpers import access_request, export_zip
+from tests.factories import person_with_data_in_every_category
 
 
 def _done_where(child_does):
@@ -108,29 +111,8 @@ def test_a_fork_refused_leaves_the_letter_to_the_worker_and_no_pipe_open(monkeyp
     assert len(os.listdir("/proc/self/fd")) == before
 
 
-def _export_of_someone():
-    from datarequests import services
-    from datarequests.models import Channel, Kind
-    from privacy_office import clock
-    from tests.factories import person_with_data_in_every_category
-
-    request = services.data_request_submit(
-        requester=services.Requester(user=person_with_data_in_every_category()),
-        kind=Kind.ACCESS,
-        jurisdiction_code="EU",
-        channel=Channel.API,
-        now=clock.now(),
-    )
-    return request
-
-
 @pytest.mark.django_db
 def test_an_export_has_its_letter_drawn_in_the_child_not_in_the_worker(monkeypatch):
-    from datarequests import letters
-    from datarequests.exports import export_create
-    from privacy_office import clock
-    from tests.datarequests.helpers import export_zip
-
     worker = os.getpid()
     real = letters.reply_letter_pdf
 
@@ -141,7 +123,7 @@ def test_an_export_has_its_letter_drawn_in_the_child_not_in_the_worker(monkeypat
         )
 
     monkeypatch.setattr(letters, "reply_letter_pdf", drawn_where)
-    request = _export_of_someone()
+    request = access_request(person_with_data_in_every_category())
 
     export = export_create(request=request, now=clock.now())
 
@@ -152,10 +134,7 @@ def test_an_export_has_its_letter_drawn_in_the_child_not_in_the_worker(monkeypat
 
 @pytest.mark.django_db
 def test_an_export_that_fails_midway_leaves_no_child_and_no_pipe_open(monkeypatch):
-    from datarequests.exports import export_create
-    from privacy_office import clock
-
-    request = _export_of_someone()
+    request = access_request(person_with_data_in_every_category())
     fds = len(os.listdir("/proc/self/fd"))
 
     def storage_down(**_kwargs):
@@ -167,3 +146,31 @@ def test_an_export_that_fails_midway_leaves_no_child_and_no_pipe_open(monkeypatc
         export_create(request=request, now=clock.now())
     assert no_child_left()
     assert len(os.listdir("/proc/self/fd")) == fds
+
+
+def test_a_child_still_preparing_dies_with_the_worker():
+    """A worker killed outright (its hard time limit, the OOM killer) leaves no child behind."""
+    import signal
+    import subprocess
+    import sys
+
+    script = (
+        "import time, django; django.setup(); from datarequests.exports import ForkedChild; "
+        "child = ForkedChild(lambda: time.sleep(600), lambda given: b''); "
+        "print(child._pid, flush=True); time.sleep(600)"
+    )
+    worker = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    child = int(worker.stdout.readline())
+    assert Path(f"/proc/{child}").exists()
+
+    worker.send_signal(signal.SIGKILL)
+    worker.wait()
+
+    def gone() -> bool:
+        status = Path(f"/proc/{child}/status")
+        return not status.exists() or "\nState:\tZ" in status.read_text()
+
+    deadline = time.monotonic() + 10
+    while not gone() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert gone(), Path(f"/proc/{child}/status").read_text()[:300]
