@@ -517,22 +517,16 @@ PR_SET_PDEATHSIG = 1
 
 
 @cache
-def _libc() -> ctypes.CDLL | None:
+def _libc() -> ctypes.CDLL:
     """The C library (found by running ldconfig: do it before a fork, not in the child)."""
-    try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-    except OSError:
-        return None
+    return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
 
 
 def _die_with_parent(parent: int) -> None:
     """Have the kernel kill this child if the worker dies (its time limit, the OOM killer)
     while the child is still preparing: nothing else would. A worker already gone before
     this took effect ends the child here."""
-    libc = _libc()
-    with contextlib.suppress(AttributeError):  # a C library without it
-        if libc is not None:
-            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    _libc().prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:
         os._exit(1)
 
@@ -577,10 +571,7 @@ def _malloc_large_blocks_mapped() -> None:
     """Have glibc give every allocation of 256 KiB or more its own mapping, returned to the
     system when freed. By default the threshold rises to 32 MiB once a large block is freed,
     and the export's blocks of 1 MiB then stay in the heap, fragmented, after their use."""
-    libc = _libc()
-    with contextlib.suppress(AttributeError):  # a C library without it
-        if libc is not None:
-            libc.mallopt(M_MMAP_THRESHOLD, 256 * 1024)
+    _libc().mallopt(M_MMAP_THRESHOLD, 256 * 1024)
 
 
 def export_build(*, request, now: datetime) -> BuiltExport:
