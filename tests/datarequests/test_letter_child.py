@@ -74,6 +74,27 @@ def test_a_child_that_fails_leaves_the_letter_to_the_worker(fails_in):
     assert no_child_left()
 
 
+def test_counts_too_long_for_the_pipe_sent_to_a_child_that_failed_reach_the_worker():
+    def fail() -> None:
+        raise RuntimeError("the font is missing")
+
+    child = ForkedChild(fail, _done_where(lambda given: b"drawn in the child"))
+    time.sleep(0.5)  # the child has failed and exited: the pipe has no reader
+    counts = b"9" * 300_000  # more than the pipe holds: the write meets the closed end
+
+    assert child.answer(counts) == b"drawn in the worker for " + counts
+    assert no_child_left()
+
+
+def test_a_child_that_never_reads_its_counts_is_killed_at_the_deadline(monkeypatch):
+    monkeypatch.setattr(exports, "LETTER_CHILD_SECONDS", 1)
+    child = ForkedChild(lambda: time.sleep(600), _done_where(lambda given: b"never"))
+    counts = b"9" * 300_000  # more than the pipe holds, and no one reads it
+
+    assert child.answer(counts) == b"drawn in the worker for " + counts
+    assert no_child_left()
+
+
 def test_a_child_that_hangs_is_killed_and_the_letter_drawn_in_the_worker(monkeypatch):
     monkeypatch.setattr(exports, "LETTER_CHILD_SECONDS", 1)
     before = set(os.listdir("/proc/self/task"))
